@@ -56,6 +56,31 @@ class ClassicBox:
 
 
 @dataclass(frozen=True)
+class Incompatibility:
+    """Products of ``products`` must not share a box with products of ``with_``."""
+
+    products: tuple[str, ...]
+    with_: tuple[str, ...]
+    reason: str
+
+
+@dataclass(frozen=True)
+class Requirement:
+    """A box holding any of ``products`` must also hold one of ``needs_one_of``."""
+
+    products: tuple[str, ...]
+    needs_one_of: tuple[str, ...]
+    reason: str
+
+
+@dataclass(frozen=True)
+class DiscountTier:
+    min_boxes: int
+    percent: Decimal
+    label: str
+
+
+@dataclass(frozen=True)
 class Catalog:
     colours: Mapping[str, Colour]
     products: Mapping[str, Product]
@@ -64,6 +89,10 @@ class Catalog:
     box_colours: tuple[str, ...]
     ribbon_colours: tuple[str, ...]
     tissue_colours: tuple[str, ...]
+    incompatibilities: tuple[Incompatibility, ...] = ()
+    requirements: tuple[Requirement, ...] = ()
+    discount_tiers: tuple[DiscountTier, ...] = ()
+    """Sorted by ``min_boxes``; the last tier an order reaches applies."""
 
     def colour_name(self, colour_id: str) -> str:
         colour = self.colours.get(colour_id)
@@ -89,8 +118,48 @@ def _classic(cid: str, raw: dict) -> ClassicBox:
     return ClassicBox(id=cid, name=raw["name"], description=raw["description"], spec=spec)
 
 
+def _cents(value: str, where: str) -> Decimal:
+    """Parse a price; whole cents only, so a line amount never needs rounding."""
+    price = Decimal(value)
+    if price != price.quantize(Decimal("0.01")) or price < 0:
+        raise ValueError(f"{where}: price {value!r} must be a non-negative whole number of cents")
+    return price
+
+
+def _product_ids(ids: list[str], products: Mapping[str, Product], where: str) -> tuple[str, ...]:
+    unknown = [pid for pid in ids if pid not in products]
+    if unknown:
+        raise ValueError(f"{where}: unknown products {unknown}")
+    return tuple(ids)
+
+
+def _rules(
+    raw: dict, products: Mapping[str, Product]
+) -> tuple[tuple[Incompatibility, ...], tuple[Requirement, ...]]:
+    incompatibilities = tuple(
+        Incompatibility(
+            products=_product_ids(r["products"], products, "rules.incompatible"),
+            with_=_product_ids(r["with"], products, "rules.incompatible"),
+            reason=r["reason"],
+        )
+        for r in raw.get("incompatible", ())
+    )
+    requirements = tuple(
+        Requirement(
+            products=_product_ids(r["products"], products, "rules.requires"),
+            needs_one_of=_product_ids(r["needs_one_of"], products, "rules.requires"),
+            reason=r["reason"],
+        )
+        for r in raw.get("requires", ())
+    )
+    return incompatibilities, requirements
+
+
 def parse_catalog(raw: dict) -> Catalog:
-    """Build a :class:`Catalog` from the YAML structure (used by tests with small catalogs)."""
+    """Build a :class:`Catalog` from the YAML structure (used by tests with small catalogs).
+
+    ``rules`` and ``volume_discounts`` are optional so that small test catalogs stay small.
+    """
     colours = {cid: Colour(cid, c["name"], c["hex"]) for cid, c in raw["colours"].items()}
     products = {
         pid: Product(
@@ -98,7 +167,7 @@ def parse_catalog(raw: dict) -> Catalog:
             name=p["name"],
             description=p["description"],
             category=p["category"],
-            unit_price=Decimal(p["unit_price"]),
+            unit_price=_cents(p["unit_price"], f"products.{pid}"),
             maker_minutes=int(p["maker_minutes"]),
             slots=int(p["slots"]),
             colours=tuple(p["colours"]),
@@ -106,10 +175,20 @@ def parse_catalog(raw: dict) -> Catalog:
         for pid, p in raw["products"].items()
     }
     box_sizes = {
-        bid: BoxSize(bid, b["name"], int(b["capacity"]), Decimal(b["price"]), tuple(b["inches"]))
+        bid: BoxSize(
+            bid, b["name"], int(b["capacity"]), _cents(b["price"], f"box_sizes.{bid}"), tuple(b["inches"])
+        )
         for bid, b in raw["box_sizes"].items()
     }
     classics = {cid: _classic(cid, c) for cid, c in raw["classics"].items()}
+    incompatibilities, requirements = _rules(raw.get("rules", {}), products)
+    tiers = sorted(
+        (
+            DiscountTier(int(t["min_boxes"]), Decimal(t["percent"]), t["label"])
+            for t in raw.get("volume_discounts", ())
+        ),
+        key=lambda t: t.min_boxes,
+    )
     return Catalog(
         colours=MappingProxyType(colours),
         products=MappingProxyType(products),
@@ -118,6 +197,9 @@ def parse_catalog(raw: dict) -> Catalog:
         box_colours=tuple(raw["box_colours"]),
         ribbon_colours=tuple(raw["ribbon_colours"]),
         tissue_colours=tuple(raw["tissue_colours"]),
+        incompatibilities=incompatibilities,
+        requirements=requirements,
+        discount_tiers=tuple(tiers),
     )
 
 

@@ -1,0 +1,38 @@
+# Gifts of Hope. `make help` lists the targets.
+SHELL := /bin/bash
+VENV ?= .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.DEFAULT_GOAL := help
+.PHONY: help run test lint format bench system-deps clean
+
+help: ## Show this help
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
+
+$(STAMP): requirements.txt requirements-dev.txt
+	@bash scripts/system-deps.sh
+	python3 -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	@touch $(STAMP)
+
+run: $(STAMP) ## Migrate, seed demo data, start web server + Celery worker (SQLite and embedded broker unless DATABASE_URL / REDIS_URL are set)
+	$(VENV)/bin/flask --app app serve
+
+test: $(STAMP) ## Run the whole test suite (set REQUIRE_SERVICES=1 to fail instead of skip when PostgreSQL/Redis/Chromium are missing)
+	$(VENV)/bin/pytest
+
+lint: $(STAMP) ## ruff check and format check
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: $(STAMP) ## Format the code with ruff
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+system-deps: ## Install the Debian packages the service and tests need (as root)
+	bash scripts/system-deps.sh
+
+clean: ## Remove the virtual environment and local instance data
+	rm -rf $(VENV) instance

@@ -1,0 +1,48 @@
+"""Flask application factory."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+from app.config import ROOT, build_config
+from app.extensions import csrf, db, login_manager, migrate
+
+
+def create_app(config: dict[str, Any] | None = None, env: dict[str, str] | None = None) -> Flask:
+    """Create the app; ``config`` overrides what the environment says (tests use it)."""
+    from app import tasks  # noqa: F401 - registers the Celery tasks
+    from app.blueprints import register_blueprints
+    from app.celery_app import celery_init_app
+    from app.cli import register_cli
+    from app.security import init_security
+    from app.storage import init_storage
+
+    app = Flask(__name__, template_folder=str(ROOT / "templates"), instance_relative_config=False)
+    app.config.update(build_config(env))
+    app.config.update(config or {})
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"))
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    init_storage(app)
+    init_security(app)
+    celery_init_app(app)
+    register_blueprints(app)
+    register_cli(app)
+    return app
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    """Let the web server and the worker share one SQLite file without 'database is locked'."""
+    if type(dbapi_connection).__module__.startswith("sqlite3"):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA busy_timeout=10000")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.close()

@@ -1,0 +1,10 @@
+"""Blueprints: thin views that validate forms, call services and render templates."""
+
+from flask import Flask
+
+
+def register_blueprints(app: Flask) -> None:
+    from app.blueprints import auth, designs, health, orders, production, proofs, staff
+
+    for module in (auth, designs, health, orders, production, proofs, staff):
+        app.register_blueprint(module.bp)

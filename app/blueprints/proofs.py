@@ -1,0 +1,64 @@
+"""Proof files (behind an organisation check) and decisions on a proof."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort, flash, redirect, url_for
+from flask_login import current_user
+
+from app.forms import DecisionForm
+from app.models import Role
+from app.security import roles_required
+from app.services import reviews
+from app.services.errors import Conflict, Invalid
+from app.services.proofs import file_key, proof_reference
+from app.storage import storage
+
+bp = Blueprint("proofs", __name__)
+REVIEWERS = (Role.BUYER, Role.APPROVER, Role.STAFF)
+
+
+def _file(proof_id: int, kind: str, mimetype: str) -> Response:
+    proof = reviews.get_proof(current_user, proof_id)
+    if proof.status != "ready":
+        abort(404)
+    response = Response(storage().get(file_key(proof, kind)), mimetype=mimetype)
+    response.headers["Cache-Control"] = "private, max-age=3600"
+    if kind == "pdf":
+        response.headers["Content-Disposition"] = f'inline; filename="{proof_reference(proof)}.pdf"'
+    return response
+
+
+@bp.get("/proofs/<int:proof_id>/mockup.png")
+@roles_required(*REVIEWERS)
+def mockup(proof_id: int) -> Response:
+    return _file(proof_id, "png", "image/png")
+
+
+@bp.get("/proofs/<int:proof_id>/proof.pdf")
+@roles_required(*REVIEWERS)
+def pdf(proof_id: int) -> Response:
+    return _file(proof_id, "pdf", "application/pdf")
+
+
+@bp.post("/proofs/<int:proof_id>/decision")
+@roles_required(*REVIEWERS)
+def decide(proof_id: int) -> Response:
+    proof = reviews.get_proof(current_user, proof_id)
+    form = DecisionForm()
+    if not form.validate_on_submit() or not form.version.data.isdigit():
+        abort(400)
+    try:
+        order = reviews.decide(
+            current_user, proof, int(form.version.data), form.decision.data, form.comment.data or ""
+        )
+    except (Invalid, Conflict) as exc:
+        flash(str(exc), "error")
+        return redirect(url_for("designs.show", design_id=proof.design_id, _anchor="proof"))
+    if order is not None:
+        flash(f"Approved by both sides. Order {order.reference} is confirmed.", "success")
+        return redirect(url_for("orders.show", order_id=order.id))
+    if form.decision.data == "approve":
+        flash("Approved. Waiting for the other side to approve.", "success")
+    else:
+        flash("Changes requested. The design is open for editing again.", "success")
+    return redirect(url_for("designs.show", design_id=proof.design_id))

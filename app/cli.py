@@ -1,0 +1,64 @@
+"""Command-line entry points: ``flask seed`` and ``flask serve`` (web and worker together)."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+
+import click
+from flask import Flask, current_app
+from flask_migrate import upgrade
+
+
+def register_cli(app: Flask) -> None:
+    @app.cli.command("seed")
+    def seed() -> None:
+        """Create the demo organisations and users (demo only)."""
+        from app.seed import seed_demo
+
+        click.echo("Seeded demo data." if seed_demo() else "Demo data already present.")
+
+    @app.cli.command("serve")
+    @click.option("--host", default="127.0.0.1")
+    @click.option("--port", default=5000, type=int)
+    def serve(host: str, port: int) -> None:
+        """Migrate, seed, then run the web server and a Celery worker until Ctrl-C."""
+        from waitress import serve as waitress_serve
+
+        from app.seed import DEMO_USERS, seed_demo
+
+        upgrade()
+        seed_demo()
+        worker = subprocess.Popen(  # noqa: S603 - fixed argv, our own interpreter
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "worker",
+                "worker",
+                "--beat",
+                "--loglevel=INFO",
+                "--concurrency=2",
+                "--schedule",
+                current_app.config["CELERY"]["beat_schedule_filename"],
+            ],
+            env=os.environ.copy(),
+        )
+        broker = "Redis" if os.environ.get("REDIS_URL") else "embedded file-system broker"
+        database = current_app.config["SQLALCHEMY_DATABASE_URI"].split(":", 1)[0]
+        click.echo(f"\n  Gifts of Hope is running at http://{host}:{port}/  ({database}, {broker})")
+        click.echo("  Demo logins (demo only):")
+        for email, password, role, *_ in DEMO_USERS:
+            click.echo(f"    {role.value:9} {email:26} {password}")
+        click.echo("  Press Ctrl-C to stop the web server and the worker.\n")
+        try:
+            waitress_serve(current_app._get_current_object(), host=host, port=port, threads=8)  # type: ignore[attr-defined]
+        finally:
+            worker.send_signal(signal.SIGTERM)
+            try:
+                worker.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                worker.kill()

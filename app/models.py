@@ -1,0 +1,174 @@
+"""Database models. The database is the source of truth; Celery only wakes workers up."""
+
+from __future__ import annotations
+
+import enum
+from datetime import UTC, datetime
+from typing import Any
+
+from flask_login import UserMixin
+from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.extensions import db
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+class Role(enum.StrEnum):
+    BUYER = "buyer"
+    APPROVER = "approver"
+    STAFF = "staff"
+    MAKER = "maker"
+    ADMIN = "admin"
+
+
+class Organisation(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    users: Mapped[list[User]] = relationship(back_populates="organisation")
+
+
+class User(UserMixin, db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    display_name: Mapped[str] = mapped_column(String(120))
+    """For makers, the pseudonym they chose; never shown to buyers."""
+    password_hash: Mapped[str] = mapped_column(String(200))
+    role: Mapped[Role] = mapped_column(db.Enum(Role, native_enum=False, length=20))
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id"))
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    organisation: Mapped[Organisation | None] = relationship(back_populates="users")
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login: deactivated users cannot log in
+        return self.active
+
+    @property
+    def is_staff(self) -> bool:
+        return self.role in (Role.STAFF, Role.ADMIN)
+
+    @property
+    def is_buyer_side(self) -> bool:
+        return self.role in (Role.BUYER, Role.APPROVER)
+
+
+class Design(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
+    name: Mapped[str] = mapped_column(String(120))
+    spec: Mapped[dict[str, Any]] = mapped_column(JSON)
+    status: Mapped[str] = mapped_column(String(20), default="draft")
+    revision: Mapped[int] = mapped_column(default=1)
+    """Optimistic lock: a save from a stale browser tab carries an old revision and is refused."""
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    organisation: Mapped[Organisation] = relationship()
+    created_by: Mapped[User] = relationship()
+    proofs: Mapped[list[Proof]] = relationship(back_populates="design", order_by="Proof.version")
+
+    __mapper_args__ = {"version_id_col": revision}  # noqa: RUF012 - SQLAlchemy's documented form
+
+    @property
+    def latest_proof(self) -> Proof | None:
+        return self.proofs[-1] if self.proofs else None
+
+
+class Proof(db.Model):
+    __table_args__ = (UniqueConstraint("design_id", "version"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    design_id: Mapped[int] = mapped_column(ForeignKey("design.id"), index=True)
+    version: Mapped[int]
+    spec: Mapped[dict[str, Any]] = mapped_column(JSON)
+    spec_hash: Mapped[str] = mapped_column(String(64))
+    status: Mapped[str] = mapped_column(String(20), default="queued", index=True)
+    failure_reason: Mapped[str | None] = mapped_column(Text)
+    render_key: Mapped[str | None] = mapped_column(String(64))
+    """Content hash of everything that shaped the files; the files are stored under it."""
+    attempts: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    design: Mapped[Design] = relationship(back_populates="proofs")
+    reviews: Mapped[list[Review]] = relationship(back_populates="proof", order_by="Review.id")
+
+
+class Review(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    proof_id: Mapped[int] = mapped_column(ForeignKey("proof.id"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
+    side: Mapped[str] = mapped_column(String(10))  # "buyer" or "staff"
+    decision: Mapped[str] = mapped_column(String(20))  # "approve" or "request_changes"
+    comment: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    proof: Mapped[Proof] = relationship(back_populates="reviews")
+    user: Mapped[User] = relationship()
+
+
+class Order(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    design_id: Mapped[int] = mapped_column(ForeignKey("design.id"), unique=True)
+    proof_id: Mapped[int] = mapped_column(ForeignKey("proof.id"))
+    spec: Mapped[dict[str, Any]] = mapped_column(JSON)
+    """Frozen snapshot of the approved design: later edits never change an order."""
+    quote: Mapped[dict[str, Any]] = mapped_column(JSON)
+    status: Mapped[str] = mapped_column(String(20), default="confirmed", index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    organisation: Mapped[Organisation] = relationship()
+    design: Mapped[Design] = relationship()
+    proof: Mapped[Proof] = relationship()
+    jobs: Mapped[list[ProductionJob]] = relationship(back_populates="order", order_by="ProductionJob.id")
+
+    @property
+    def reference(self) -> str:
+        return f"GOH-{self.id:06d}"
+
+
+class ProductionJob(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("order.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))  # make, cards, assemble
+    title: Mapped[str] = mapped_column(String(200))
+    product_id: Mapped[str | None] = mapped_column(String(60))
+    colour: Mapped[str | None] = mapped_column(String(40))
+    quantity: Mapped[int]
+    quantity_done: Mapped[int] = mapped_column(default=0)
+    maker_minutes: Mapped[int]
+    priority: Mapped[int] = mapped_column(default=0, index=True)
+    status: Mapped[str] = mapped_column(String(20), default="queued", index=True)
+    maker_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    claim_token: Mapped[str | None] = mapped_column(String(32))
+    """Changes on every claim, so a stale holder cannot move a job it no longer holds."""
+    problem: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    order: Mapped[Order] = relationship(back_populates="jobs")
+    maker: Mapped[User | None] = relationship()
+
+
+class AuditEvent(db.Model):
+    """Append-only record of every decision and transition."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    actor_role: Mapped[str | None] = mapped_column(String(20))
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id"), index=True)
+    subject: Mapped[str] = mapped_column(String(40))  # e.g. "proof:12"
+    action: Mapped[str] = mapped_column(String(40))
+    detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    address: Mapped[str | None] = mapped_column(String(64))

@@ -1,0 +1,108 @@
+"""Login, roles, security headers and error pages."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+from urllib.parse import urlsplit
+
+from flask import Flask, flash, jsonify, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from app.extensions import db, login_manager
+from app.models import Role, User
+from app.services.errors import ServiceError
+
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+)
+
+
+def safe_next(target: str | None) -> str | None:
+    """Only our own pages: a path with no scheme, no host and no protocol-relative trick."""
+    if not target:
+        return None
+    parts = urlsplit(target)
+    if (
+        parts.scheme
+        or parts.netloc
+        or not target.startswith("/")
+        or target.startswith("//")
+        or "\\" in target
+    ):
+        return None
+    return target
+
+
+def roles_required(*roles: Role) -> Callable:
+    """Allow only users holding one of ``roles`` (admins hold every role)."""
+
+    def decorator(view: Callable) -> Callable:
+        @wraps(view)
+        @login_required
+        def wrapped(*args: Any, **kwargs: Any) -> Any:
+            if current_user.role not in roles and current_user.role != Role.ADMIN:
+                return render_template(
+                    "errors/error.html", code=403, message="This page is not for your role."
+                ), 403
+            return view(*args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+def home_for(user: User) -> str:
+    if user.role == Role.MAKER:
+        return url_for("production.board")
+    if user.is_staff:
+        return url_for("staff.dashboard")
+    return url_for("designs.index")
+
+
+def init_security(app: Flask) -> None:
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "Please log in to continue."
+    login_manager.login_message_category = "info"
+
+    @login_manager.user_loader
+    def load_user(user_id: str) -> User | None:
+        return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+
+    @app.after_request
+    def headers(response: Any) -> Any:
+        response.headers.setdefault("Content-Security-Policy", CSP)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        return response
+
+    def wants_json() -> bool:
+        return request.path.startswith("/api/") or request.path.endswith(".json")
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(_error: CSRFError) -> Any:
+        flash("This page had expired, so nothing was changed. Please try again.", "error")
+        return redirect(safe_next(request.full_path.rstrip("?")) or url_for("auth.login"))
+
+    @app.errorhandler(ServiceError)
+    def service_error(error: ServiceError) -> Any:
+        if wants_json():
+            return jsonify(error=str(error)), error.status
+        return render_template("errors/error.html", code=error.status, message=str(error)), error.status
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException) -> Any:
+        if wants_json():
+            return jsonify(error=error.description), error.code
+        messages = {
+            404: "We could not find that page.",
+            405: "That action is not available here.",
+            413: "That file is too large.",
+        }
+        message = messages.get(error.code or 500, error.description)
+        return render_template("errors/error.html", code=error.code, message=message), error.code

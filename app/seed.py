@@ -1,0 +1,32 @@
+"""Demo data: two organisations, their buyers, staff and makers. Demo only."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from app.extensions import db
+from app.models import Organisation, Role, User
+from app.services.accounts import create_user
+
+# (email, password, role, display name, organisation key). Printed by `make run`; never for production.
+DEMO_USERS = (
+    ("buyer@acme.test", "demo-buyer", Role.BUYER, "Ada Buyer", "acme"),
+    ("approver@acme.test", "demo-approver", Role.APPROVER, "Ravi Approver", "acme"),
+    ("buyer@globex.test", "demo-globex", Role.BUYER, "Gail Globex", "globex"),
+    ("staff@giftsofhope.test", "demo-staff", Role.STAFF, "Sam Staff", None),
+    ("sunflower@workshop.test", "demo-maker", Role.MAKER, "Sunflower", None),
+    ("river@workshop.test", "demo-maker", Role.MAKER, "River", None),
+)
+ORGANISATIONS = {"acme": "Acme Events Ltd", "globex": "Globex Corporation"}
+
+
+def seed_demo() -> bool:
+    """Create the demo organisations and users once; return False when they already exist."""
+    if db.session.scalar(select(User).limit(1)) is not None:
+        return False
+    orgs = {key: Organisation(name=name) for key, name in ORGANISATIONS.items()}
+    db.session.add_all(orgs.values())
+    for email, password, role, name, org in DEMO_USERS:
+        create_user(email, password, role, name, orgs[org] if org else None)
+    db.session.commit()
+    return True

@@ -1,0 +1,82 @@
+"""Orders: a frozen snapshot of an approved design, expanded into production jobs."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from app.extensions import db
+from app.models import Order, ProductionJob, Proof, User
+from app.services import audit
+from app.services.errors import Conflict, NotFound
+from configurator.catalog import load_catalog
+from configurator.jobs import plan_jobs
+from configurator.pricing import quote
+from configurator.spec import BoxSpec
+from configurator.states import DESIGN, ORDER, IllegalTransition
+
+
+def create_from(user: User, proof: Proof) -> Order:
+    """Freeze the approved proof's spec and quote into an order; the caller commits."""
+    design = proof.design
+    spec = BoxSpec.from_dict(proof.spec)
+    catalog = load_catalog()
+    order = Order(
+        organisation_id=design.organisation_id,
+        design=design,
+        proof=proof,
+        spec=spec.to_dict(),
+        quote=quote(spec, catalog).to_dict(),
+    )
+    db.session.add(order)
+    db.session.flush()
+    design.status = DESIGN.next(design.status, "order")
+    for plan in plan_jobs(spec, catalog):
+        db.session.add(
+            ProductionJob(
+                order=order,
+                kind=plan.kind,
+                title=plan.title,
+                product_id=plan.product_id,
+                colour=plan.colour,
+                quantity=plan.quantity,
+                maker_minutes=plan.maker_minutes,
+                priority=order.id,
+            )
+        )
+    audit.record(user, "order.created", f"order:{order.id}", order.organisation_id, proof=proof.version)
+    return order
+
+
+def orders_for(user: User) -> list[Order]:
+    query = select(Order).order_by(Order.created_at.desc())
+    if not user.is_staff:
+        query = query.where(Order.organisation_id == user.organisation_id)
+    return list(db.session.scalars(query))
+
+
+def get_order(user: User, order_id: int) -> Order:
+    order = db.session.get(Order, order_id)
+    if order is None or not (user.is_staff or order.organisation_id == user.organisation_id):
+        raise NotFound("We could not find that order.")
+    return order
+
+
+def advance(order: Order, action: str, actor: User | None) -> None:
+    """Apply one order transition through the state machine; the caller commits."""
+    try:
+        new = ORDER.next(order.status, action)
+    except IllegalTransition as exc:
+        raise Conflict(
+            f"This order is {order.status.replace('_', ' ')}; it cannot {action.replace('_', ' ')}."
+        ) from exc
+    audit.record(
+        actor, f"order.{action}", f"order:{order.id}", order.organisation_id, before=order.status, after=new
+    )
+    order.status = new
+
+
+def progress(order: Order) -> tuple[int, int]:
+    """Maker minutes done and total, for a progress bar that reflects real work."""
+    total = sum(j.maker_minutes for j in order.jobs)
+    done = sum(j.maker_minutes for j in order.jobs if j.status == "done")
+    return done, total

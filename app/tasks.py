@@ -1,0 +1,24 @@
+"""Celery tasks: thin wrappers that take ids and call a service."""
+
+from celery import shared_task
+from sqlalchemy.exc import OperationalError
+
+from app.services import proofs
+
+
+@shared_task(
+    acks_late=True,
+    reject_on_worker_lost=True,
+    time_limit=120,
+    soft_time_limit=90,
+    autoretry_for=(OperationalError,),
+    retry_backoff=True,
+    max_retries=3,
+)
+def render_proof(proof_id: int) -> None:
+    proofs.render(proof_id)
+
+
+@shared_task(time_limit=60, soft_time_limit=50)
+def reconcile_proofs() -> None:
+    proofs.requeue_stuck()

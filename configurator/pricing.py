@@ -1,0 +1,116 @@
+"""Quotes for a box spec. Money is ``Decimal`` and is rounded only by :func:`money`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from configurator.catalog import Catalog, DiscountTier
+from configurator.spec import BoxSpec
+
+CENT = Decimal("0.01")
+
+
+def money(x: Decimal) -> Decimal:
+    """Round to cents, half up: the one place where money is rounded."""
+    return x.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+@dataclass(frozen=True)
+class QuoteLine:
+    label: str
+    quantity: int
+    unit_price: Decimal
+    amount: Decimal
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "label": self.label,
+            "quantity": self.quantity,
+            "unit_price": str(self.unit_price),
+            "amount": str(self.amount),
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> QuoteLine:
+        return cls(data["label"], int(data["quantity"]), Decimal(data["unit_price"]), Decimal(data["amount"]))
+
+
+@dataclass(frozen=True)
+class Quote:
+    """A priced spec; frozen into an order as JSON, so it survives later price changes."""
+
+    lines: tuple[QuoteLine, ...]
+    boxes: int
+    subtotal: Decimal
+    discount: Decimal
+    total: Decimal
+    per_box: Decimal
+    discount_label: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "lines": [line.to_dict() for line in self.lines],
+            "boxes": self.boxes,
+            "subtotal": str(self.subtotal),
+            "discount": str(self.discount),
+            "total": str(self.total),
+            "per_box": str(self.per_box),
+            "discount_label": self.discount_label,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Quote:
+        return cls(
+            lines=tuple(QuoteLine.from_dict(line) for line in data["lines"]),
+            boxes=int(data["boxes"]),
+            subtotal=Decimal(data["subtotal"]),
+            discount=Decimal(data["discount"]),
+            total=Decimal(data["total"]),
+            per_box=Decimal(data["per_box"]),
+            discount_label=data["discount_label"],
+        )
+
+
+def _tier(boxes: int, catalog: Catalog) -> DiscountTier | None:
+    reached = [t for t in catalog.discount_tiers if boxes >= t.min_boxes]
+    return reached[-1] if reached else None
+
+
+def quote(spec: BoxSpec, catalog: Catalog) -> Quote:
+    """Price a spec that passes :func:`configurator.rules.check_draft`.
+
+    The discount is worked out per box and then multiplied, so the per-box price is exact
+    and never rises when the buyer orders more boxes (rounding a percentage of the whole
+    order could move it by a cent either way).
+    """
+    boxes = spec.quantity
+    if boxes < 1:
+        raise ValueError("a quote needs at least one box")
+    box = catalog.box_sizes[spec.box_size]
+    lines = [QuoteLine(box.name, boxes, box.price, money(box.price * boxes))]
+    for item in spec.items:
+        product = catalog.products[item.product_id]
+        count = item.quantity * boxes
+        label = f"{product.name}, {catalog.colour_name(item.colour)}"
+        lines.append(QuoteLine(label, count, product.unit_price, money(product.unit_price * count)))
+    subtotal = sum((line.amount for line in lines), Decimal("0.00"))
+    tier = _tier(boxes, catalog)
+    per_box_discount = money(subtotal / boxes * tier.percent / 100) if tier else Decimal("0.00")
+    discount = per_box_discount * boxes
+    total = subtotal - discount
+    return Quote(
+        lines=tuple(lines),
+        boxes=boxes,
+        subtotal=subtotal,
+        discount=discount,
+        total=total,
+        per_box=money(total / boxes),
+        discount_label=tier.label if tier else "",
+    )
+
+
+def unit_price_per_box(spec: BoxSpec, catalog: Catalog) -> Decimal:
+    """The price of one box at the spec's quantity; classic cards show it at the minimum order."""
+    return quote(spec, catalog).per_box

@@ -1,0 +1,115 @@
+"""The little message card on the mockup: the first lines of the message and the sign-off.
+
+Drawn with Pillow (not resvg) because Pillow can measure text, which wrapping needs, and shapes
+Arabic and Hebrew through raqm. Any script is accepted; characters no font covers are dropped.
+"""
+
+from __future__ import annotations
+
+from PIL import Image, ImageDraw, ImageFont
+
+from proofs import fonts
+
+CARD_W, CARD_H = 430.0, 300.0
+MAX_LINES = 5
+INK = (52, 48, 44, 255)
+PAPER = (255, 253, 248, 255)
+EDGE = (226, 218, 204, 255)
+
+Run = tuple[ImageFont.FreeTypeFont, str]
+
+
+def _width(parts: list[Run]) -> float:
+    return sum(font.getlength(text) for font, text in parts)
+
+
+def _break_long(word: str, chain: tuple[tuple[str, int], ...], size: int, max_w: float) -> list[str]:
+    """Split a word wider than the card (CJK has no spaces) at character boundaries."""
+    pieces, current = [], ""
+    for char in word:
+        if current and _width(fonts.runs(current + char, chain, size)) > max_w:
+            pieces.append(current)
+            current = ""
+        current += char
+    return [*pieces, current] if current else pieces
+
+
+def wrap(text: str, chain: tuple[tuple[str, int], ...], size: int, max_w: float) -> list[str]:
+    """Wrap ``text`` to ``max_w`` pixels, keeping the writer's own line breaks."""
+    lines: list[str] = []
+    for paragraph in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
+        current = ""
+        for word in paragraph.split():
+            candidate = f"{current} {word}" if current else word
+            if _width(fonts.runs(candidate, chain, size)) <= max_w:
+                current = candidate
+                continue
+            if current:
+                lines.append(current)
+            pieces = _break_long(word, chain, size, max_w) or [word]
+            lines.extend(pieces[:-1])
+            current = pieces[-1]
+        lines.append(current)
+    while lines and not lines[-1]:
+        lines.pop()
+    return lines
+
+
+def _draw_line(
+    draw: ImageDraw.ImageDraw,
+    text: str,
+    chain: tuple[tuple[str, int], ...],
+    size: int,
+    left: float,
+    right: float,
+    baseline: float,
+    align_end: bool = False,
+) -> None:
+    parts = fonts.runs(text, chain, size)
+    rtl = fonts.is_rtl(text)
+    if rtl:
+        parts = parts[::-1]
+    width = _width(parts)
+    x = right - width if (rtl != align_end) else left
+    for font, chunk in parts:
+        draw.text((x, baseline), chunk, font=font, fill=INK, anchor="ls")
+        x += font.getlength(chunk)
+
+
+def render_card(message: str, sign_off: str, accent: tuple[int, int, int], scale: float) -> Image.Image:
+    """Return the card as an RGBA image at ``scale`` pixels per design unit."""
+    w, h = max(8, round(CARD_W * scale)), max(6, round(CARD_H * scale))
+    pad = 2
+    card = Image.new("RGBA", (w + 2 * pad, h + 2 * pad), (0, 0, 0, 0))
+    draw = ImageDraw.Draw(card)
+    radius = max(1, round(6 * scale))
+    draw.rounded_rectangle((pad, pad, pad + w - 1, pad + h - 1), radius, fill=PAPER, outline=EDGE, width=1)
+    accent_w, accent_h = 70 * scale, max(1, round(4 * scale))
+    top = pad + round(30 * scale)
+    draw.rectangle(
+        (pad + (w - accent_w) / 2, top, pad + (w + accent_w) / 2, top + accent_h), fill=(*accent, 255)
+    )
+
+    margin = 38 * scale
+    left, right = pad + margin, pad + w - margin
+    size = max(6, round(24 * scale))
+    line_h = size * 1.45
+    lines = wrap(message, fonts.SERIF_CHAIN, size, right - left)
+    if len(lines) > MAX_LINES:
+        lines = [*lines[: MAX_LINES - 1], lines[MAX_LINES - 1].rstrip() + " …"]
+    baseline = top + accent_h + 28 * scale + size
+    for line in lines:
+        _draw_line(draw, line, fonts.SERIF_CHAIN, size, left, right, baseline)
+        baseline += line_h
+
+    if sign_off.strip():
+        small = max(6, round(21 * scale))
+        name = " ".join(sign_off.split())
+        # A leading dash only reads right in left-to-right text; RTL names go without it.
+        text = name if fonts.is_rtl(name) else "— " + name
+        signed = wrap(text, fonts.ITALIC_CHAIN, small, right - left)[:1]
+        for line in signed:
+            _draw_line(
+                draw, line, fonts.ITALIC_CHAIN, small, left, right, pad + h - 30 * scale, align_end=True
+            )
+    return card

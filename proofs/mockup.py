@@ -1,0 +1,228 @@
+"""The mockup: an open gift box seen from above, as PNG bytes.
+
+One code path for every size: the scene is laid out in a 1600x1200 design space and each
+layer is rasterised at the target scale. Output is deterministic (same inputs, same bytes) so
+renders can be keyed by content hash and compared in tests.
+"""
+
+from __future__ import annotations
+
+import functools
+import io
+import math
+from collections.abc import Iterator
+
+from PIL import Image, ImageDraw, ImageFilter
+
+from configurator.catalog import Catalog
+from configurator.spec import BoxSpec
+from proofs import artwork, card, scene
+from proofs.scene import BoxGeometry, Frame, Layer
+
+MAX_ITEMS_DRAWN = 12
+MAX_SIZE = 4000
+MAX_LOGO_PIXELS = 40_000_000
+SHADOW_RGB = (60, 44, 30)
+CARD_CENTRE = (1330.0, 955.0)
+CARD_ANGLE = 4.0
+TAG_ANGLE = 8.0
+
+
+def render_mockup(
+    spec: BoxSpec,
+    catalog: Catalog,
+    size: tuple[int, int] = (1600, 1200),
+    logo_png: bytes | None = None,
+) -> bytes:
+    """Render the box design to PNG bytes at ``size`` (width, height) pixels."""
+    width, height = int(size[0]), int(size[1])
+    if not (16 <= width <= MAX_SIZE and 16 <= height <= MAX_SIZE):
+        raise ValueError(f"mockup size must be between 16 and {MAX_SIZE} pixels a side, got {size!r}")
+    logo = _open_logo(logo_png) if logo_png is not None else None
+    frame = Frame(width, height)
+    box = catalog.box_sizes.get(spec.box_size)
+    geo = BoxGeometry.for_inches(box.inches if box else (10, 8, 4))
+
+    canvas = _background(width, height).copy()
+    lid, ribbon, body, tissue = (
+        scene.lid_layer(geo, frame),
+        scene.ribbon_layer(geo, frame),
+        scene.box_layer(geo, frame),
+        scene.tissue_layer(geo, frame),
+    )
+    box_hex = catalog.colour_hex(spec.box_colour)
+    _shadow(canvas, lid, frame, offset=(10, 14), blur=14, opacity=0.30)
+    _paste(canvas, artwork.tint(lid.image, box_hex), lid.x, lid.y)
+    _paste(canvas, artwork.tint(ribbon.image, catalog.colour_hex(spec.ribbon_colour)), ribbon.x, ribbon.y)
+    _shadow(canvas, body, frame, offset=(14, 20), blur=18, opacity=0.38)
+    _paste(canvas, artwork.tint(body.image, box_hex), body.x, body.y)
+    _paste(canvas, artwork.tint(tissue.image, catalog.colour_hex(spec.tissue_colour)), tissue.x, tissue.y)
+    _draw_items(canvas, spec, catalog, geo, frame)
+    if logo is not None:
+        _draw_tag(canvas, logo, geo, frame)
+    _draw_card(canvas, spec, catalog, frame)
+
+    out = io.BytesIO()
+    # Explicit, metadata-free PNG: no timestamps or text chunks, so bytes depend on inputs only.
+    canvas.convert("RGB").save(out, format="PNG", optimize=False, compress_level=3)
+    return out.getvalue()
+
+
+def _open_logo(data: bytes) -> Image.Image:
+    """Decode the (already normalised) logo; refuse anything Pillow cannot read or that is huge."""
+    try:
+        with Image.open(io.BytesIO(data)) as img:
+            if img.width * img.height > MAX_LOGO_PIXELS:
+                raise ValueError("logo_png is too large to draw")
+            return img.convert("RGBA")
+    except (OSError, Image.DecompressionBombError) as exc:
+        raise ValueError("logo_png is not a readable image") from exc
+
+
+@functools.lru_cache(maxsize=16)
+def _background(width: int, height: int) -> Image.Image:
+    """A soft warm radial wash, lighter in the middle. Shared: copy before drawing."""
+    glow = Image.radial_gradient("L").resize((96, 72), Image.Resampling.BILINEAR)
+    glow = glow.resize((width, height), Image.Resampling.BICUBIC)
+    centre, edge = (251, 247, 241), (230, 221, 208)
+    lut = [
+        round(c + (e - c) * min(1.0, (v / 255) ** 1.3))
+        for c, e in zip(centre, edge, strict=True)
+        for v in range(256)
+    ]
+    return Image.merge("RGB", (glow, glow, glow)).point(lut).convert("RGBA")
+
+
+def _paste(canvas: Image.Image, image: Image.Image, x: int, y: int) -> None:
+    """Alpha-composite ``image`` at (x, y), cropping whatever falls outside the canvas."""
+    left, top = max(0, -x), max(0, -y)
+    right = min(image.width, canvas.width - x)
+    bottom = min(image.height, canvas.height - y)
+    if right <= left or bottom <= top:
+        return
+    canvas.alpha_composite(image, dest=(x + left, y + top), source=(left, top, right, bottom))
+
+
+def _shadow(
+    canvas: Image.Image, layer: Layer, frame: Frame, offset: tuple[float, float], blur: float, opacity: float
+) -> None:
+    """Cast a soft shadow of ``layer`` on the canvas (blurred at quarter size: fast and smooth)."""
+    _cast(canvas, layer.image.getchannel("A"), layer.x, layer.y, frame, offset, blur, opacity)
+
+
+def _cast(
+    canvas: Image.Image,
+    alpha: Image.Image,
+    x: int,
+    y: int,
+    frame: Frame,
+    offset: tuple[float, float],
+    blur: float,
+    opacity: float,
+) -> None:
+    radius = blur * frame.scale
+    factor = 4 if radius >= 6 else 1
+    margin = math.ceil(radius * 2.5) + factor
+    mask = Image.new("L", (alpha.width + 2 * margin, alpha.height + 2 * margin), 0)
+    mask.paste(alpha.point(lambda v: round(v * opacity)), (margin, margin))
+    small = mask.resize((max(1, mask.width // factor), max(1, mask.height // factor)), Image.Resampling.BOX)
+    small = small.filter(ImageFilter.GaussianBlur(radius / factor))
+    mask = small.resize(mask.size, Image.Resampling.BILINEAR)
+    ink = Image.new("RGBA", mask.size, (*SHADOW_RGB, 0))
+    ink.putalpha(mask)
+    _paste(
+        canvas, ink, x - margin + round(offset[0] * frame.scale), y - margin + round(offset[1] * frame.scale)
+    )
+
+
+def _units(spec: BoxSpec) -> Iterator[tuple[str, str]]:
+    for line in spec.items:
+        for _ in range(max(0, line.quantity)):
+            yield line.product_id, line.colour
+
+
+def grid(count: int, width: float, height: float) -> tuple[int, int]:
+    """Columns and rows giving the largest square cells for ``count`` items in the area."""
+    best = (1, count, 0.0)
+    for cols in range(1, count + 1):
+        rows = math.ceil(count / cols)
+        cell = min(width / cols, height / rows)
+        if cell > best[2] + 1e-9:
+            best = (cols, rows, cell)
+    return best[0], best[1]
+
+
+def _draw_items(canvas: Image.Image, spec: BoxSpec, catalog: Catalog, geo: BoxGeometry, frame: Frame) -> None:
+    units = list(_units(spec))[:MAX_ITEMS_DRAWN]
+    if not units:
+        return
+    x0, y0, x1, y1 = geo.floor
+    x0, y0, x1, y1 = x0 + 6, y0 + 6, x1 - 6, y1 - 6
+    cols, rows = grid(len(units), x1 - x0, y1 - y0)
+    cell_w, cell_h = (x1 - x0) / cols, (y1 - y0) / rows
+    for index, (product_id, colour) in enumerate(units):
+        row, col = divmod(index, cols)
+        in_row = min(cols, len(units) - row * cols)  # centre a short last row
+        cx = x0 + (cols - in_row) * cell_w / 2 + (col + 0.5) * cell_w
+        cy = y0 + (row + 0.5) * cell_h
+        product = catalog.products.get(product_id)
+        fill = 0.94 if product is None or product.slots >= 2 else 0.8
+        px = frame.px(min(cell_w, cell_h) * fill)
+        left, top = frame.point(cx, cy)
+        x, y = round(left - px / 2), round(top - px / 2)
+        radius = max(1.0, 7 * frame.scale)
+        shade = artwork.shadow(product_id, px, round(radius, 1))
+        margin = (shade.width - px) // 2
+        ink = Image.new("RGBA", shade.size, (*SHADOW_RGB, 0))
+        ink.putalpha(shade.point(lambda v: round(v * 0.42)))
+        _paste(canvas, ink, x - margin + frame.px(5), y - margin + frame.px(8))
+        _paste(canvas, artwork.tinted(product_id, px, catalog.colour_hex(colour)), x, y)
+
+
+def _rotated(image: Image.Image, degrees: float) -> Image.Image:
+    return image.rotate(degrees, resample=Image.Resampling.BICUBIC, expand=True)
+
+
+def _draw_card(canvas: Image.Image, spec: BoxSpec, catalog: Catalog, frame: Frame) -> None:
+    accent = artwork.hex_to_rgb(catalog.colour_hex(spec.ribbon_colour))
+    image = _rotated(card.render_card(spec.message, spec.sign_off, accent, frame.scale), CARD_ANGLE)
+    cx, cy = frame.point(*CARD_CENTRE)
+    x, y = round(cx - image.width / 2), round(cy - image.height / 2)
+    _cast(canvas, image.getchannel("A"), x, y, frame, (8, 12), 10, 0.35)
+    _paste(canvas, image, x, y)
+
+
+def _draw_tag(canvas: Image.Image, logo: Image.Image, geo: BoxGeometry, frame: Frame) -> None:
+    """A white gift tag tied to the bow, carrying the buyer's logo."""
+    w, h = frame.px(200), frame.px(140)
+    pad = 2
+    tag = Image.new("RGBA", (w + 2 * pad, h + 2 * pad), (0, 0, 0, 0))
+    draw = ImageDraw.Draw(tag)
+    draw.rounded_rectangle(
+        (pad, pad, pad + w - 1, pad + h - 1),
+        frame.px(12),
+        fill=(255, 253, 248, 255),
+        outline=(220, 212, 198, 255),
+    )
+    hole = frame.px(9)
+    hx, hy = pad + w / 2, pad + frame.px(20)
+    draw.ellipse(
+        (hx - hole, hy - hole, hx + hole, hy + hole), fill=(0, 0, 0, 0), outline=(200, 190, 170, 255)
+    )
+    inner = logo.copy()
+    inner.thumbnail((max(1, w - frame.px(36)), max(1, h - frame.px(52))), Image.Resampling.LANCZOS)
+    tag.alpha_composite(
+        inner,
+        dest=(pad + (w - inner.width) // 2, pad + frame.px(38) + (h - frame.px(48) - inner.height) // 2),
+    )
+    image = _rotated(tag, -TAG_ANGLE)
+    bx, by = geo.bow
+    tx, ty = bx + 70, by + 250
+    px, py = frame.point(tx, ty)
+    x, y = round(px - image.width / 2), round(py - image.height / 2)
+    string_end = frame.point(*scene.rotate((0, -50), TAG_ANGLE, (tx, ty)))
+    ImageDraw.Draw(canvas).line(
+        (frame.point(bx, by), string_end), fill=(150, 130, 100, 255), width=frame.px(3)
+    )
+    _cast(canvas, image.getchannel("A"), x, y, frame, (6, 9), 8, 0.3)
+    _paste(canvas, image, x, y)

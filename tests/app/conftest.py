@@ -1,0 +1,117 @@
+"""App fixtures: every database test runs on SQLite and on PostgreSQL."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from flask_migrate import upgrade
+from sqlalchemy import text
+
+from app import create_app
+from app.extensions import db
+from tests.app.factories import PASSWORD
+from tests.services import require_postgres
+
+
+@pytest.fixture(scope="session", params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> str:
+    if request.param == "postgresql":
+        return require_postgres()
+    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
+
+
+@pytest.fixture(scope="session")
+def _migrated(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> str:
+    """Build the schema once per database through the real migrations."""
+    app = create_app(_config(database_url, tmp_path_factory.mktemp("files")), env=_env(tmp_path_factory))
+    with app.app_context():
+        if database_url.startswith("postgresql"):
+            db.session.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+            db.session.commit()
+        upgrade()
+        db.engine.dispose()
+    return database_url
+
+
+def _env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    return {"INSTANCE_PATH": str(tmp_path_factory.getbasetemp() / "instance"), "CELERY_EAGER": "1"}
+
+
+def _config(database_url: str, files: object) -> dict[str, object]:
+    return {
+        "TESTING": True,
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "STORAGE_DIR": str(files),
+        "PUBLIC_URL": "http://localhost",
+    }
+
+
+class IsolatedClient(FlaskClient):
+    """Each request gets its own app context (own ``g``, own DB session), as in production.
+
+    Without this, requests would reuse the test's app context and share its session and
+    Flask-Login's cached user, hiding stale-data bugs.
+    """
+
+    def open(self, *args: object, **kwargs: object):
+        with self.application.app_context():
+            return super().open(*args, **kwargs)
+
+
+@pytest.fixture
+def app(_migrated: str, tmp_path: object, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
+    app = create_app(_config(_migrated, tmp_path), env=_env(tmp_path_factory))
+    app.test_client_class = IsolatedClient
+    with app.app_context():
+        yield app
+        db.session.rollback()
+        # Empty every table, children first, so each test starts from nothing.
+        for table in reversed(db.metadata.sorted_tables):
+            db.session.execute(table.delete())
+        db.session.commit()
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+class Browser:
+    """A test client that logs in and submits forms with their CSRF token, as a person would."""
+
+    def __init__(self, client: FlaskClient) -> None:
+        self.client = client
+
+    def login(self, email: str, password: str = PASSWORD) -> None:
+        page = self.client.get("/login")
+        response = self.client.post(
+            "/login", data={"email": email, "password": password, "csrf_token": csrf(page.text)}
+        )
+        assert response.status_code == 302, response.text
+
+    def token(self) -> str:
+        """The session's CSRF token, read from the page a person would be on."""
+        return csrf(self.client.get("/", follow_redirects=True).text)
+
+    def get(self, url: str, **kwargs: object):
+        return self.client.get(url, **kwargs)
+
+    def post(self, url: str, data: dict[str, object] | None = None, **kwargs: object):
+        return self.client.post(url, data={"csrf_token": self.token(), **(data or {})}, **kwargs)
+
+
+def csrf(html: str) -> str:
+    match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html)
+    assert match, "no CSRF token on the page"
+    return match.group(1)
+
+
+@pytest.fixture
+def browser(client: FlaskClient) -> Browser:
+    return Browser(client)

@@ -1,0 +1,58 @@
+"""Finding the real services the tests need, and saying clearly when one is missing.
+
+Locally a missing PostgreSQL, Redis or Chromium skips its tests with the reason; with
+REQUIRE_SERVICES=1 (set by .ci/run) it fails them instead, so CI cannot go green by skipping.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+from urllib.parse import urlsplit
+
+import pytest
+
+POSTGRES_URL = os.environ.get("TEST_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/14")
+
+
+def missing(reason: str) -> None:
+    if os.environ.get("REQUIRE_SERVICES") == "1":
+        pytest.fail(f"required service missing: {reason}", pytrace=False)
+    pytest.skip(reason)
+
+
+def reachable(url: str, default_port: int) -> bool:
+    parts = urlsplit(url.replace("+psycopg", ""))
+    try:
+        with socket.create_connection((parts.hostname or "127.0.0.1", parts.port or default_port), timeout=1):
+            return True
+    except OSError:
+        return False
+
+
+def require_postgres() -> str:
+    if not reachable(POSTGRES_URL, 5432):
+        missing(f"PostgreSQL not reachable at {POSTGRES_URL} (set TEST_DATABASE_URL)")
+    return POSTGRES_URL
+
+
+def require_redis() -> str:
+    if not reachable(REDIS_URL, 6379):
+        missing(f"Redis not reachable at {REDIS_URL} (set TEST_REDIS_URL)")
+    return REDIS_URL
+
+
+def require_chromium() -> str:
+    path = os.environ.get("CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
+    if not path:
+        missing("Debian's chromium is not installed (apt-get install chromium)")
+    return path
+
+
+def require_tool(name: str) -> str:
+    path = shutil.which(name)
+    if not path:
+        missing(f"{name} is not installed (apt-get install poppler-utils qpdf)")
+    return path
