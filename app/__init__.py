@@ -20,6 +20,7 @@ def create_app(config: dict[str, Any] | None = None, env: dict[str, str] | None 
     from app.cli import register_cli
     from app.security import init_security
     from app.storage import init_storage
+    from app.views import register_filters
 
     app = Flask(__name__, template_folder=str(ROOT / "templates"), instance_relative_config=False)
     app.config.update(build_config(env))
@@ -34,6 +35,7 @@ def create_app(config: dict[str, Any] | None = None, env: dict[str, str] | None 
     celery_init_app(app)
     register_blueprints(app)
     register_cli(app)
+    register_filters(app)
     return app
 
 

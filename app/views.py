@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
-from flask import url_for
+from flask import Flask, url_for
 
 from app.models import Proof
 
@@ -27,3 +28,24 @@ def proof_status(proof: Proof) -> dict[str, Any]:
         "png": url_for("proofs.mockup", proof_id=proof.id) if ready else None,
         "pdf": url_for("proofs.pdf", proof_id=proof.id) if ready else None,
     }
+
+
+ACTION_LABELS = {
+    "start_production": "Start production",
+    "send_to_qa": "Send to quality check",
+    "fail_qa": "Back to production",
+    "pack": "Mark packed",
+    "ship": "Mark shipped",
+    "deliver": "Mark delivered",
+    "cancel": "Cancel order",
+}
+
+
+def money(value: Decimal | str | int) -> str:
+    """US dollars with thousands separators: 1200 -> $1,200.00."""
+    return f"${Decimal(str(value)):,.2f}"
+
+
+def register_filters(app: Flask) -> None:
+    app.jinja_env.filters["money"] = money
+    app.jinja_env.globals["action_label"] = lambda action: ACTION_LABELS.get(action, action.replace("_", " "))
