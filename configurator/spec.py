@@ -9,7 +9,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 SCHEMA_VERSION = 1
@@ -35,8 +35,18 @@ class BoxSpec:
     sign_off: str = ""
     quantity: int = 10
     classic_id: str | None = None
-    extras: tuple[tuple[str, str], ...] = field(default=())
-    """Later steps (branding, delivery) add keyed values here without a schema change."""
+    # Branding: the logo is referenced by the content hash of its normalised PNG.
+    logo_id: str | None = None
+    logo_placement: str = "lid"  # lid, card or tag
+    logo_width_in: float = 2.0  # printed width in inches
+    monogram: str = ""  # 1-3 letters
+    monogram_style: str = "serif"  # serif, script or block
+    # Message card
+    card_style: str = "classic"  # classic, modern or botanical
+    card_size: str = "5x7"  # inches: 5x7 or 4x6
+    # Quantity and delivery
+    needed_by: str | None = None  # ISO date the boxes must arrive by
+    delivery: str = "bulk"  # bulk (one address) or per_recipient
 
     def replace(self, **changes: Any) -> BoxSpec:
         return dataclasses.replace(self, **changes)
@@ -44,24 +54,19 @@ class BoxSpec:
     def to_dict(self) -> dict[str, Any]:
         data = dataclasses.asdict(self)
         data["items"] = [dataclasses.asdict(i) for i in self.items]
-        data["extras"] = dict(self.extras)
         data["schema"] = SCHEMA_VERSION
         return data
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> BoxSpec:
-        return cls(
-            box_size=data["box_size"],
-            box_colour=data["box_colour"],
-            ribbon_colour=data["ribbon_colour"],
-            tissue_colour=data["tissue_colour"],
-            items=tuple(ItemLine(**i) for i in data.get("items", ())),
-            message=data.get("message", ""),
-            sign_off=data.get("sign_off", ""),
-            quantity=int(data.get("quantity", 10)),
-            classic_id=data.get("classic_id"),
-            extras=tuple(sorted(data.get("extras", {}).items())),
-        )
+        """Inverse of :meth:`to_dict`; fields missing from older stored specs take their defaults."""
+        known = {f.name for f in dataclasses.fields(cls)}
+        values = {k: v for k, v in data.items() if k in known}
+        values["items"] = tuple(ItemLine(**i) for i in data.get("items", ()))
+        values["quantity"] = int(data.get("quantity", 10))
+        if "logo_width_in" in values:
+            values["logo_width_in"] = float(values["logo_width_in"])
+        return cls(**values)
 
     def content_hash(self) -> str:
         """A stable digest of the spec, the key for caching renders of it."""

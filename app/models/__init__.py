@@ -172,3 +172,7 @@ class AuditEvent(db.Model):
     action: Mapped[str] = mapped_column(String(40))
     detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     address: Mapped[str | None] = mapped_column(String(64))
+
+
+# Models of later capabilities live in their own modules and register here.
+# (Imported at the end so that they can import the core models above.)
