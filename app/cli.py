@@ -20,6 +20,13 @@ def register_cli(app: Flask) -> None:
 
         click.echo("Seeded demo data." if seed_demo() else "Demo data already present.")
 
+    @app.cli.command("send-mail")
+    def send_mail() -> None:
+        """Send the emails waiting in the outbox now (the worker also does this every few seconds)."""
+        from app.services.notifications import send_pending
+
+        click.echo(f"Sent {send_pending()} message(s).")
+
     @app.cli.command("serve")
     @click.option("--host", default="127.0.0.1")
     @click.option("--port", default=5000, type=int)

@@ -71,6 +71,7 @@ def build_config(env: dict[str, str] | None = None) -> dict[str, Any]:
         "task_always_eager": env.get("CELERY_EAGER") == "1",
         "beat_schedule": {
             "reconcile-proofs": {"task": "app.tasks.reconcile_proofs", "schedule": 30.0},
+            "send-outbox": {"task": "app.tasks.send_outbox", "schedule": 10.0},
         },
         "beat_schedule_filename": str(instance / "celerybeat-schedule"),
     }
@@ -90,4 +91,13 @@ def build_config(env: dict[str, str] | None = None) -> dict[str, Any]:
         "WTF_CSRF_TIME_LIMIT": 8 * 3600,
         "CELERY": celery,
         "INSTANCE_PATH": str(instance),
+        # Mail: with no SMTP_HOST, messages are written to MAIL_DIR (the embedded default).
+        "SMTP_HOST": env.get("SMTP_HOST", ""),
+        "SMTP_PORT": int(env.get("SMTP_PORT", "587")),
+        "SMTP_USER": env.get("SMTP_USER", ""),
+        "SMTP_PASSWORD": env.get("SMTP_PASSWORD", ""),
+        "SMTP_STARTTLS": env.get("SMTP_STARTTLS", "1") == "1",
+        "SMTP_TIMEOUT": float(env.get("SMTP_TIMEOUT", "15")),
+        "MAIL_FROM": env.get("MAIL_FROM", "Gifts of Hope <proofs@giftsofhope.example>"),
+        "MAIL_DIR": env.get("MAIL_DIR", str(instance / "mail")),
     }

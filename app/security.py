@@ -38,6 +38,14 @@ def safe_next(target: str | None) -> str | None:
     return target
 
 
+def _back_to_page() -> str | None:
+    """The page the failed form was on (same host only), so the person can simply try again."""
+    referrer = urlsplit(request.referrer or "")
+    if referrer.netloc == request.host and referrer.path:
+        return safe_next(referrer.path + (f"?{referrer.query}" if referrer.query else ""))
+    return safe_next(request.path) if request.method == "GET" else None
+
+
 def roles_required(*roles: Role) -> Callable:
     """Allow only users holding one of ``roles`` (admins hold every role)."""
 
@@ -57,7 +65,7 @@ def roles_required(*roles: Role) -> Callable:
 
 
 def home_for(user: User) -> str:
-    if user.role == Role.MAKER:
+    if user.role in (Role.MAKER, Role.WORKSHOP):
         return url_for("production.board")
     if user.is_staff:
         return url_for("staff.dashboard")
@@ -87,7 +95,12 @@ def init_security(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def csrf_error(_error: CSRFError) -> Any:
         flash("This page had expired, so nothing was changed. Please try again.", "error")
-        return redirect(safe_next(request.full_path.rstrip("?")) or url_for("auth.login"))
+        return redirect(_back_to_page() or url_for("auth.root"))
+
+    @app.errorhandler(413)
+    def too_large(_error: HTTPException) -> Any:
+        flash("That file is too large: logos can be up to 10 MB. Nothing else was changed.", "error")
+        return redirect(_back_to_page() or url_for("auth.root"))
 
     @app.errorhandler(ServiceError)
     def service_error(error: ServiceError) -> Any:

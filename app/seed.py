@@ -14,9 +14,10 @@ DEMO_USERS = (
     ("approver@acme.test", "demo-approver", Role.APPROVER, "Ravi Approver", "acme"),
     ("buyer@globex.test", "demo-globex", Role.BUYER, "Gail Globex", "globex"),
     ("staff@giftsofhope.test", "demo-staff", Role.STAFF, "Sam Staff", None),
-    ("sunflower@workshop.test", "demo-maker", Role.MAKER, "Sunflower", None),
-    ("river@workshop.test", "demo-maker", Role.MAKER, "River", None),
+    ("workshop@giftsofhope.test", "demo-workshop", Role.WORKSHOP, "Workshop tablet", None),
 )
+DEMO_MAKERS = ("Sunflower", "River", "Willow", "Sparrow")
+"""Makers are pseudonyms only (no email, no password): they tap their name on the workshop tablet."""
 ORGANISATIONS = {"acme": "Acme Events Ltd", "globex": "Globex Corporation"}
 
 
@@ -28,5 +29,9 @@ def seed_demo() -> bool:
     db.session.add_all(orgs.values())
     for email, password, role, name, org in DEMO_USERS:
         create_user(email, password, role, name, orgs[org] if org else None)
+    from app.services.production import add_maker
+
+    for pseudonym in DEMO_MAKERS:
+        add_maker(None, pseudonym)
     db.session.commit()
     return True

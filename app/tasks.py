@@ -22,3 +22,11 @@ def render_proof(proof_id: int) -> None:
 @shared_task(time_limit=60, soft_time_limit=50)
 def reconcile_proofs() -> None:
     proofs.requeue_stuck()
+
+
+@shared_task(acks_late=True, time_limit=300, soft_time_limit=240)
+def send_outbox() -> int:
+    """Deliver due emails. Retries live in the outbox rows (with backoff), not in Celery."""
+    from app.services import notifications
+
+    return notifications.send_pending()

@@ -1,28 +1,68 @@
-"""How an order becomes units of maker work (production jobs)."""
+"""How an order becomes units of maker work (production jobs), and in which order they are done.
+
+Job kinds run in stages: items are made and cards printed first, then items are personalised
+(monogram, logo transfer), then boxes are assembled and packed. A job is offered to makers
+only when every job of an earlier stage of its order is done (see :data:`STAGES`).
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from configurator.catalog import Catalog
 from configurator.spec import BoxSpec
 
 CARD_MINUTES = 2
 ASSEMBLY_MINUTES = 6
+MONOGRAM_MINUTES_PER_ITEM = 3
+"""Stitching or stamping 1-3 letters on one item."""
+LOGO_TRANSFER_MINUTES_PER_BOX = 4
+"""Heat-transferring the logo onto one lid or gift tag; a logo on the card is printed with it."""
+
+STAGES = {"make": 1, "cards": 1, "monogram": 2, "logo": 2, "assemble": 3}
+"""Stage of each job kind: a job waits until its order's earlier stages are done."""
+
+RUSH_BAND = 0
+DATED_BAND = 2_000_000
+UNDATED_PRIORITY = 9_000_000
+"""Priorities are integers, smaller first. Rush orders (they paid for the front of the queue)
+come before every other dated order; dated orders go earliest needed-by date first; orders
+without a date come after all dated ones, in the order they were placed (ties break by job id,
+which follows creation). Staff can move a job anywhere by giving it another number."""
 
 
 @dataclass(frozen=True)
 class JobPlan:
-    kind: str  # "make", "cards" or "assemble"
+    kind: str  # one of STAGES
     title: str
     quantity: int
     maker_minutes: int
     product_id: str | None = None
     colour: str | None = None
+    priority: int = UNDATED_PRIORITY
 
 
-def plan_jobs(spec: BoxSpec, catalog: Catalog) -> list[JobPlan]:
-    """Split an order into jobs a maker can pick up: one per product and colour, then cards, then packing."""
+def needed_by_date(spec: BoxSpec) -> date | None:
+    """The spec's needed-by date, or None when it has none (or it is not a valid ISO date)."""
+    if not spec.needed_by:
+        return None
+    try:
+        return date.fromisoformat(spec.needed_by)
+    except ValueError:
+        return None
+
+
+def priority_for(needed_by: date | None, *, rush: bool = False) -> int:
+    """The queue position of an order's jobs: see :data:`UNDATED_PRIORITY`."""
+    if needed_by is None:
+        return UNDATED_PRIORITY
+    return (RUSH_BAND if rush else DATED_BAND) + needed_by.toordinal()
+
+
+def plan_jobs(spec: BoxSpec, catalog: Catalog, *, rush: bool = False) -> list[JobPlan]:
+    """Split an order into jobs a maker can pick up: make items, cards, personalise, assemble."""
+    priority = priority_for(needed_by_date(spec), rush=rush)
     made: dict[tuple[str, str], int] = {}
     for line in spec.items:
         key = (line.product_id, line.colour)
@@ -38,9 +78,63 @@ def plan_jobs(spec: BoxSpec, catalog: Catalog) -> list[JobPlan]:
                 maker_minutes=product.maker_minutes * count,
                 product_id=product_id,
                 colour=colour,
+                priority=priority,
             )
         )
     boxes = spec.quantity
-    plans.append(JobPlan("cards", f"Write {boxes} message cards", boxes, CARD_MINUTES * boxes))
-    plans.append(JobPlan("assemble", f"Assemble and pack {boxes} boxes", boxes, ASSEMBLY_MINUTES * boxes))
+    plans.append(
+        JobPlan("cards", f"Print {boxes} message cards", boxes, CARD_MINUTES * boxes, priority=priority)
+    )
+    items = sum(made.values())
+    if spec.monogram.strip() and items:
+        plans.append(
+            JobPlan(
+                "monogram",
+                f"Add the letters {spec.monogram.strip()} to {items} items",
+                items,
+                MONOGRAM_MINUTES_PER_ITEM * items,
+                priority=priority,
+            )
+        )
+    if spec.logo_id and spec.logo_placement in ("lid", "tag"):
+        where = "box lids" if spec.logo_placement == "lid" else "gift tags"
+        plans.append(
+            JobPlan(
+                "logo",
+                f"Put the logo on {boxes} {where}",
+                boxes,
+                LOGO_TRANSFER_MINUTES_PER_BOX * boxes,
+                colour=spec.box_colour if spec.logo_placement == "lid" else None,
+                priority=priority,
+            )
+        )
+    plans.append(
+        JobPlan(
+            "assemble",
+            f"Assemble and pack {boxes} boxes",
+            boxes,
+            ASSEMBLY_MINUTES * boxes,
+            colour=spec.box_colour,
+            priority=priority,
+        )
+    )
     return plans
+
+
+def retitle(title: str, old: int, new: int) -> str:
+    """The same job title for another quantity: ``Make 40 …`` -> ``Make 10 …`` (first match only)."""
+    words = title.split(" ")
+    for i, word in enumerate(words):
+        if word == str(old):
+            words[i] = str(new)
+            return " ".join(words)
+    return f"{title} ({new})"
+
+
+RUSH_LABEL = "Rush production"
+"""How :func:`configurator.pricing.quote` labels the rush fee line."""
+
+
+def quote_is_rush(quote: dict) -> bool:
+    """Whether a frozen quote (``Quote.to_dict()``) paid for rush production: the front of the queue."""
+    return any(str(line.get("label", "")).startswith(RUSH_LABEL) for line in quote.get("lines", ()))

@@ -10,6 +10,9 @@ from configurator.catalog import Catalog, DiscountTier
 from configurator.spec import BoxSpec
 
 CENT = Decimal("0.01")
+LOGO_SETUP_FEE = Decimal("75.00")  # once per design: preparing the artwork and the transfer screen
+MONOGRAM_FEE_PER_ITEM = Decimal("1.50")  # stitched or stamped on every item of every box
+RUSH_PERCENT = Decimal("20")  # on the goods, when the needed-by date needs the front of the queue
 
 
 def money(x: Decimal) -> Decimal:
@@ -78,26 +81,35 @@ def _tier(boxes: int, catalog: Catalog) -> DiscountTier | None:
     return reached[-1] if reached else None
 
 
-def quote(spec: BoxSpec, catalog: Catalog) -> Quote:
+def quote(spec: BoxSpec, catalog: Catalog, *, rush: bool = False) -> Quote:
     """Price a spec that passes :func:`configurator.rules.check_draft`.
 
-    The discount is worked out per box and then multiplied, so the per-box price is exact
-    and never rises when the buyer orders more boxes (rounding a percentage of the whole
-    order could move it by a cent either way).
+    Discount and rush fee are worked out per box on the goods (box and items) and then
+    multiplied, so the per-box price is exact and never rises when the buyer orders more
+    boxes (rounding a percentage of the whole order could move it by a cent either way).
+    Personalisation fees are not discounted.
     """
     boxes = spec.quantity
     if boxes < 1:
         raise ValueError("a quote needs at least one box")
     box = catalog.box_sizes[spec.box_size]
     lines = [QuoteLine(box.name, boxes, box.price, money(box.price * boxes))]
+    goods_per_box = box.price
     for item in spec.items:
         product = catalog.products[item.product_id]
         count = item.quantity * boxes
         label = f"{product.name}, {catalog.colour_name(item.colour)}"
         lines.append(QuoteLine(label, count, product.unit_price, money(product.unit_price * count)))
+        goods_per_box += product.unit_price * item.quantity
+    lines.extend(_personalisation(spec, boxes))
+    if rush:
+        rush_per_box = money(goods_per_box * RUSH_PERCENT / 100)
+        lines.append(
+            QuoteLine(f"Rush production (+{RUSH_PERCENT}%)", boxes, rush_per_box, rush_per_box * boxes)
+        )
     subtotal = sum((line.amount for line in lines), Decimal("0.00"))
     tier = _tier(boxes, catalog)
-    per_box_discount = money(subtotal / boxes * tier.percent / 100) if tier else Decimal("0.00")
+    per_box_discount = money(goods_per_box * tier.percent / 100) if tier else Decimal("0.00")
     discount = per_box_discount * boxes
     total = subtotal - discount
     return Quote(
@@ -109,6 +121,23 @@ def quote(spec: BoxSpec, catalog: Catalog) -> Quote:
         per_box=money(total / boxes),
         discount_label=tier.label if tier else "",
     )
+
+
+def _personalisation(spec: BoxSpec, boxes: int) -> list[QuoteLine]:
+    lines = []
+    if spec.logo_id:
+        lines.append(QuoteLine("Logo setup (once per design)", 1, LOGO_SETUP_FEE, LOGO_SETUP_FEE))
+    if spec.monogram:
+        count = sum(item.quantity for item in spec.items) * boxes
+        lines.append(
+            QuoteLine(
+                f"Monogram “{spec.monogram}” on each item",
+                count,
+                MONOGRAM_FEE_PER_ITEM,
+                MONOGRAM_FEE_PER_ITEM * count,
+            )
+        )
+    return lines
 
 
 def unit_price_per_box(spec: BoxSpec, catalog: Catalog) -> Decimal:

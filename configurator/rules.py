@@ -221,3 +221,11 @@ def _quantity(spec: BoxSpec) -> list[Violation]:
             )
         ]
     return []
+
+
+def field_kind(field: str) -> str:
+    """Group a violation's field for forms: ``items.2.colour`` -> ``item_colour``, ``box_size`` -> itself."""
+    parts = field.split(".")
+    if parts[0] != "items" or len(parts) < 3:
+        return parts[0]
+    return {"colour": "item_colour", "quantity": "item_quantity"}.get(parts[-1], "items")

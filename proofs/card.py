@@ -76,8 +76,19 @@ def _draw_line(
         x += font.getlength(chunk)
 
 
-def render_card(message: str, sign_off: str, accent: tuple[int, int, int], scale: float) -> Image.Image:
-    """Return the card as an RGBA image at ``scale`` pixels per design unit."""
+def render_card(
+    message: str,
+    sign_off: str,
+    accent: tuple[int, int, int],
+    scale: float,
+    logo: Image.Image | None = None,
+    style: str = "classic",
+) -> Image.Image:
+    """Return the card as an RGBA image at ``scale`` pixels per design unit.
+
+    ``style`` changes the decoration only (classic rule, modern side band, botanical sprig);
+    the text box is the same for every style, as on the printed card.
+    """
     w, h = max(8, round(CARD_W * scale)), max(6, round(CARD_H * scale))
     pad = 2
     card = Image.new("RGBA", (w + 2 * pad, h + 2 * pad), (0, 0, 0, 0))
@@ -86,9 +97,22 @@ def render_card(message: str, sign_off: str, accent: tuple[int, int, int], scale
     draw.rounded_rectangle((pad, pad, pad + w - 1, pad + h - 1), radius, fill=PAPER, outline=EDGE, width=1)
     accent_w, accent_h = 70 * scale, max(1, round(4 * scale))
     top = pad + round(30 * scale)
-    draw.rectangle(
-        (pad + (w - accent_w) / 2, top, pad + (w + accent_w) / 2, top + accent_h), fill=(*accent, 255)
-    )
+    if logo is not None:
+        inner = logo.copy()
+        inner.thumbnail((max(1, round(150 * scale)), max(1, round(34 * scale))), Image.Resampling.LANCZOS)
+        card.alpha_composite(
+            inner, dest=(pad + (w - inner.width) // 2, max(0, top + accent_h - inner.height))
+        )
+    elif style == "modern":
+        draw.rectangle(
+            (pad, pad + radius, pad + max(2, round(14 * scale)), pad + h - 1 - radius), fill=(*accent, 255)
+        )
+    elif style == "botanical":
+        _sprig(draw, pad + w / 2, top + accent_h / 2, scale, accent)
+    else:
+        draw.rectangle(
+            (pad + (w - accent_w) / 2, top, pad + (w + accent_w) / 2, top + accent_h), fill=(*accent, 255)
+        )
 
     margin = 38 * scale
     left, right = pad + margin, pad + w - margin
@@ -113,3 +137,21 @@ def render_card(message: str, sign_off: str, accent: tuple[int, int, int], scale
                 draw, line, fonts.ITALIC_CHAIN, small, left, right, pad + h - 30 * scale, align_end=True
             )
     return card
+
+
+def _sprig(
+    draw: ImageDraw.ImageDraw, cx: float, cy: float, scale: float, accent: tuple[int, int, int]
+) -> None:
+    """A small horizontal stem with paired leaves, the botanical card's header ornament."""
+    leaf = (92, 124, 84, 255)
+    stem = 46 * scale
+    draw.line((cx - stem, cy, cx + stem, cy), fill=leaf, width=max(1, round(1.6 * scale)))
+    for i in range(-3, 4):
+        x = cx + i * 13 * scale
+        lw, lh = 9 * scale, 4.5 * scale
+        draw.ellipse((x - lw / 2, cy - lh * 2.1, x + lw / 2, cy - lh * 0.1), fill=leaf)
+        draw.ellipse(
+            (x - lw / 2 + 4 * scale, cy + lh * 0.1, x + lw / 2 + 4 * scale, cy + lh * 2.1), fill=leaf
+        )
+    r = 3.2 * scale
+    draw.ellipse((cx + stem - r, cy - r, cx + stem + r, cy + r), fill=(*accent, 255))

@@ -8,6 +8,7 @@ installed font covers are dropped rather than drawn as tofu boxes.
 from __future__ import annotations
 
 import functools
+import hashlib
 import unicodedata
 from pathlib import Path
 
@@ -104,3 +105,20 @@ def is_rtl(text: str) -> bool:
         if kind == "L":
             return False
     return False
+
+
+@functools.cache
+def font_set_id() -> str:
+    """A digest of the installed font files (names and sizes): part of every render key.
+
+    Proofs embed whatever fonts the machine has; when a font package is upgraded, the same
+    spec can print differently, so stored files made with the old fonts must not be reused.
+    """
+    digest = hashlib.sha256()
+    for base in FONT_DIRS:
+        if not base.is_dir():
+            continue
+        for path in sorted(base.rglob("*")):
+            if path.suffix.lower() in {".ttf", ".otf", ".ttc"}:
+                digest.update(f"{path.name}:{path.stat().st_size}\n".encode())
+    return digest.hexdigest()[:16]

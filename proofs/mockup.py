@@ -8,6 +8,7 @@ renders can be keyed by content hash and compared in tests.
 from __future__ import annotations
 
 import functools
+import hashlib
 import io
 import math
 from collections.abc import Iterator
@@ -16,16 +17,17 @@ from PIL import Image, ImageDraw, ImageFilter
 
 from configurator.catalog import Catalog
 from configurator.spec import BoxSpec
-from proofs import artwork, card, scene
+from proofs import artwork, card, fonts, scene
+from proofs.logoprint import prepare_logo
 from proofs.scene import BoxGeometry, Frame, Layer
 
 MAX_ITEMS_DRAWN = 12
 MAX_SIZE = 4000
-MAX_LOGO_PIXELS = 40_000_000
 SHADOW_RGB = (60, 44, 30)
 CARD_CENTRE = (1330.0, 955.0)
 CARD_ANGLE = 4.0
 TAG_ANGLE = 8.0
+PLACEMENTS = ("lid", "card", "tag")
 
 
 def render_mockup(
@@ -35,48 +37,91 @@ def render_mockup(
     logo_png: bytes | None = None,
 ) -> bytes:
     """Render the box design to PNG bytes at ``size`` (width, height) pixels."""
+    # The logo is scaled to print size once (and cached), never drawn from a 6000 px original.
+    logo = prepare_logo(logo_png, spec.logo_width_in).image() if logo_png is not None else None
+    return encode_png(compose(spec, catalog, size, logo))
+
+
+def encode_png(image: Image.Image, compress_level: int = 3) -> bytes:
+    """Explicit, metadata-free PNG: no timestamps or text chunks, so bytes depend on inputs only."""
+    out = io.BytesIO()
+    image.save(out, format="PNG", optimize=False, compress_level=compress_level)
+    return out.getvalue()
+
+
+def compose(
+    spec: BoxSpec, catalog: Catalog, size: tuple[int, int], logo: Image.Image | None = None
+) -> Image.Image:
+    """Draw the scene as an RGB image; the single code path behind every size and format."""
     width, height = int(size[0]), int(size[1])
     if not (16 <= width <= MAX_SIZE and 16 <= height <= MAX_SIZE):
         raise ValueError(f"mockup size must be between 16 and {MAX_SIZE} pixels a side, got {size!r}")
-    logo = _open_logo(logo_png) if logo_png is not None else None
     frame = Frame(width, height)
     box = catalog.box_sizes.get(spec.box_size)
-    geo = BoxGeometry.for_inches(box.inches if box else (10, 8, 4))
+    inches = box.inches if box else (10, 8, 4)
+    geo = BoxGeometry.for_inches(inches)
+    per_inch = geo.width / max(2.0, min(float(inches[0]), 24.0))
 
-    canvas = _background(width, height).copy()
+    placement = spec.logo_placement if spec.logo_placement in PLACEMENTS else "lid"
+    lid_logo = (logo, spec.logo_width_in * per_inch) if logo is not None and placement == "lid" else None
+    canvas = _base_scene(
+        geo,
+        frame,
+        catalog.colour_hex(spec.box_colour),
+        catalog.colour_hex(spec.ribbon_colour),
+        catalog.colour_hex(spec.tissue_colour),
+        _LogoKey(lid_logo),
+    ).copy()
+    _draw_items(canvas, spec, catalog, geo, frame)
+    if logo is not None and placement == "tag":
+        _draw_tag(canvas, logo, geo, frame)
+    _draw_card(canvas, spec, catalog, frame, logo if placement == "card" else None)
+    return canvas.convert("RGB")
+
+
+class _LogoKey:
+    """Hashes a logo image by its pixels, so the base scene cache can key on it."""
+
+    def __init__(self, logo: tuple[Image.Image, float] | None) -> None:
+        self.logo = logo
+        self._key = (
+            None
+            if logo is None
+            else (logo[0].size, logo[1], hashlib.blake2b(logo[0].tobytes(), digest_size=16).digest())
+        )
+
+    def __hash__(self) -> int:
+        return hash(self._key)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _LogoKey) and other._key == self._key
+
+
+@functools.lru_cache(maxsize=16)
+def _base_scene(
+    geo: BoxGeometry, frame: Frame, box_hex: str, ribbon_hex: str, tissue_hex: str, lid_logo: _LogoKey
+) -> Image.Image:
+    """Background, lid (with its printed logo), ribbon, box and tissue: everything under the items.
+
+    Cached per colours and size, because a wizard session or a batch of proofs changes the
+    contents and the message far more often than the box. Shared: copy before drawing.
+    """
+    canvas = _background(frame.width, frame.height).copy()
     lid, ribbon, body, tissue = (
         scene.lid_layer(geo, frame),
         scene.ribbon_layer(geo, frame),
         scene.box_layer(geo, frame),
         scene.tissue_layer(geo, frame),
     )
-    box_hex = catalog.colour_hex(spec.box_colour)
     _shadow(canvas, lid, frame, offset=(10, 14), blur=14, opacity=0.30)
     _paste(canvas, artwork.tint(lid.image, box_hex), lid.x, lid.y)
-    _paste(canvas, artwork.tint(ribbon.image, catalog.colour_hex(spec.ribbon_colour)), ribbon.x, ribbon.y)
+    if lid_logo.logo is not None:
+        _draw_lid_logo(canvas, lid_logo.logo[0], geo, frame, lid_logo.logo[1])
+    _paste(canvas, artwork.tint(ribbon.image, ribbon_hex), ribbon.x, ribbon.y)
     _shadow(canvas, body, frame, offset=(14, 20), blur=18, opacity=0.38)
     _paste(canvas, artwork.tint(body.image, box_hex), body.x, body.y)
-    _paste(canvas, artwork.tint(tissue.image, catalog.colour_hex(spec.tissue_colour)), tissue.x, tissue.y)
-    _draw_items(canvas, spec, catalog, geo, frame)
-    if logo is not None:
-        _draw_tag(canvas, logo, geo, frame)
-    _draw_card(canvas, spec, catalog, frame)
-
-    out = io.BytesIO()
-    # Explicit, metadata-free PNG: no timestamps or text chunks, so bytes depend on inputs only.
-    canvas.convert("RGB").save(out, format="PNG", optimize=False, compress_level=3)
-    return out.getvalue()
-
-
-def _open_logo(data: bytes) -> Image.Image:
-    """Decode the (already normalised) logo; refuse anything Pillow cannot read or that is huge."""
-    try:
-        with Image.open(io.BytesIO(data)) as img:
-            if img.width * img.height > MAX_LOGO_PIXELS:
-                raise ValueError("logo_png is too large to draw")
-            return img.convert("RGBA")
-    except (OSError, Image.DecompressionBombError) as exc:
-        raise ValueError("logo_png is not a readable image") from exc
+    _paste(canvas, artwork.tint(tissue.image, tissue_hex), tissue.x, tissue.y)
+    return canvas
 
 
 @functools.lru_cache(maxsize=16)
@@ -159,6 +204,8 @@ def _draw_items(canvas: Image.Image, spec: BoxSpec, catalog: Catalog, geo: BoxGe
     x0, y0, x1, y1 = geo.floor
     x0, y0, x1, y1 = x0 + 6, y0 + 6, x1 - 6, y1 - 6
     cols, rows = grid(len(units), x1 - x0, y1 - y0)
+    accent = artwork.readable_ink(catalog.colour_hex(spec.ribbon_colour), catalog.colour_hex(spec.box_colour))
+    badge = monogram_badge(spec.monogram, spec.monogram_style, accent, 96) if spec.monogram.strip() else None
     cell_w, cell_h = (x1 - x0) / cols, (y1 - y0) / rows
     for index, (product_id, colour) in enumerate(units):
         row, col = divmod(index, cols)
@@ -177,19 +224,87 @@ def _draw_items(canvas: Image.Image, spec: BoxSpec, catalog: Catalog, geo: BoxGe
         ink.putalpha(shade.point(lambda v: round(v * 0.42)))
         _paste(canvas, ink, x - margin + frame.px(5), y - margin + frame.px(8))
         _paste(canvas, artwork.tinted(product_id, px, catalog.colour_hex(colour)), x, y)
+        if badge is not None:
+            bw = max(1, round(px * 0.3))
+            mark = badge.resize((bw, bw), Image.Resampling.LANCZOS) if badge.width != bw else badge
+            _paste(canvas, mark, x + px - bw - round(px * 0.02), y + px - bw - round(px * 0.02))
 
 
 def _rotated(image: Image.Image, degrees: float) -> Image.Image:
     return image.rotate(degrees, resample=Image.Resampling.BICUBIC, expand=True)
 
 
-def _draw_card(canvas: Image.Image, spec: BoxSpec, catalog: Catalog, frame: Frame) -> None:
-    accent = artwork.hex_to_rgb(catalog.colour_hex(spec.ribbon_colour))
-    image = _rotated(card.render_card(spec.message, spec.sign_off, accent, frame.scale), CARD_ANGLE)
+def _draw_card(
+    canvas: Image.Image, spec: BoxSpec, catalog: Catalog, frame: Frame, logo: Image.Image | None
+) -> None:
+    accent = artwork.readable_ink(catalog.colour_hex(spec.ribbon_colour), catalog.colour_hex(spec.box_colour))
+    drawn = card.render_card(
+        spec.message, spec.sign_off, accent, frame.scale, logo=logo, style=spec.card_style
+    )
+    image = _rotated(drawn, CARD_ANGLE)
     cx, cy = frame.point(*CARD_CENTRE)
     x, y = round(cx - image.width / 2), round(cy - image.height / 2)
     _cast(canvas, image.getchannel("A"), x, y, frame, (8, 12), 10, 0.35)
     _paste(canvas, image, x, y)
+
+
+MONOGRAM_FONTS = {
+    "serif": ("NotoSerif-Bold.ttf", 0),
+    "script": ("DancingScript-Bold.otf", 0),
+    "block": ("NotoSans-Bold.ttf", 0),
+}
+
+
+@functools.lru_cache(maxsize=32)
+def monogram_badge(text: str, style: str, accent: tuple[int, int, int], px: int) -> Image.Image:
+    """A round stamp with the monogram, as it is stitched or pressed onto each item. Shared."""
+    text = " ".join(text.split())[:3]
+    if style == "block":
+        text = text.upper()
+    scale = 4  # draw large and shrink: smooth edges at every size
+    size = px * scale
+    image = Image.new("RGBA", (size, size), (0, 0, 0, 0))
+    draw = ImageDraw.Draw(image)
+    ring = max(1, round(size * 0.045))
+    draw.ellipse(
+        (ring, ring, size - ring, size - ring), fill=(255, 253, 248, 235), outline=(*accent, 255), width=ring
+    )
+    chain = (MONOGRAM_FONTS.get(style, MONOGRAM_FONTS["serif"]), *fonts.SERIF_CHAIN)
+    font_px = round(
+        size
+        * (0.5 if len(text) <= 1 else 0.4 if len(text) == 2 else 0.3)
+        * (1.2 if style == "script" else 1.0)
+    )
+    parts = fonts.runs(text, chain, font_px)
+    width = sum(font.getlength(chunk) for font, chunk in parts)
+    x = (size - width) / 2
+    for font, chunk in parts:
+        draw.text((x, size * 0.53), chunk, font=font, fill=(*accent, 255), anchor="lm")
+        x += font.getlength(chunk)
+    return image.resize((px, px), Image.Resampling.LANCZOS)
+
+
+def _draw_lid_logo(
+    canvas: Image.Image, logo: Image.Image, geo: BoxGeometry, frame: Frame, width: float
+) -> None:
+    """The logo printed on the lid, in the strip the box and bow leave visible, at its print scale."""
+    w, d = geo.width + 14, geo.depth + 14
+    bx, by = geo.bow_local
+    # Lid-local region left of the bow and above the ribbon band (design units).
+    left, right = -w / 2 + 26, bx - 185
+    top, bottom = -d / 2 + 14, by - 27 - 10
+    if right - left < 20 or bottom - top < 12:
+        return
+    ratio = logo.height / max(1, logo.width)
+    target_w = min(width, right - left, (bottom - top) / max(ratio, 1e-6))
+    pw, ph = frame.px(target_w), frame.px(target_w * ratio)
+    inner = logo.resize((max(1, pw), max(1, ph)), Image.Resampling.LANCZOS)
+    # Printed ink sits slightly into the board: a touch of transparency.
+    inner.putalpha(inner.getchannel("A").point(lambda v: round(v * 0.94)))
+    image = _rotated(inner, -scene.LID_ANGLE)
+    centre = scene.rotate(((left + right) / 2, (top + bottom) / 2), scene.LID_ANGLE, geo.lid_centre)
+    px, py = frame.point(*centre)
+    _paste(canvas, image, round(px - image.width / 2), round(py - image.height / 2))
 
 
 def _draw_tag(canvas: Image.Image, logo: Image.Image, geo: BoxGeometry, frame: Frame) -> None:

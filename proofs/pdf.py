@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import io
 import re
+import threading
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -19,24 +20,46 @@ from typing import Any
 import jinja2
 import qrcode
 import qrcode.constants
+import qrcode.image.svg
+from PIL import Image
 from weasyprint import CSS, HTML
 
 from configurator.catalog import Catalog
 from configurator.pricing import Quote
 from configurator.spec import BoxSpec
+from proofs import artwork
+from proofs.card_fit import LAYOUTS
 from proofs.fetcher import make_url_fetcher
-from proofs.mockup import render_mockup
+from proofs.logoprint import PRINT_DPI, PrintLogo, prepare_logo
+from proofs.mockup import compose, encode_png
 
 TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "templates" / "proofs"
+TEMPLATE_VERSION = "2"
+"""Bump when the templates, the stylesheet or the drawing code change what a proof looks like."""
 PAGE_SIZES = {"Letter": "letter", "A4": "A4"}
+PAGE_POINTS = {"Letter": (612.0, 792.0), "A4": (595.2756, 841.8898)}
 CARD_INCHES = (5, 7)
+MOCKUP_SIZE = (1600, 1200)
+MONOGRAM_LETTER_IN = 0.5
+"""Height of the monogram's capital letters as stitched or pressed onto each item."""
+MM_PER_IN = 25.4
 _HEX = re.compile(r"#[0-9A-F]{6}")
 TERMS = (
     "Handmade goods vary slightly in colour, texture and size from the pictures and from one "
     "another; that is part of their character. Colours on screen and in print are a guide. "
-    "Production starts once this proof is approved; changes after approval may move the "
-    "delivery date."
+    "Approving this proof confirms the contents, colours, spelling of the message, the logo and "
+    "its placement, and the quantity; production starts once it is approved, and changes after "
+    "approval may move the delivery date."
 )
+PLACEMENTS = {
+    "lid": "Printed on the lid of every box",
+    "card": "Printed at the top of the message card",
+    "tag": "Printed on the gift tag tied to the ribbon",
+}
+MONOGRAM_STYLES = {"serif": "Serif", "script": "Script", "block": "Block capitals"}
+CARD_STYLES = {"classic": "Classic", "modern": "Modern", "botanical": "Botanical"}
+CARD_LOGO_MAX_IN = (2.4, 0.42)
+"""On the card the logo sits in the header band (same height as the classic rule and its margin)."""
 
 
 @dataclass(frozen=True)
@@ -52,6 +75,16 @@ class ProofDocument:
     review_url: str
     mockup_png: bytes
     page_size: str = "Letter"
+    logo_png: bytes | None = None
+    """The logo as it should be embedded; :func:`render_proof_files` passes it pre-scaled."""
+    logo_source_px: tuple[int, int] | None = None
+    """Pixel size of the uploaded logo, when ``logo_png`` is a scaled copy (for the DPI figure)."""
+    preflight: tuple[str, ...] = ()
+    delivery_estimate: date | None = None
+    needed_by: date | None = None
+    """Defaults to the spec's ``needed_by``."""
+    mockup_jpeg: bytes | None = None
+    """Optional JPEG of the same mockup: embedded as is, so WeasyPrint does not re-encode a PNG."""
 
 
 @functools.cache
@@ -64,6 +97,16 @@ def _environment() -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
+
+
+@functools.cache
+def _stylesheet_text() -> str:
+    return (TEMPLATE_DIR / "proof.css").read_text(encoding="utf-8")
+
+
+@functools.cache
+def _ornament(name: str) -> bytes:
+    return (TEMPLATE_DIR / name).read_bytes()
 
 
 def money(amount: Decimal) -> str:
@@ -82,12 +125,77 @@ def qr_png(text: str) -> bytes:
     return out.getvalue()
 
 
+@functools.lru_cache(maxsize=64)
+def qr_svg(text: str) -> bytes:
+    """A QR code of ``text`` as SVG: vector, so it prints sharp at any size."""
+    code = qrcode.QRCode(
+        error_correction=qrcode.constants.ERROR_CORRECT_M,
+        border=2,
+        image_factory=qrcode.image.svg.SvgPathImage,
+    )
+    code.add_data(text)
+    code.make(fit=True)
+    return code.make_image().to_string()
+
+
 def _colour(catalog: Catalog, colour_id: str) -> dict[str, str]:
     # The hex lands in a style attribute: only a well-formed #RRGGBB may get there.
     hex_colour = catalog.colour_hex(colour_id).upper()
     if not _HEX.fullmatch(hex_colour):
         hex_colour = "#CCCCCC"
     return {"name": catalog.colour_name(colour_id), "hex": hex_colour}
+
+
+def long_date(value: date) -> str:
+    return f"{value:%B} {value.day}, {value.year}"
+
+
+def _iso_date(text: str | None) -> date | None:
+    try:
+        return date.fromisoformat(text) if text else None
+    except ValueError:
+        return None
+
+
+def _inches(value: float) -> str:
+    return f"{value:.2f} in ({value * MM_PER_IN:.1f} mm)"
+
+
+def _logo_context(doc: ProofDocument) -> dict[str, Any] | None:
+    """Print size, placement and resolution of the logo, all as display-ready values."""
+    if doc.logo_png is None:
+        return None
+    with Image.open(io.BytesIO(doc.logo_png)) as img:  # header only: no pixels decoded
+        embedded = img.size
+    source = doc.logo_source_px or embedded
+    placement = doc.spec.logo_placement if doc.spec.logo_placement in PLACEMENTS else "lid"
+    width = float(doc.spec.logo_width_in)
+    ratio = source[1] / max(1, source[0])
+    if placement == "card":  # the card header limits it; the card page shows it there too
+        width = min(width, CARD_LOGO_MAX_IN[0], CARD_LOGO_MAX_IN[1] / max(ratio, 1e-6))
+    height = width * ratio
+    dpi = source[0] / width if width > 0 else 0.0
+    return {
+        "width_in": round(width, 4),
+        "height_in": round(height, 4),
+        "size": f"{width:.2f} × {height:.2f} in ({width * MM_PER_IN:.1f} × {height * MM_PER_IN:.1f} mm)",
+        "placement": PLACEMENTS[placement],
+        "placement_id": placement,
+        "dpi": round(dpi),
+        "low_resolution": dpi < PRINT_DPI - 0.5,
+        "source_px": f"{source[0]:,} × {source[1]:,} px",
+    }
+
+
+def findings(doc: ProofDocument, logo: dict[str, Any] | None) -> list[str]:
+    """The preflight findings shown in the warning box: the caller's plus our own resolution check."""
+    result = [" ".join(str(f).split()) for f in doc.preflight if str(f).strip()]
+    if logo and logo["low_resolution"] and not any("DPI" in f for f in result):
+        result.append(
+            f"The logo prints at {logo['dpi']} DPI at {logo['width_in']:.2f} in wide; "
+            f"{PRINT_DPI} DPI is recommended, so it may look soft."
+        )
+    return result
 
 
 def context(doc: ProofDocument) -> dict[str, Any]:
@@ -105,12 +213,18 @@ def context(doc: ProofDocument) -> dict[str, Any]:
                 "colour": _colour(catalog, line.colour),
             }
         )
+    layout = LAYOUTS.get(spec.card_size, LAYOUTS["5x7"])
+    logo = _logo_context(doc)
+    needed_by = doc.needed_by or _iso_date(spec.needed_by)
+    estimate = doc.delivery_estimate
+    monogram = " ".join(spec.monogram.split())
+    monogram_style = spec.monogram_style if spec.monogram_style in MONOGRAM_STYLES else "serif"
     return {
         "organisation": doc.organisation,
         "design_name": doc.design_name,
         "reference": doc.reference,
         "version": doc.version,
-        "created": f"{doc.created:%B} {doc.created.day}, {doc.created.year}",
+        "created": long_date(doc.created),
         "review_url": doc.review_url,
         "box_name": box.name if box else spec.box_size,
         "box_inches": " × ".join(f"{v:g}" for v in box.inches) + " in" if box else "",
@@ -121,9 +235,46 @@ def context(doc: ProofDocument) -> dict[str, Any]:
             {"label": "Ribbon", **_colour(catalog, spec.ribbon_colour)},
             {"label": "Tissue paper", **_colour(catalog, spec.tissue_colour)},
         ],
+        "box_hex": _colour(catalog, spec.box_colour)["hex"],
+        "accent_hex": "#{:02X}{:02X}{:02X}".format(
+            *artwork.readable_ink(catalog.colour_hex(spec.ribbon_colour), catalog.colour_hex(spec.box_colour))
+        ),
         "message": spec.message.replace("\r\n", "\n").replace("\r", "\n"),
         "sign_off": spec.sign_off,
-        "card_inches": CARD_INCHES,
+        "card": {
+            "width_in": layout.width_in,
+            "height_in": layout.height_in,
+            "pad_x_in": layout.pad_x_in,
+            "pad_y_in": layout.pad_y_in,
+            "font_pt": layout.font_pt,
+            "line_height": layout.line_height,
+            "style": spec.card_style if spec.card_style in CARD_STYLES else "classic",
+            "style_name": CARD_STYLES.get(spec.card_style, "Classic"),
+            "size": f"{layout.width_in:g} × {layout.height_in:g} in "
+            f"({layout.width_in * MM_PER_IN:.0f} × {layout.height_in * MM_PER_IN:.0f} mm)",
+        },
+        "card_inches": (layout.width_in, layout.height_in),
+        "logo": logo,
+        "monogram": (
+            {
+                "text": monogram,
+                "style": monogram_style,
+                "style_name": MONOGRAM_STYLES[monogram_style],
+                "letter": _inches(MONOGRAM_LETTER_IN),
+            }
+            if monogram
+            else None
+        ),
+        "findings": findings(doc, logo),
+        "quantity": spec.quantity,
+        "delivery": {
+            "needed_by": long_date(needed_by) if needed_by else "",
+            "estimate": long_date(estimate) if estimate else "",
+            "late": bool(needed_by and estimate and estimate > needed_by),
+            "method": "Each recipient, at their own address"
+            if spec.delivery == "per_recipient"
+            else "All boxes to one address",
+        },
         "quote": {
             "lines": [
                 {
@@ -142,6 +293,7 @@ def context(doc: ProofDocument) -> dict[str, Any]:
             "per_box": money(quote.per_box),
         },
         "terms": TERMS,
+        "mockup_asset": "mockup.jpg" if doc.mockup_jpeg else "mockup.png",
     }
 
 
@@ -150,18 +302,44 @@ def render_html(doc: ProofDocument) -> str:
     return _environment().get_template("proof.html").render(**context(doc))
 
 
+def assets(doc: ProofDocument) -> dict[str, bytes]:
+    """Every resource the proof may load, by ``asset:`` name; nothing else can be fetched."""
+    served = {
+        "mockup.png": doc.mockup_png,
+        "qr.svg": qr_svg(doc.review_url),
+        "botanical.svg": _ornament("botanical.svg"),
+    }
+    if doc.mockup_jpeg:
+        served["mockup.jpg"] = doc.mockup_jpeg
+    if doc.logo_png is not None:
+        served["logo.png"] = doc.logo_png
+    return served
+
+
 def render_proof_pdf(doc: ProofDocument) -> bytes:
     """Render the proof to PDF bytes."""
     if doc.page_size not in PAGE_SIZES:
         raise ValueError(f"page_size must be one of {sorted(PAGE_SIZES)}, got {doc.page_size!r}")
-    css = (TEMPLATE_DIR / "proof.css").read_text(encoding="utf-8")
-    fetcher = make_url_fetcher({"mockup.png": doc.mockup_png, "qr.png": qr_png(doc.review_url)})
+    fetcher = make_url_fetcher(assets(doc))
     stylesheets = [
-        CSS(string=css, url_fetcher=fetcher),
+        _base_stylesheet(),
         CSS(string=f"@page {{ size: {PAGE_SIZES[doc.page_size]}; }}", url_fetcher=fetcher),
     ]
     html = HTML(string=render_html(doc), url_fetcher=fetcher, base_url=None)
-    return html.write_pdf(stylesheets=stylesheets)
+    # No attachments, no forms; images are embedded as given (already at print resolution).
+    return html.write_pdf(stylesheets=stylesheets, uncompressed_pdf=False)
+
+
+@functools.cache
+def _base_stylesheet() -> CSS:
+    """Parsed once per process: the stylesheet has no url() to fetch, so it is safe to share."""
+    return CSS(string=_stylesheet_text(), url_fetcher=make_url_fetcher({}))
+
+
+def _jpeg(image: Image.Image) -> bytes:
+    out = io.BytesIO()
+    image.save(out, format="JPEG", quality=92, subsampling=0, optimize=False)
+    return out.getvalue()
 
 
 def render_proof_files(
@@ -177,20 +355,50 @@ def render_proof_files(
     review_url: str,
     page_size: str = "Letter",
     logo_png: bytes | None = None,
+    preflight: tuple[str, ...] = (),
+    delivery_estimate: date | None = None,
 ) -> tuple[bytes, bytes]:
-    """Render the mockup and the proof PDF that embeds it; returns ``(pdf_bytes, png_bytes)``."""
-    png = render_mockup(spec, catalog, size=(1600, 1200), logo_png=logo_png)
-    doc = ProofDocument(
-        spec=spec,
-        catalog=catalog,
-        quote=quote,
-        organisation=organisation,
-        design_name=design_name,
-        reference=reference,
-        version=version,
-        created=created,
-        review_url=review_url,
-        mockup_png=png,
-        page_size=page_size,
-    )
-    return render_proof_pdf(doc), png
+    """Render the mockup and the proof PDF that embeds it; returns ``(pdf_bytes, png_bytes)``.
+
+    The logo is scaled once to its print size at 300 DPI before anything is laid out; the
+    mockup PNG is encoded on a second thread while WeasyPrint lays out the pages (zlib and
+    Pillow release the GIL), and the PDF embeds a JPEG of the same picture as is.
+    """
+    logo: PrintLogo | None = prepare_logo(logo_png, spec.logo_width_in) if logo_png is not None else None
+    canvas = compose(spec, catalog, MOCKUP_SIZE, logo.image() if logo else None)
+    encoded: dict[str, bytes] = {}
+    failure: list[BaseException] = []
+
+    def encode() -> None:
+        try:
+            encoded["png"] = encode_png(canvas)
+        except BaseException as exc:  # re-raised on the calling thread below
+            failure.append(exc)
+
+    worker = threading.Thread(target=encode, name="mockup-png", daemon=True)
+    worker.start()
+    try:
+        doc = ProofDocument(
+            spec=spec,
+            catalog=catalog,
+            quote=quote,
+            organisation=organisation,
+            design_name=design_name,
+            reference=reference,
+            version=version,
+            created=created,
+            review_url=review_url,
+            mockup_png=b"",
+            mockup_jpeg=_jpeg(canvas),
+            page_size=page_size,
+            logo_png=logo.png if logo else None,
+            logo_source_px=logo.source_px if logo else None,
+            preflight=tuple(preflight),
+            delivery_estimate=delivery_estimate,
+        )
+        pdf = render_proof_pdf(doc)
+    finally:
+        worker.join()
+    if failure:
+        raise failure[0]
+    return pdf, encoded["png"]

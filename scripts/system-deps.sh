@@ -4,7 +4,7 @@
 # otherwise prints the command to run.
 set -euo pipefail
 packages=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-core fonts-noto-cjk
-          fonts-noto-color-emoji fonts-dejavu-core poppler-utils qpdf chromium)
+          fonts-noto-color-emoji fonts-dejavu-core fonts-dancingscript poppler-utils qpdf chromium)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

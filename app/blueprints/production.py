@@ -1,57 +1,172 @@
-"""The maker board: big, plain cards on a shared workshop tablet."""
+"""The maker board: big, plain cards on a shared workshop tablet.
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+The tablet logs in once as the workshop; each maker taps their pseudonym to start, and the
+board then acts as that maker until they tap "Stop" (or ten hours pass). A maker with a
+personal login skips the picker. The board shows only what the job needs: never a buyer.
+"""
+
+from __future__ import annotations
+
+import functools
+import io
+import time
+
+from flask import Blueprint, abort, flash, redirect, render_template, session, url_for
 from flask_login import current_user
+from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
+from wtforms import HiddenField, IntegerField, StringField
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
-from app.forms import ActionForm, JobForm
-from app.models import Role
+from app.models import Role, User
 from app.security import roles_required
 from app.services import production as service
 from app.services.errors import Conflict, Invalid
 from configurator.catalog import load_catalog
+from proofs.artwork import artwork_ids, tinted
 
 bp = Blueprint("production", __name__)
 ACTIONS = {"start", "pause", "finish", "release", "report_problem"}
+BOARD_ROLES = (Role.MAKER, Role.WORKSHOP)
+PICK_HOURS = 10
+"""A pick is forgotten after a working day, so tomorrow's first maker never acts as yesterday's last."""
+PICTURE_SIZES = (64, 96, 128, 192, 384)
+
+
+class PickForm(FlaskForm):
+    maker = HiddenField(validators=[DataRequired()])
+
+
+class BareForm(FlaskForm):
+    """A button: CSRF only."""
+
+
+class MakerJobForm(FlaskForm):
+    token = HiddenField(validators=[DataRequired()])
+    quantity_done = IntegerField("How many are finished?", validators=[Optional(), NumberRange(min=0)])
+    reason = StringField("What is wrong?", validators=[Length(max=20)])  # a PROBLEM_REASONS code
+    problem = StringField("Tell us more (you can leave this empty)", validators=[Length(max=500)])
+
+
+def _maker() -> User | None:
+    """The maker working at this tablet now, or None when the workshop tablet waits for a pick."""
+    picked = session.get("maker_id")
+    if picked is not None and time.time() - session.get("maker_picked_at", 0) > PICK_HOURS * 3600:
+        session.pop("maker_id", None)
+        picked = None
+    return service.acting_maker(current_user, picked)
+
+
+def _device() -> User | None:
+    return current_user if current_user.role == Role.WORKSHOP else None
 
 
 @bp.get("/board")
-@roles_required(Role.MAKER)
+@roles_required(*BOARD_ROLES)
 def board() -> str:
-    mine, waiting = service.board(current_user)
+    maker = _maker()
+    if maker is None:
+        return render_template("production/pick.html", makers=service.makers(), form=PickForm())
+    mine, waiting, waiting_count = service.board(maker)
     return render_template(
         "production/board.html",
+        maker=maker,
+        shared=current_user.role == Role.WORKSHOP,
         mine=mine,
         waiting=waiting,
+        waiting_count=waiting_count,
         catalog=load_catalog(),
-        form=ActionForm(),
-        job_form=JobForm(),
+        form=BareForm(),
+        job_form=MakerJobForm(),
+        reasons=service.PROBLEM_REASONS,
     )
 
 
-@bp.post("/board/claim")
-@roles_required(Role.MAKER)
-def claim() -> Response:
-    if not ActionForm().validate_on_submit():
+@bp.post("/board/maker")
+@roles_required(Role.WORKSHOP)
+def pick() -> Response:
+    form = PickForm()
+    if not form.validate_on_submit() or not (form.maker.data or "").isdigit():
         abort(400)
-    job = service.claim_next(current_user)
-    if job is None:
-        flash("No jobs are waiting. Well done!", "info")
+    maker = service.get_maker(int(form.maker.data))
+    if maker is None:
+        flash("That name is not on the board any more. Please ask staff.", "error")
     else:
-        flash(f"You have a new job: {job.title}.", "success")
+        session["maker_id"], session["maker_picked_at"] = maker.id, time.time()
+    return redirect(url_for("production.board"))
+
+
+@bp.post("/board/maker/stop")
+@roles_required(*BOARD_ROLES)
+def stop() -> Response:
+    if not BareForm().validate_on_submit():
+        abort(400)
+    session.pop("maker_id", None)
+    return redirect(url_for("production.board"))
+
+
+@bp.post("/board/claim")
+@roles_required(*BOARD_ROLES)
+def claim() -> Response:
+    if not BareForm().validate_on_submit():
+        abort(400)
+    maker = _maker()
+    if maker is None:
+        return redirect(url_for("production.board"))
+    job = service.claim_next(maker, device=_device())
+    if job is None:
+        flash("No job is waiting now. Well done!", "info")
+    else:
+        flash(f"Your new job: {job.title}.", "success")
     return redirect(url_for("production.board"))
 
 
 @bp.post("/board/jobs/<int:job_id>/<action>")
-@roles_required(Role.MAKER)
+@roles_required(*BOARD_ROLES)
 def act(job_id: int, action: str) -> Response:
-    form = JobForm()
+    form = MakerJobForm()
     if action not in ACTIONS or not form.validate_on_submit():
         abort(400)
+    maker = _maker()
+    if maker is None:
+        return redirect(url_for("production.board"))
     try:
         service.act(
-            current_user, job_id, form.token.data, action, form.quantity_done.data, form.problem.data or ""
+            maker,
+            job_id,
+            form.token.data or "",
+            action,
+            form.quantity_done.data,
+            form.reason.data or "",
+            form.problem.data or "",
+            device=_device(),
         )
     except (Conflict, Invalid) as exc:
         flash(str(exc), "error")
+    else:
+        if action == "report_problem":
+            flash("Thank you. Staff will come to help.", "success")
     return redirect(url_for("production.board"))
+
+
+@functools.lru_cache(maxsize=512)
+def _picture(product_id: str, px: int, hex_colour: str) -> bytes:
+    out = io.BytesIO()
+    tinted(product_id, px, hex_colour).save(out, format="PNG", optimize=True)
+    return out.getvalue()
+
+
+@bp.get("/board/pictures/<product_id>/<colour>/<int:px>.png")
+@roles_required(Role.MAKER, Role.WORKSHOP, Role.STAFF)
+def picture(product_id: str, colour: str, px: int) -> Response:
+    """The product drawing in the job's colour; ids come from the catalog, so nothing else is drawn."""
+    catalog = load_catalog()
+    if (
+        product_id not in catalog.products and product_id not in artwork_ids() and product_id != "parcel"
+    ) or (colour not in catalog.colours):
+        abort(404)
+    if px not in PICTURE_SIZES:
+        abort(404)
+    response = Response(_picture(product_id, px, catalog.colour_hex(colour)), mimetype="image/png")
+    response.headers["Cache-Control"] = "private, max-age=86400, immutable"
+    return response

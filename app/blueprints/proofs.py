@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, abort, flash, redirect, url_for
 from flask_login import current_user
 
+from app.extensions import db
 from app.forms import DecisionForm
 from app.models import Role
 from app.security import roles_required
@@ -43,22 +44,33 @@ def pdf(proof_id: int) -> Response:
 @bp.post("/proofs/<int:proof_id>/decision")
 @roles_required(*REVIEWERS)
 def decide(proof_id: int) -> Response:
+    """Approve or request changes on the version the person saw; they return to the review page."""
     proof = reviews.get_proof(current_user, proof_id)
     form = DecisionForm()
     if not form.validate_on_submit() or not form.version.data.isdigit():
         abort(400)
+    back = url_for("review.show", design_id=proof.design_id)
     try:
         order = reviews.decide(
             current_user, proof, int(form.version.data), form.decision.data, form.comment.data or ""
         )
     except (Invalid, Conflict) as exc:
         flash(str(exc), "error")
-        return redirect(url_for("designs.show", design_id=proof.design_id, _anchor="proof"))
+        return redirect(back)
     if order is not None:
         flash(f"Approved by both sides. Order {order.reference} is confirmed.", "success")
         return redirect(url_for("orders.show", order_id=order.id))
-    if form.decision.data == "approve":
-        flash("Approved. Waiting for the other side to approve.", "success")
+    db.session.refresh(proof)
+    if form.decision.data == "request_changes":
+        if current_user.is_staff:
+            flash("Sent back to the buyer with your reason.", "success")
+        else:
+            flash("Changes requested. The design is open for editing again.", "success")
+    elif "buyer" not in reviews.approvals(proof) and reviews.needs_approver(proof):
+        flash(
+            "Your approval is recorded. This order is above your organisation's limit, so it now waits for your approver; we have emailed them.",
+            "success",
+        )
     else:
-        flash("Changes requested. The design is open for editing again.", "success")
-    return redirect(url_for("designs.show", design_id=proof.design_id))
+        flash(f"Approved proof v{proof.version}. Waiting for the other side to approve.", "success")
+    return redirect(back)

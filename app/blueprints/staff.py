@@ -1,40 +1,371 @@
-"""Staff: proofs waiting for review, orders and their progress."""
+"""Staff: the workshop at a glance, orders and their timeline, the queue, capacity, makers, impact."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from __future__ import annotations
+
+from datetime import date
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from werkzeug.wrappers import Response
+from flask_wtf import FlaskForm
+from wtforms import DateField, DecimalField, HiddenField, IntegerField, StringField
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from app.extensions import db
-from app.forms import ActionForm
 from app.models import Role
+from app.models.production import Shipment
 from app.security import roles_required
 from app.services import orders, reviews
-from app.services.errors import Conflict
+from app.services import production as service
+from app.services.errors import Conflict, Invalid
+from configurator.catalog import load_catalog
+from configurator.jobs import needed_by_date
+from configurator.spec import BoxSpec
+from configurator.states import ORDER
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
+HOURS = [NumberRange(0, 1200, "Enter hours from 0 to 1200.")]
+
+
+class BareForm(FlaskForm):
+    """A button: CSRF only."""
+
+
+class ShipForm(FlaskForm):
+    carrier = StringField("Carrier", validators=[DataRequired("Enter the carrier."), Length(max=60)])
+    tracking_number = StringField(
+        "Tracking number", validators=[DataRequired("Enter the tracking number."), Length(max=80)]
+    )
+    boxes = IntegerField("Boxes in this parcel", validators=[Optional(), NumberRange(min=1)])
+
+
+class AssignForm(FlaskForm):
+    maker = IntegerField("Maker", validators=[InputRequired()])
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.choices = [(m.id, m.display_name) for m in service.makers()]
+
+
+class PriorityForm(FlaskForm):
+    priority = IntegerField("Priority (smaller is sooner)", validators=[Optional()])
+    to_top = HiddenField()
+
+
+class WeekForm(FlaskForm):
+    mon = DecimalField("Monday", validators=[InputRequired(), *HOURS], places=1)
+    tue = DecimalField("Tuesday", validators=[InputRequired(), *HOURS], places=1)
+    wed = DecimalField("Wednesday", validators=[InputRequired(), *HOURS], places=1)
+    thu = DecimalField("Thursday", validators=[InputRequired(), *HOURS], places=1)
+    fri = DecimalField("Friday", validators=[InputRequired(), *HOURS], places=1)
+    sat = DecimalField("Saturday", validators=[InputRequired(), *HOURS], places=1)
+    sun = DecimalField("Sunday", validators=[InputRequired(), *HOURS], places=1)
+
+    DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+class DateForm(FlaskForm):
+    day = DateField("Date", validators=[InputRequired("Choose a date.")])
+    hours = DecimalField("Maker hours (0 = closed)", validators=[InputRequired(), *HOURS], places=1)
+    note = StringField("Note", validators=[Length(max=120)])
+
+
+class MakerForm(FlaskForm):
+    pseudonym = StringField(
+        "Pseudonym (the name the maker chose)", validators=[DataRequired("Enter a name."), Length(2, 40)]
+    )
+
+
+def _back(default: str) -> Response:
+    target = request.form.get("next") or ""
+    return redirect(target if target.startswith("/staff/") and "//" not in target else default)
 
 
 @bp.get("/")
 @roles_required(Role.STAFF)
 def dashboard() -> str:
-    all_orders = orders.orders_for(current_user)
+    plan = service.plan()
+    risky = sorted(
+        (o for o in plan.outlook.values() if o.at_risk or o.late),
+        key=lambda o: (o.needed_by or date.max, o.order.id),
+    )
     return render_template(
         "staff/dashboard.html",
         waiting=reviews.pending_staff_review(),
-        orders=all_orders,
-        progress={o.id: orders.progress(o) for o in all_orders},
+        counts=service.job_counts(),
+        problems=service.open_jobs("problem"),
+        plan=plan,
+        risky=risky,
+        capacity=service.current_capacity(),
+    )
+
+
+@bp.get("/orders")
+@roles_required(Role.STAFF)
+def order_list() -> str:
+    status = request.args.get("status") or None
+    if status is not None and status not in ORDER.states:
+        status = None
+    organisation = request.args.get("organisation", type=int)
+    risk_only = request.args.get("risk") == "1"
+    plan = service.plan()
+    found = service.filter_orders(status, organisation, risk_only, plan)
+    return render_template(
+        "staff/orders.html",
+        orders=found,
+        plan=plan,
+        progress={o.id: orders.progress(o) for o in found},
+        needed={o.id: needed_by_date(BoxSpec.from_dict(o.spec)) for o in found},
+        states=service.order_states(),
+        organisations=service.organisations(),
+        chosen={"status": status, "organisation": organisation, "risk": risk_only},
+    )
+
+
+@bp.get("/orders/<int:order_id>")
+@roles_required(Role.STAFF)
+def order(order_id: int) -> str:
+    found = orders.get_order(current_user, order_id)
+    plan = service.plan()
+    assign = AssignForm()
+    spec = BoxSpec.from_dict(found.spec)
+    done, total = orders.progress(found)
+    return render_template(
+        "staff/order.html",
+        order=found,
+        spec=spec,
+        catalog=load_catalog(),
+        outlook=plan.outlook.get(found.id),
+        timeline=service.timeline(found),
+        shipments=service.shipments(found),
+        actions=[a for a in sorted(ORDER.allowed(found.status)) if a in service.MANUAL_ORDER_ACTIONS],
+        can_ship=found.status in ("packed", "shipped"),
+        ship_form=ShipForm(boxes=spec.quantity),
+        assign_form=assign,
+        priority_form=PriorityForm(),
+        form=BareForm(),
+        ready=service.ready_job_ids(),
+        done_minutes=done,
+        total_minutes=total,
     )
 
 
 @bp.post("/orders/<int:order_id>/<action>")
 @roles_required(Role.STAFF)
 def advance(order_id: int, action: str) -> Response:
-    if not ActionForm().validate_on_submit():
+    if not BareForm().validate_on_submit():
         abort(400)
-    order = orders.get_order(current_user, order_id)
+    found = orders.get_order(current_user, order_id)
     try:
-        orders.advance(order, action, current_user)
-        db.session.commit()
+        service.staff_advance(current_user, found, action)
     except Conflict as exc:
+        db.session.rollback()
         flash(str(exc), "error")
-    return redirect(url_for("orders.show", order_id=order_id))
+    return _back(url_for("staff.order", order_id=order_id))
+
+
+@bp.post("/orders/<int:order_id>/ship")
+@roles_required(Role.STAFF)
+def ship(order_id: int) -> Response:
+    found = orders.get_order(current_user, order_id)
+    form = ShipForm()
+    if not form.validate_on_submit():
+        flash("Please enter the carrier and the tracking number.", "error")
+        return redirect(url_for("staff.order", order_id=order_id, _anchor="ship"))
+    try:
+        shipment = service.ship(
+            current_user, found, form.carrier.data or "", form.tracking_number.data or "", form.boxes.data
+        )
+    except (Conflict, Invalid) as exc:
+        db.session.rollback()
+        flash(str(exc), "error")
+    else:
+        flash(
+            f"Shipped {shipment.boxes} boxes with {shipment.carrier} ({shipment.tracking_number}).", "success"
+        )
+    return redirect(url_for("staff.order", order_id=order_id))
+
+
+@bp.post("/orders/<int:order_id>/first")
+@roles_required(Role.STAFF)
+def order_first(order_id: int) -> Response:
+    if not BareForm().validate_on_submit():
+        abort(400)
+    found = orders.get_order(current_user, order_id)
+    moved = service.order_first(current_user, found)
+    flash(f"{moved} jobs of {found.reference} are now first in the queue.", "success")
+    return _back(url_for("staff.order", order_id=order_id))
+
+
+@bp.get("/orders/<int:order_id>/packing-slip.pdf")
+@roles_required(Role.STAFF)
+def packing_slip(order_id: int) -> Response:
+    found = orders.get_order(current_user, order_id)
+    return _pdf(service.packing_slip_pdf(found), f"{found.reference}-packing-slip.pdf")
+
+
+@bp.get("/orders/<int:order_id>/shipments/<int:shipment_id>/packing-slip.pdf")
+@roles_required(Role.STAFF)
+def shipment_slip(order_id: int, shipment_id: int) -> Response:
+    found = orders.get_order(current_user, order_id)
+    shipment = db.session.get(Shipment, shipment_id)
+    if shipment is None or shipment.order_id != found.id:
+        abort(404)
+    return _pdf(service.packing_slip_pdf(found, shipment), f"{found.reference}-parcel-{shipment.id}.pdf")
+
+
+def _pdf(data: bytes, filename: str) -> Response:
+    response = Response(data, mimetype="application/pdf")
+    response.headers["Content-Disposition"] = f'inline; filename="{filename}"'
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@bp.get("/queue")
+@roles_required(Role.STAFF)
+def queue() -> str:
+    status = request.args.get("status") or None
+    assign = AssignForm()
+    return render_template(
+        "staff/queue.html",
+        jobs=service.open_jobs(status),
+        status=status,
+        counts=service.job_counts(),
+        ready=service.ready_job_ids(),
+        assign_form=assign,
+        priority_form=PriorityForm(),
+        form=BareForm(),
+    )
+
+
+@bp.post("/jobs/<int:job_id>/release")
+@roles_required(Role.STAFF)
+def release(job_id: int) -> Response:
+    if not BareForm().validate_on_submit():
+        abort(400)
+    try:
+        job = service.release(current_user, job_id)
+        flash(f"“{job.title}” is back in the queue.", "success")
+    except Conflict as exc:
+        db.session.rollback()
+        flash(str(exc), "error")
+    return _back(url_for("staff.queue"))
+
+
+@bp.post("/jobs/<int:job_id>/assign")
+@roles_required(Role.STAFF)
+def assign(job_id: int) -> Response:
+    form = AssignForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        job = service.assign(current_user, job_id, form.maker.data)
+        flash(f"“{job.title}” is now {job.maker.display_name}'s job.", "success")
+    except (Conflict, Invalid) as exc:
+        db.session.rollback()
+        flash(str(exc), "error")
+    return _back(url_for("staff.queue"))
+
+
+@bp.post("/jobs/<int:job_id>/priority")
+@roles_required(Role.STAFF)
+def priority(job_id: int) -> Response:
+    form = PriorityForm()
+    if not form.validate_on_submit():
+        abort(400)
+    value = service.top_priority() if form.to_top.data == "1" else form.priority.data
+    if value is None:
+        flash("Enter a priority number.", "error")
+        return _back(url_for("staff.queue"))
+    try:
+        service.set_priority(current_user, job_id, value)
+    except Conflict as exc:
+        db.session.rollback()
+        flash(str(exc), "error")
+    return _back(url_for("staff.queue"))
+
+
+@bp.route("/capacity", methods=["GET", "POST"])
+@roles_required(Role.STAFF)
+def capacity() -> str | Response:
+    minutes = service.weekday_minutes()
+    week = WeekForm(data={name: round(m / 60, 1) for name, m in zip(WeekForm.DAYS, minutes, strict=True)})
+    if request.method == "POST":
+        if week.validate_on_submit():
+            try:
+                service.save_weekdays(
+                    current_user, [round(float(getattr(week, d).data) * 60) for d in WeekForm.DAYS]
+                )
+            except Invalid as exc:
+                flash(str(exc), "error")
+            else:
+                flash("Workshop hours saved. Delivery estimates use them from now on.", "success")
+                return redirect(url_for("staff.capacity"))
+        else:
+            flash("Please correct the hours below.", "error")
+    return render_template(
+        "staff/capacity.html",
+        week=week,
+        date_form=DateForm(formdata=None),
+        exceptions=service.exceptions(service.today()),
+        form=BareForm(),
+        plan=service.plan(),
+        backlog_hours=round(service.backlog_minutes() / 60, 1),
+    ), (422 if request.method == "POST" else 200)
+
+
+@bp.post("/capacity/dates")
+@roles_required(Role.STAFF)
+def capacity_date() -> Response:
+    form = DateForm()
+    if not form.validate_on_submit():
+        flash("Please choose a date and the hours (0 for closed).", "error")
+    else:
+        service.save_exception(
+            current_user, form.day.data, round(float(form.hours.data) * 60), form.note.data or ""
+        )
+        flash(f"Saved {form.day.data:%A %d %B %Y}.", "success")
+    return redirect(url_for("staff.capacity"))
+
+
+@bp.post("/capacity/dates/<int:exception_id>/delete")
+@roles_required(Role.STAFF)
+def capacity_date_delete(exception_id: int) -> Response:
+    if not BareForm().validate_on_submit():
+        abort(400)
+    service.delete_exception(current_user, exception_id)
+    return redirect(url_for("staff.capacity"))
+
+
+@bp.route("/makers", methods=["GET", "POST"])
+@roles_required(Role.STAFF)
+def makers() -> str | Response:
+    form = MakerForm()
+    if form.validate_on_submit():
+        try:
+            maker = service.add_maker(current_user, form.pseudonym.data or "")
+            db.session.commit()
+        except Invalid as exc:
+            db.session.rollback()
+            flash(str(exc), "error")
+        else:
+            flash(f"{maker.display_name} can now pick their name on the workshop tablet.", "success")
+            return redirect(url_for("staff.makers"))
+    return render_template(
+        "staff/makers.html", makers=service.makers(include_inactive=True), form=form, bare=BareForm()
+    )
+
+
+@bp.post("/makers/<int:maker_id>/<any(activate, deactivate):change>")
+@roles_required(Role.STAFF)
+def maker_active(maker_id: int, change: str) -> Response:
+    if not BareForm().validate_on_submit():
+        abort(400)
+    service.set_maker_active(current_user, maker_id, change == "activate")
+    db.session.commit()
+    return redirect(url_for("staff.makers"))
+
+
+@bp.get("/impact")
+@roles_required(Role.STAFF)
+def impact() -> str:
+    return render_template("staff/impact.html", months=service.impact_by_month())

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import enum
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
+from decimal import Decimal
 from typing import Any
 
 from flask_login import UserMixin
-from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
@@ -23,19 +24,24 @@ class Role(enum.StrEnum):
     STAFF = "staff"
     MAKER = "maker"
     ADMIN = "admin"
+    WORKSHOP = "workshop"
+    """The shared workshop tablet: makers pick their pseudonym on it and act as themselves."""
 
 
 class Organisation(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    approval_threshold: Mapped[Decimal | None] = mapped_column(Numeric(12, 2))
+    """Orders above this total need the buyer-side approval of an approver; None: no such rule."""
 
     users: Mapped[list[User]] = relationship(back_populates="organisation")
 
 
 class User(UserMixin, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
-    email: Mapped[str] = mapped_column(String(254), unique=True)
+    email: Mapped[str | None] = mapped_column(String(254), unique=True)
+    """None for makers: a maker is a pseudonym only and works through the workshop login."""
     display_name: Mapped[str] = mapped_column(String(120))
     """For makers, the pseudonym they chose; never shown to buyers."""
     password_hash: Mapped[str] = mapped_column(String(200))
@@ -90,6 +96,9 @@ class Proof(db.Model):
     version: Mapped[int]
     spec: Mapped[dict[str, Any]] = mapped_column(JSON)
     spec_hash: Mapped[str] = mapped_column(String(64))
+    quote: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    """The quote at submission (with any rush fee), frozen so proof, approval and order agree."""
+    delivery_estimate: Mapped[date | None]
     status: Mapped[str] = mapped_column(String(20), default="queued", index=True)
     failure_reason: Mapped[str | None] = mapped_column(Text)
     render_key: Mapped[str | None] = mapped_column(String(64))
@@ -176,3 +185,6 @@ class AuditEvent(db.Model):
 
 # Models of later capabilities live in their own modules and register here.
 # (Imported at the end so that they can import the core models above.)
+from app.models.branding import Logo  # noqa: E402, F401
+from app.models.production import CapacityDay, CapacityException, Shipment  # noqa: E402, F401
+from app.models.review import Comment  # noqa: E402, F401

@@ -11,7 +11,7 @@ from app.models import Design, Proof, User
 from app.services import audit
 from app.services.errors import Conflict, Invalid, NotFound
 from configurator.catalog import load_catalog
-from configurator.rules import check, check_draft, normalise_text
+from configurator.rules import check, check_draft, field_kind, normalise_text
 from configurator.spec import BoxSpec
 from configurator.states import DESIGN, IllegalTransition
 
@@ -33,24 +33,69 @@ def get_design(user: User, design_id: int) -> Design:
     return design
 
 
-def create_from_classic(user: User, classic_id: str) -> Design:
-    classic = load_catalog().classics.get(classic_id)
-    if classic is None:
-        raise NotFound("We could not find that classic box.")
+def _new_design(user: User, name: str, spec: BoxSpec, **detail: str) -> Design:
     design = Design(
-        organisation_id=user.organisation_id,
-        created_by_id=user.id,
-        name=classic.name,
-        spec=classic.spec.to_dict(),
+        organisation_id=user.organisation_id, created_by_id=user.id, name=name, spec=spec.to_dict()
     )
     db.session.add(design)
     db.session.flush()
-    audit.record(user, "design.created", f"design:{design.id}", user.organisation_id, classic=classic_id)
+    audit.record(user, "design.created", f"design:{design.id}", user.organisation_id, **detail)
     db.session.commit()
     return design
 
 
-def _violations(spec: BoxSpec, *, draft: bool) -> dict[str, str]:
+def create_from_classic(user: User, classic_id: str) -> Design:
+    classic = load_catalog().classics.get(classic_id)
+    if classic is None:
+        raise NotFound("We could not find that classic box.")
+    return _new_design(user, classic.name, classic.spec, classic=classic_id)
+
+
+def create_blank(user: User) -> Design:
+    """Build your own: a medium kraft box with nothing in it yet."""
+    catalog = load_catalog()
+    spec = BoxSpec(
+        box_size="medium",
+        box_colour=catalog.box_colours[0],
+        ribbon_colour=catalog.ribbon_colours[0],
+        tissue_colour=catalog.tissue_colours[0],
+    )
+    return _new_design(user, "My custom box", spec, start="blank")
+
+
+def duplicate(user: User, source_id: int) -> Design:
+    """Same as last time: a new draft with the earlier design's spec (its logo stays the organisation's)."""
+    source = get_design(user, source_id)
+    if source.organisation_id != user.organisation_id:
+        raise NotFound("We could not find that design.")
+    spec = BoxSpec.from_dict(source.spec).replace(needed_by=None)
+    return _new_design(user, f"{source.name} (copy)"[:120], spec, copied_from=str(source.id))
+
+
+def rename(user: User, design: Design, revision: int, name: str) -> None:
+    editable_spec(design, revision)
+    name = normalise_text(name)[:120]
+    if not name:
+        raise Invalid("Give the design a name.", {"name": "Give the design a name."})
+    design.name = name
+    _commit_or_conflict()
+
+
+def editable_spec(design: Design, revision: int) -> BoxSpec:
+    """The spec of a draft the user saw at ``revision``; refuses stale tabs and submitted designs."""
+    if design.revision != revision:
+        raise Conflict(STALE)
+    try:
+        DESIGN.next(design.status, "edit")
+    except IllegalTransition as exc:
+        raise Conflict(
+            "This design has been submitted for a proof. Ask for changes on the proof to edit it again."
+        ) from exc
+    return BoxSpec.from_dict(design.spec)
+
+
+def violations(spec: BoxSpec, *, draft: bool) -> dict[str, str]:
+    """The first problem per field, for showing next to form fields."""
     found = (check_draft if draft else check)(spec, load_catalog())
     out: dict[str, str] = {}
     for v in found:
@@ -58,22 +103,24 @@ def _violations(spec: BoxSpec, *, draft: bool) -> dict[str, str]:
     return out
 
 
-def update_card(
-    design: Design, user: User, revision: int, message: str, sign_off: str, quantity: int
-) -> None:
-    """Save the message card and quantity of a draft; refuse a save from a stale tab."""
-    if design.revision != revision:
-        raise Conflict(STALE)
-    try:
-        DESIGN.next(design.status, "edit")
-    except IllegalTransition as exc:
-        raise Conflict("This design is waiting for proof approval; ask for changes to edit it.") from exc
-    spec = BoxSpec.from_dict(design.spec).replace(
-        message=normalise_text(message), sign_off=normalise_text(sign_off), quantity=quantity
-    )
-    problems = _violations(spec, draft=True)
+def save_step(design: Design, revision: int, spec: BoxSpec, fields: tuple[str, ...]) -> None:
+    """Save one wizard step: refuse it when a rule about this step's ``fields`` is broken.
+
+    Problems that belong to other steps do not block this one (a buyer may fill the box
+    before choosing colours); submit checks everything.
+    """
+    editable_spec(design, revision)
+    problems = {
+        field: message
+        for field, message in violations(spec, draft=True).items()
+        if field_kind(field) in fields
+    }
     if problems:
         raise Invalid("Please correct the highlighted fields.", problems)
+    commit_spec(design, spec)
+
+
+def commit_spec(design: Design, spec: BoxSpec) -> None:
     design.spec = spec.to_dict()
     _commit_or_conflict()
 
@@ -86,9 +133,14 @@ def submit(design: Design, user: User, revision: int) -> Proof:
     if design.revision != revision:
         raise Conflict(STALE)
     spec = BoxSpec.from_dict(design.spec)
-    problems = _violations(spec, draft=False)
+    problems = violations(spec, draft=False)
     if problems:
         raise Invalid("Please correct the highlighted fields before asking for a proof.", problems)
+    from app.services.estimates import estimate
+
+    quote, plan = estimate(spec)
+    if not plan.feasible:
+        raise Invalid(plan.message, {"needed_by": plan.message})
     try:
         design.status = DESIGN.next(design.status, "submit")
     except IllegalTransition as exc:
@@ -98,6 +150,8 @@ def submit(design: Design, user: User, revision: int) -> Proof:
         version=(latest.version + 1) if latest else 1,
         spec=spec.to_dict(),
         spec_hash=spec.content_hash(),
+        quote=quote.to_dict(),
+        delivery_estimate=plan.expected,
         status="queued",
     )
     db.session.add(proof)

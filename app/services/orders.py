@@ -9,7 +9,7 @@ from app.models import Order, ProductionJob, Proof, User
 from app.services import audit
 from app.services.errors import Conflict, NotFound
 from configurator.catalog import load_catalog
-from configurator.jobs import plan_jobs
+from configurator.jobs import plan_jobs, quote_is_rush
 from configurator.pricing import quote
 from configurator.spec import BoxSpec
 from configurator.states import DESIGN, ORDER, IllegalTransition
@@ -25,12 +25,12 @@ def create_from(user: User, proof: Proof) -> Order:
         design=design,
         proof=proof,
         spec=spec.to_dict(),
-        quote=quote(spec, catalog).to_dict(),
+        quote=proof.quote or quote(spec, catalog).to_dict(),
     )
     db.session.add(order)
     db.session.flush()
     design.status = DESIGN.next(design.status, "order")
-    for plan in plan_jobs(spec, catalog):
+    for plan in plan_jobs(spec, catalog, rush=quote_is_rush(order.quote)):
         db.session.add(
             ProductionJob(
                 order=order,
@@ -40,7 +40,7 @@ def create_from(user: User, proof: Proof) -> Order:
                 colour=plan.colour,
                 quantity=plan.quantity,
                 maker_minutes=plan.maker_minutes,
-                priority=order.id,
+                priority=plan.priority,
             )
         )
     audit.record(user, "order.created", f"order:{order.id}", order.organisation_id, proof=proof.version)

@@ -2,26 +2,33 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import logging
-from datetime import timedelta
+import os
+from dataclasses import dataclass
+from datetime import date, timedelta
 
 from flask import current_app, url_for
 from sqlalchemy import select, update
 
 from app.extensions import db
 from app.models import Proof, utcnow
+from app.services import notifications
 from app.storage import storage
 from configurator.catalog import load_catalog
-from configurator.pricing import quote
+from configurator.pricing import Quote, quote
 from configurator.spec import BoxSpec
 from configurator.states import PROOF
 
 log = logging.getLogger(__name__)
 
-TEMPLATE_VERSION = "1"
 MAX_ATTEMPTS = 3
+RENDER_SECONDS = 30.0
+"""Wall-clock limit for one render (the forked child is killed after it)."""
+RENDER_MEMORY_MB = 1024
+"""Memory one render may allocate on top of the warm worker."""
 
 
 def enqueue_render(proof_id: int) -> None:
@@ -42,18 +49,139 @@ def file_key(proof: Proof, kind: str) -> str:
     return f"renders/{proof.render_key}.{kind}"
 
 
-def _render_key(proof: Proof) -> str:
-    """Digest of everything that shapes the files; equal keys share stored files."""
-    shape = {
-        "spec": proof.spec_hash,
-        "version": proof.version,
-        "reference": proof_reference(proof),
-        "design": proof.design.name,
-        "organisation": proof.design.organisation.name,
-        "date": proof.created_at.date().isoformat(),
-        "template": TEMPLATE_VERSION,
-    }
-    return hashlib.sha256(json.dumps(shape, sort_keys=True).encode()).hexdigest()
+@dataclass(frozen=True)
+class RenderJob:
+    """Everything one render needs, as plain data: the forked renderer gets only this."""
+
+    spec: BoxSpec
+    organisation: str
+    design_name: str
+    reference: str
+    version: int
+    created: date
+    review_url: str
+    page_size: str
+    logo_png: bytes | None
+    logo_sha: str | None
+    preflight: tuple[str, ...]
+    delivery_estimate: date | None
+    quote: Quote
+
+    def key(self) -> str:
+        """Digest of everything that shapes the files; equal keys share stored files."""
+        from proofs.fonts import font_set_id
+        from proofs.pdf import TEMPLATE_VERSION
+
+        shape = {
+            "spec": self.spec.content_hash(),
+            "organisation": self.organisation,
+            "design": self.design_name,
+            "reference": self.reference,
+            "version": self.version,
+            "date": self.created.isoformat(),
+            "review_url": self.review_url,
+            "page_size": self.page_size,
+            "logo": self.logo_sha,
+            "preflight": list(self.preflight),
+            "delivery_estimate": self.delivery_estimate.isoformat() if self.delivery_estimate else None,
+            "quote": dataclasses.asdict(self.quote),
+            "template": TEMPLATE_VERSION,
+            "fonts": font_set_id(),
+        }
+        return hashlib.sha256(json.dumps(shape, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def render_job_files(job: RenderJob) -> tuple[bytes, bytes]:
+    """Pure: render the job's PDF and PNG (runs in the forked child)."""
+    from proofs.pdf import render_proof_files
+
+    catalog = load_catalog()
+    return render_proof_files(
+        job.spec,
+        catalog,
+        job.quote,
+        organisation=job.organisation,
+        design_name=job.design_name,
+        reference=job.reference,
+        version=job.version,
+        created=job.created,
+        review_url=job.review_url,
+        page_size=job.page_size,
+        logo_png=job.logo_png,
+        preflight=job.preflight,
+        delivery_estimate=job.delivery_estimate,
+    )
+
+
+def _logo_bytes(spec: BoxSpec) -> bytes | None:
+    """The normalised logo PNG (read only on a cache miss: the key needs its id, not its bytes)."""
+    if not spec.logo_id:
+        return None
+    try:
+        from app.services.branding import logo_png
+    except ImportError:  # the logo intake is still being built: read the stored PNG directly
+        key = f"logos/{spec.logo_id}.png"
+        store = storage()
+        return store.get(key) if len(spec.logo_id) == 64 and store.exists(key) else None
+    return logo_png(spec.logo_id)
+
+
+def _preflight(spec: BoxSpec) -> tuple[str, ...]:
+    if not spec.logo_id:
+        return ()
+    try:
+        from app.services.branding import preflight
+    except ImportError:
+        return ()
+    return tuple(preflight(spec.to_dict()))
+
+
+def _quote_and_estimate(spec: BoxSpec) -> tuple[Quote, date | None]:
+    """The quote (rush pricing when the date needs it) and the expected delivery date."""
+    try:
+        from app.services.estimates import estimate
+
+        priced, plan = estimate(spec)
+        return priced, plan.expected
+    except Exception:  # an estimate helps on the proof; it is never a reason to fail it
+        db.session.rollback()
+        log.warning("no delivery estimate for the proof", exc_info=True)
+        return quote(spec, load_catalog()), None
+
+
+def build_job(proof: Proof, *, with_logo: bool = True) -> RenderJob:
+    """Plain inputs of a render; ``with_logo=False`` skips reading the logo (enough for the key)."""
+    spec = BoxSpec.from_dict(proof.spec)
+    logo = _logo_bytes(spec) if with_logo else None
+    priced, expected = _quote_and_estimate(spec)
+    with current_app.test_request_context(base_url=current_app.config["PUBLIC_URL"]):
+        review_url = url_for("designs.show", design_id=proof.design_id, _external=True)
+    return RenderJob(
+        spec=spec,
+        organisation=proof.design.organisation.name,
+        design_name=proof.design.name,
+        reference=proof_reference(proof),
+        version=proof.version,
+        created=proof.created_at.date(),
+        review_url=review_url,
+        page_size=getattr(proof.design.organisation, "page_size", None) or "Letter",
+        logo_png=logo,
+        logo_sha=spec.logo_id,
+        preflight=_preflight(spec),
+        delivery_estimate=expected,
+        quote=priced,
+    )
+
+
+def _limits() -> tuple[float, int]:
+    config = current_app.config
+    seconds = float(
+        config.get("PROOF_RENDER_SECONDS") or os.environ.get("PROOF_RENDER_SECONDS") or RENDER_SECONDS
+    )
+    memory = int(
+        config.get("PROOF_RENDER_MEMORY_MB") or os.environ.get("PROOF_RENDER_MEMORY_MB") or RENDER_MEMORY_MB
+    )
+    return seconds, memory
 
 
 def _claim(proof_id: int) -> bool:
@@ -68,40 +196,52 @@ def _claim(proof_id: int) -> bool:
 
 
 def render(proof_id: int) -> None:
-    """Render one proof version; a no-op when another delivery already took it."""
-    from proofs.pdf import render_proof_files
+    """Render one proof version; a no-op when another delivery already took it.
+
+    The render itself runs in a forked child with a time and memory limit
+    (:mod:`proofs.sandbox`), so a hostile design fails its own proof, with a reason, and
+    this worker carries on.
+    """
+    from proofs.sandbox import RenderFailed, run_limited
 
     if not _claim(proof_id):
         return
     proof = db.session.get(Proof, proof_id)
     try:
-        key = _render_key(proof)
+        job = build_job(proof, with_logo=False)
+        key = job.key()
         proof.render_key = key
         store = storage()
         if not (store.exists(file_key(proof, "pdf")) and store.exists(file_key(proof, "png"))):
-            spec = BoxSpec.from_dict(proof.spec)
-            catalog = load_catalog()
-            with current_app.test_request_context(base_url=current_app.config["PUBLIC_URL"]):
-                review_url = url_for("designs.show", design_id=proof.design_id, _external=True)
-            pdf, png = render_proof_files(
-                spec,
-                catalog,
-                quote(spec, catalog),
-                organisation=proof.design.organisation.name,
-                design_name=proof.design.name,
-                reference=proof_reference(proof),
-                version=proof.version,
-                created=proof.created_at.date(),
-                review_url=review_url,
-            )
+            seconds, memory_mb = _limits()
+            # Nothing in the session may be touched by the child: end the transaction first.
+            job = dataclasses.replace(job, logo_png=_logo_bytes(job.spec))
+            if job.spec.logo_id and job.logo_png is None and not job.preflight:
+                job = dataclasses.replace(
+                    job, preflight=("The logo file is missing; please upload it again.",)
+                )
+            db.session.commit()
+            pdf, png = run_limited(render_job_files, job, seconds=seconds, memory_mb=memory_mb)
             store.put(file_key(proof, "png"), png)
             store.put(file_key(proof, "pdf"), pdf)
         proof.status = PROOF.next(proof.status, "finish")
+        notifications.notify("proof_ready", proof_id=proof.id)
         db.session.commit()
+    except RenderFailed as exc:
+        db.session.rollback()
+        log.warning("proof %s failed: %s", proof_id, exc)
+        _fail(proof_id, str(exc)[:500])
     except Exception as exc:
         db.session.rollback()
         log.exception("proof %s failed", proof_id)
         _fail(proof_id, f"{type(exc).__name__}: {exc}"[:500])
+
+
+def warm_up() -> None:
+    """Prepare this process for fast renders (called when a worker starts)."""
+    from proofs.warmup import warm_up as warm
+
+    warm()
 
 
 def _fail(proof_id: int, reason: str) -> None:

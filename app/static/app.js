@@ -36,3 +36,90 @@ function watchProof(el) {
 document.querySelectorAll(".proof[data-status-url]").forEach((el) => {
   if (el.dataset.status === "queued" || el.dataset.status === "rendering") watchProof(el);
 });
+
+// The wizard: as the buyer changes choices, ask the server for the preview, price and fit
+// of the unsaved choices (it saves nothing) and show them beside the form.
+function liveWizard(form) {
+  const url = form.dataset.live;
+  const preview = document.getElementById("live-preview");
+  const set = (id, text) => { const el = document.getElementById(id); if (el && text !== undefined) el.textContent = text; };
+  let timer = null;
+  let seq = 0;
+  const refresh = async () => {
+    const body = new FormData(form);
+    body.delete("logo");
+    const mine = ++seq;
+    try {
+      const response = await fetch(url, { method: "POST", body, credentials: "same-origin", headers: { Accept: "application/json" } });
+      if (!response.ok || mine !== seq) return;
+      const state = await response.json();
+      if (!state.ok) return;
+      if (preview && preview.getAttribute("src") !== state.preview) preview.src = state.preview;
+      set("live-total", state.total); set("live-per-box", state.per_box); set("live-boxes", state.boxes);
+      set("live-slots", state.slots); set("slots-text", state.slots + (state.full ? " · the box is full" : ""));
+      set("live-delivery", state.delivery); set("live-delivery-step", state.delivery);
+      const fit = document.getElementById("live-fit");
+      if (fit) { fit.textContent = state.fit; fit.classList.toggle("error", !state.fits); }
+    } catch (e) { /* offline for a moment: the saved page is still right */ }
+  };
+  const later = () => { clearTimeout(timer); timer = setTimeout(refresh, 250); };
+  form.addEventListener("input", later);
+  form.addEventListener("change", later);
+}
+document.querySelectorAll("form[data-live]").forEach(liveWizard);
+
+// Review: zoom a mockup in place. Click (or Enter) zooms in where you point; moving the
+// pointer looks around; click again, or Escape, zooms out. Without this file the picture
+// is a link to the full-size image.
+const ZOOM = 2.5;
+document.querySelectorAll("[data-zoom]").forEach((figure) => {
+  const frame = figure.querySelector(".zoom-frame");
+  const img = frame && frame.querySelector("img");
+  if (!img) return;
+  const hint = figure.querySelector("[data-zoom-hint]");
+  frame.setAttribute("role", "button");
+  frame.setAttribute("aria-pressed", "false");
+  const aim = (event) => {
+    const box = frame.getBoundingClientRect();
+    const x = event && event.clientX ? ((event.clientX - box.left) / box.width) * 100 : 50;
+    const y = event && event.clientY ? ((event.clientY - box.top) / box.height) * 100 : 50;
+    img.style.transformOrigin = `${Math.min(100, Math.max(0, x))}% ${Math.min(100, Math.max(0, y))}%`;
+  };
+  const set = (on, event) => {
+    figure.classList.toggle("zoomed", on);
+    frame.setAttribute("aria-pressed", on ? "true" : "false");
+    img.style.transform = on ? `scale(${ZOOM})` : "";
+    if (on) aim(event);
+    if (hint) hint.textContent = on ? "Zoomed in: move the pointer to look around; click or press Escape to zoom out." : "Click the picture to zoom in; move the pointer to look around.";
+  };
+  frame.addEventListener("click", (event) => {
+    event.preventDefault();
+    set(!figure.classList.contains("zoomed"), event);
+  });
+  frame.addEventListener("mousemove", (event) => { if (figure.classList.contains("zoomed")) aim(event); });
+  frame.addEventListener("keydown", (event) => {
+    if (event.key === "Escape") set(false);
+    if (event.key === " ") { event.preventDefault(); frame.click(); }
+  });
+});
+
+// Colour chips named by data-colour (#RRGGBB only); style attributes are not allowed by our CSP.
+document.querySelectorAll("[data-colour]").forEach((el) => {
+  if (/^#[0-9a-fA-F]{6}$/.test(el.dataset.colour)) el.style.setProperty("--c", el.dataset.colour);
+});
+
+// Copy a share link to the clipboard; the field stays selectable for copying by hand.
+document.querySelectorAll("[data-copy]").forEach((button) => {
+  button.addEventListener("click", async () => {
+    const field = document.querySelector(button.dataset.copy);
+    if (!field) return;
+    field.select();
+    try {
+      await navigator.clipboard.writeText(field.value);
+      button.textContent = "Copied";
+    } catch (e) {
+      button.textContent = "Press Ctrl+C to copy";
+    }
+  });
+});
+document.querySelectorAll("[data-select-all]").forEach((field) => field.addEventListener("focus", () => field.select()));

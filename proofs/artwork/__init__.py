@@ -109,3 +109,27 @@ def shadow(product_id: str, px: int, radius: float) -> Image.Image:
     mask = Image.new("L", (px + 2 * margin, px + 2 * margin), 0)
     mask.paste(raster(product_id, px).getchannel("A"), (margin, margin))
     return mask.filter(ImageFilter.GaussianBlur(radius))
+
+
+DEFAULT_INK = (58, 90, 80)
+"""The proof's green: used for accents when none of the design's colours reads on paper."""
+
+
+def luminance(rgb: tuple[int, int, int]) -> float:
+    """Relative luminance (WCAG), 0 for black to 1 for white."""
+
+    def channel(c: int) -> float:
+        v = c / 255
+        return v / 12.92 if v <= 0.04045 else ((v + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (channel(c) for c in rgb)
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def readable_ink(*hex_colours: str) -> tuple[int, int, int]:
+    """The first colour dark enough to read on cream paper (contrast at least 3:1), else our green."""
+    for value in hex_colours:
+        rgb = hex_to_rgb(value)
+        if luminance(rgb) <= 0.28:
+            return rgb
+    return DEFAULT_INK

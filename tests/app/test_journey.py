@@ -10,31 +10,7 @@ from sqlalchemy import func, select
 from app.extensions import db
 from app.models import AuditEvent, Design, Order, ProductionJob, Proof
 from tests.app.factories import MakerFactory, StaffFactory, UserFactory
-
-
-def start_classic(browser, classic: str = "warm-welcome") -> int:
-    response = browser.post("/designs", {"classic": classic})
-    assert response.status_code == 302
-    return int(response.location.rsplit("/", 1)[1])
-
-
-def save_card(browser, design_id: int, message: str, quantity: int = 25, sign_off: str = "The Acme team"):
-    revision = db.session.get(Design, design_id).revision
-    return browser.post(
-        f"/designs/{design_id}/card",
-        {"revision": revision, "message": message, "sign_off": sign_off, "quantity": quantity},
-    )
-
-
-def submit(browser, design_id: int, revision: int | None = None):
-    db.session.expire_all()
-    revision = revision if revision is not None else db.session.get(Design, design_id).revision
-    return browser.post(f"/designs/{design_id}/submit", {"revision": revision})
-
-
-def latest_proof(design_id: int) -> Proof:
-    db.session.expire_all()
-    return db.session.get(Design, design_id).latest_proof
+from tests.app.journeys import latest_proof, revision, set_quantity, start_classic, submit, write_card
 
 
 def test_buyer_to_maker_journey(browser, client):
@@ -43,11 +19,12 @@ def test_buyer_to_maker_journey(browser, client):
     maker = MakerFactory()
 
     browser.login(buyer.email)
-    index = browser.get("/designs")
+    index = browser.get("/designs/new")
     assert "Warm Welcome" in index.text and "Cosy Winter" in index.text
 
     design_id = start_classic(browser)
-    assert save_card(browser, design_id, "Welcome to the team!\nWe are glad you're here.").status_code == 302
+    assert write_card(browser, design_id, "Welcome to the team!\nWe are glad you're here.").status_code == 302
+    assert set_quantity(browser, design_id, 25).status_code == 302
     response = submit(browser, design_id)
     assert response.status_code == 302
 
@@ -63,7 +40,8 @@ def test_buyer_to_maker_journey(browser, client):
     assert pdf.mimetype == "application/pdf" and pdf.data.startswith(b"%PDF")
 
     page = browser.get(f"/designs/{design_id}")
-    assert "Approve proof v1" in page.text
+    assert "Review and approve proof v1" in page.text
+    assert "Approve" in browser.get(f"/designs/{design_id}/review").text
     assert (
         browser.post(f"/proofs/{proof.id}/decision", {"version": 1, "decision": "approve"}).status_code == 302
     )
@@ -105,10 +83,10 @@ def test_buyer_to_maker_journey(browser, client):
 def test_double_submit_makes_one_proof(browser):
     browser.login(UserFactory().email)
     design_id = start_classic(browser)
-    save_card(browser, design_id, "Thank you!")
-    revision = db.session.get(Design, design_id).revision
-    first = submit(browser, design_id, revision)
-    second = submit(browser, design_id, revision)  # the same form, clicked twice
+    write_card(browser, design_id, "Thank you!")
+    rev = revision(design_id)
+    first = submit(browser, design_id, rev)
+    second = submit(browser, design_id, rev)  # the same form, clicked twice
     assert first.status_code == second.status_code == 302
     assert db.session.scalar(select(func.count()).select_from(Proof)) == 1
 
@@ -116,11 +94,17 @@ def test_double_submit_makes_one_proof(browser):
 def test_stale_tab_cannot_overwrite(browser):
     browser.login(UserFactory().email)
     design_id = start_classic(browser)
-    old_revision = db.session.get(Design, design_id).revision
-    save_card(browser, design_id, "Saved in tab one")
+    old_revision = revision(design_id)
+    write_card(browser, design_id, "Saved in tab one")
     response = browser.post(
-        f"/designs/{design_id}/card",
-        {"revision": old_revision, "message": "Stale tab two", "sign_off": "", "quantity": 10},
+        f"/designs/{design_id}/edit/message",
+        {
+            "revision": old_revision,
+            "message": "Stale tab two",
+            "card_style": "classic",
+            "card_size": "5x7",
+            "nav": "save",
+        },
         follow_redirects=True,
     )
     assert "changed in another tab" in response.text
@@ -131,19 +115,20 @@ def test_stale_tab_cannot_overwrite(browser):
 def test_bad_messages_are_explained_and_lose_nothing(browser):
     browser.login(UserFactory().email)
     design_id = start_classic(browser)
-    save_card(browser, design_id, "Kept safe")
+    write_card(browser, design_id, "Kept safe")
 
-    long = save_card(browser, design_id, "x" * 10_000)
+    long = write_card(browser, design_id, "x" * 10_000)
     assert long.status_code == 422 and "9600 characters too long" in long.text
+    db.session.expire_all()
+    assert db.session.get(Design, design_id).spec["message"] == "Kept safe"
 
-    blank = save_card(browser, design_id, "   \n\t ")
+    blank = write_card(browser, design_id, "   \n\t ")
     assert blank.status_code == 302  # a draft may be blank for now...
     refused = submit(browser, design_id)
-    follow = browser.get(refused.location)
-    assert "message" in follow.text.lower() and "Please correct" in follow.text  # ...but cannot be submitted
+    assert refused.status_code == 422 and "message" in refused.text.lower()  # ...but cannot be submitted
     assert db.session.scalar(select(func.count()).select_from(Proof)) == 0
 
-    few = save_card(browser, design_id, "Hello", quantity=3)
+    few = set_quantity(browser, design_id, 3)
     assert few.status_code == 422 and "between 10 and 5000" in few.text
 
 
@@ -187,8 +172,8 @@ def test_form_without_csrf_changes_nothing(browser, client):
     browser.login(UserFactory().email)
     design_id = start_classic(browser)
     response = client.post(
-        f"/designs/{design_id}/card",
-        data={"revision": 1, "message": "no token", "quantity": 10},
+        f"/designs/{design_id}/edit/message",
+        data={"revision": 1, "message": "no token", "nav": "save"},
         follow_redirects=True,
     )
     assert "expired" in response.text
@@ -200,13 +185,13 @@ def test_approving_an_old_version_is_refused(browser):
     buyer = UserFactory()
     browser.login(buyer.email)
     design_id = start_classic(browser)
-    save_card(browser, design_id, "v1")
+    write_card(browser, design_id, "v1")
     submit(browser, design_id)
     v1 = latest_proof(design_id)
     browser.post(
         f"/proofs/{v1.id}/decision", {"version": 1, "decision": "request_changes", "comment": "Bigger logo"}
     )
-    save_card(browser, design_id, "v2")
+    write_card(browser, design_id, "v2")
     submit(browser, design_id)
     v2 = latest_proof(design_id)
     assert v2.version == 2

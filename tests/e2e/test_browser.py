@@ -1,8 +1,12 @@
-"""Chromium (Debian's package, driven by Playwright) walks the buyer's first journey."""
+"""Chromium (Debian's package, driven by Playwright) walks the buyer's journeys."""
 
 from __future__ import annotations
 
+import io
+from datetime import UTC, datetime, timedelta
+
 import pytest
+from PIL import Image
 
 from tests.services import require_chromium
 
@@ -20,35 +24,100 @@ CHROMIUM_ARGS = [
 
 
 @pytest.fixture(scope="module")
-def page(running_app):
+def chromium(running_app):
     executable = require_chromium()
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS, headless=True)
-        context = browser.new_context(viewport={"width": 1280, "height": 900})
-        page = context.new_page()
-        page.set_default_timeout(30_000)
-        yield page
+        yield browser
         browser.close()
 
 
-def test_buyer_submits_a_classic_box_and_sees_the_proof(page, running_app):
+@pytest.fixture
+def page(chromium, running_app):
+    context = chromium.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(30_000)
     errors: list[str] = []
     page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
     page.goto(f"{running_app}/login")
     page.get_by_label("Email").fill("buyer@acme.test")
     page.get_by_label("Password").fill("demo-buyer")
     page.get_by_role("button", name="Log in").click()
-    page.get_by_role("button", name="Start with Little Thanks").click()
-    page.get_by_label("Message on the card").fill("Thank you for a wonderful year — merci, ευχαριστώ!")
-    page.get_by_label("Number of boxes").fill("40")
-    page.get_by_role("button", name="Save").click()
-    page.get_by_text("Saved.").wait_for()
-    page.get_by_role("button", name="Submit for proof").click()
+    yield page
+    context.close()
+    assert errors == []  # no CSP violations or script errors
+
+
+def wait_for_proof(page) -> None:
     # The page polls the status endpoint and shows the proof without a manual reload.
     mockup = page.locator("img.mockup")
     mockup.wait_for(state="visible", timeout=60_000)
     assert page.evaluate("img => img.naturalWidth", mockup.element_handle()) == 1600
     assert page.get_by_role("link", name="Open the PDF proof").is_visible()
-    assert errors == []  # no CSP violations or script errors
+
+
+def test_buyer_submits_a_classic_box_and_sees_the_proof(page, running_app):
+    page.get_by_role("link", name="New gift box").click()
+    page.get_by_role("button", name="Start with Little Thanks").click()
+    page.get_by_role("link", name="4 Message card").click()
+    page.get_by_label("Message on the card").fill("Thank you for a wonderful year — merci, ευχαριστώ!")
+    page.get_by_role("button", name="Next: Quantity & delivery").click()
+    page.get_by_label("Number of boxes").fill("40")
+    page.get_by_role("button", name="Next: Review & submit").click()
+    page.get_by_role("button", name="Submit for proof").click()
+    wait_for_proof(page)
+
+
+def test_buyer_builds_a_custom_box_through_every_step(page, running_app, tmp_path):
+    page.get_by_role("link", name="New gift box").click()
+    page.get_by_role("button", name="Build your own box").click()
+
+    # Box & contents
+    page.get_by_label("Large box").check()
+    page.get_by_label("Infinity scarf").fill("1")
+    page.get_by_label("Stitched journal").fill("1")
+    page.get_by_label("Leather key fob").fill("1")
+    page.get_by_text("5 of 9 slots used").first.wait_for()
+    page.get_by_role("button", name="Next: Colours").click()
+
+    # Colours: the preview changes when a colour changes, before anything is saved.
+    preview = page.locator("#live-preview")
+    before = preview.get_attribute("src")
+    page.locator("label.swatch-option", has_text="Black").first.click()
+    page.wait_for_function(
+        "src => document.querySelector('#live-preview').getAttribute('src') !== src", arg=before
+    )
+    page.wait_for_function("() => document.querySelector('#live-preview').complete")
+    page.get_by_role("button", name="Next: Branding").click()
+
+    # Branding: a logo and a monogram
+    logo = tmp_path / "logo.png"
+    Image.new("RGBA", (1200, 600), "#9E2B33").save(logo)
+    page.get_by_label("Logo file").set_input_files(str(logo))
+    page.get_by_role("button", name="Upload logo").click()
+    page.get_by_text("Remove logo").wait_for()
+    page.get_by_label("Initials or monogram").fill("GH")
+    page.get_by_role("button", name="Next: Message card").click()
+
+    # Message card with a live fit check
+    page.get_by_label("Message on the card").fill("Welcome to the team! 欢迎 · أهلا · שלום")
+    page.get_by_text("Fits the card").wait_for()
+    page.get_by_label("Sign-off").fill("The Acme team")
+    page.get_by_role("button", name="Next: Quantity & delivery").click()
+
+    # Quantity & delivery
+    page.get_by_label("Number of boxes").fill("75")
+    later = (datetime.now(UTC).date() + timedelta(days=90)).isoformat()
+    page.get_by_label("Needed by").fill(later)
+    page.get_by_role("button", name="Next: Review & submit").click()
+
+    # Review
+    assert page.get_by_text("Logo setup (once per design)").is_visible()
+    assert page.get_by_text("5% volume discount").first.is_visible()
+    page.get_by_role("button", name="Submit for proof").click()
+    wait_for_proof(page)
+    image = page.request.get(running_app + page.locator("img.mockup").get_attribute("src"))
+    assert Image.open(io.BytesIO(image.body())).size == (1600, 1200)

@@ -1,12 +1,16 @@
-"""A real Celery worker process on the real Redis renders a proof from queued to ready."""
+"""Real Celery worker processes on the real Redis: a proof goes from queued to ready, once,
+even when a worker is killed in the middle of rendering it."""
 
 from __future__ import annotations
 
+import hashlib
 import io
 import os
+import signal
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pytest
 import redis
@@ -31,50 +35,155 @@ def worker_env(tmp_path):
         "REDIS_URL": redis_url,
         "INSTANCE_PATH": str(tmp_path / "instance"),
         "STORAGE_DIR": str(tmp_path / "files"),
+        "PROOF_STUCK_SECONDS": "1",
     }
 
 
-def test_worker_renders_a_submitted_proof(worker_env, monkeypatch):
+@pytest.fixture
+def app(worker_env, monkeypatch):
     for key, value in worker_env.items():
         monkeypatch.setenv(key, value)
     from flask_migrate import upgrade
 
     from app import create_app
-    from app.extensions import db
-    from app.models import Proof
-    from app.services import designs, proofs
-    from app.storage import storage
+
+    flask_app = create_app()
+    with flask_app.app_context():
+        upgrade()
+        yield flask_app
+
+
+def submitted_proof(**changes):
+    """A buyer's classic design with ``changes`` to its spec, submitted: proof v1, queued."""
+    from app.services import designs
+    from configurator.spec import BoxSpec
     from tests.app.factories import UserFactory
 
-    app = create_app()
-    with app.app_context():
-        upgrade()
-        buyer = UserFactory()
-        design = designs.create_from_classic(buyer, "cosy-winter")
-        designs.update_card(design, buyer, design.revision, MESSAGE, "Acme", 20)
-        proof = designs.submit(design, buyer, design.revision)
-        assert proof.status == "queued"
+    buyer = UserFactory()
+    design = designs.create_from_classic(buyer, "cosy-winter")
+    spec = BoxSpec.from_dict(design.spec).replace(message=MESSAGE, sign_off="Acme", quantity=20, **changes)
+    designs.commit_spec(design, spec)
+    proof = designs.submit(design, buyer, design.revision)
+    assert proof.status == "queued"
+    return proof
 
-        worker = subprocess.Popen(
+
+def store_logo(png: bytes) -> str:
+    """Put a normalised logo where the branding service reads it; returns its id."""
+    from app.storage import storage
+
+    sha = hashlib.sha256(png).hexdigest()
+    storage().put(f"logos/{sha}.png", png)
+    return sha
+
+
+def big_logo_png(side: int = 6000) -> bytes:
+    """A large logo that takes a noticeable moment to decode (a soft gradient with a mark)."""
+    ramp = Image.linear_gradient("L").resize((side, side))
+    img = Image.merge("RGBA", (ramp, ramp.rotate(90), ramp.rotate(180), Image.new("L", (side, side), 255)))
+    out = io.BytesIO()
+    img.save(out, "PNG", compress_level=1)
+    return out.getvalue()
+
+
+def start_worker(env: dict[str, str], log: Path) -> subprocess.Popen:
+    with open(log, "ab") as handle:  # the child keeps its own copy of the descriptor
+        return subprocess.Popen(
             [sys.executable, "-m", "celery", "-A", "worker", "worker", "--pool=solo", "--loglevel=WARNING"],
             cwd=ROOT,
-            env=worker_env,
+            env=env,
+            stdout=handle,
+            stderr=subprocess.STDOUT,
         )
-        try:
-            proofs.enqueue_render(proof.id)
-            deadline = time.monotonic() + 90
-            while time.monotonic() < deadline:
-                db.session.expire_all()
-                proof = db.session.get(Proof, proof.id)
-                if proof.status in ("ready", "failed"):
-                    break
-                time.sleep(0.2)
-        finally:
-            stop(worker)
 
-        assert proof.status == "ready", proof.failure_reason
-        pdf = storage().get(proofs.file_key(proof, "pdf"))
-        text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
-        assert MESSAGE in " ".join(text.split())
-        png = Image.open(io.BytesIO(storage().get(proofs.file_key(proof, "png"))))
-        assert png.size == (1600, 1200)
+
+def wait_for_status(proof_id: int, statuses: tuple[str, ...], timeout: float = 90, poll: float = 0.05):
+    from app.extensions import db
+    from app.models import Proof
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        db.session.expire_all()
+        proof = db.session.get(Proof, proof_id)
+        if proof.status in statuses:
+            return proof
+        db.session.rollback()
+        time.sleep(poll)
+    raise AssertionError(f"proof {proof_id} is {proof.status}, not {statuses}, after {timeout} s")
+
+
+def render_files(root: Path) -> list[Path]:
+    return sorted(p for p in (root / "renders").glob("*") if not p.name.startswith("."))
+
+
+def test_worker_renders_a_submitted_proof(app, worker_env, tmp_path):
+    from app.services import proofs
+    from app.storage import storage
+
+    proof = submitted_proof()
+    worker = start_worker(worker_env, tmp_path / "worker.log")
+    try:
+        proofs.enqueue_render(proof.id)
+        proof = wait_for_status(proof.id, ("ready", "failed"))
+    finally:
+        stop(worker)
+
+    assert proof.status == "ready", proof.failure_reason
+    pdf = storage().get(proofs.file_key(proof, "pdf"))
+    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+    assert MESSAGE in " ".join(text.split())
+    png = Image.open(io.BytesIO(storage().get(proofs.file_key(proof, "png"))))
+    assert png.size == (1600, 1200)
+
+
+def test_duplicate_deliveries_make_one_version_and_one_set_of_files(app, worker_env, tmp_path):
+    from app.extensions import db
+    from app.models import Proof
+    from app.services import proofs
+
+    proof = submitted_proof()
+    for _ in range(3):  # the same message delivered three times (a retry, a redelivery, a double click)
+        proofs.enqueue_render(proof.id)
+    worker = start_worker(worker_env, tmp_path / "worker.log")
+    try:
+        proof = wait_for_status(proof.id, ("ready", "failed"))
+        time.sleep(0.5)  # let the duplicates arrive and do nothing
+    finally:
+        stop(worker)
+    db.session.expire_all()
+    proof = db.session.get(Proof, proof.id)
+    assert proof.status == "ready", proof.failure_reason
+    assert proof.attempts == 1
+    versions = db.session.scalars(db.select(Proof.version).where(Proof.design_id == proof.design_id)).all()
+    assert versions == [1]
+    assert [p.suffix for p in render_files(Path(worker_env["STORAGE_DIR"]))] == [".pdf", ".png"]
+
+
+def test_a_worker_killed_mid_render_delays_the_proof_but_never_loses_it(app, worker_env, tmp_path):
+    from app.services import proofs
+
+    # A big logo makes the render last long enough to kill the worker in the middle of it.
+    proof = submitted_proof(logo_id=store_logo(big_logo_png()), logo_placement="tag")
+    first = start_worker(worker_env, tmp_path / "first.log")
+    try:
+        proofs.enqueue_render(proof.id)
+        wait_for_status(proof.id, ("rendering", "ready", "failed"), poll=0.01)
+        os.kill(first.pid, signal.SIGKILL)
+        first.wait(timeout=10)
+    finally:
+        if first.poll() is None:
+            stop(first)
+    proof = wait_for_status(proof.id, ("rendering", "ready", "failed"), timeout=1)
+    assert proof.status == "rendering", "the render finished before the worker was killed"
+    assert render_files(Path(worker_env["STORAGE_DIR"])) == []
+
+    second = start_worker(worker_env, tmp_path / "second.log")
+    try:
+        time.sleep(1.1)  # past PROOF_STUCK_SECONDS
+        assert proofs.requeue_stuck() == [proof.id]  # what beat runs every 30 s
+        proof = wait_for_status(proof.id, ("ready", "failed"))
+    finally:
+        stop(second)
+    assert proof.status == "ready", proof.failure_reason
+    assert proof.attempts == 2
+    assert len(render_files(Path(worker_env["STORAGE_DIR"]))) == 2

@@ -1,0 +1,487 @@
+"""The review experience: proof versions, comparison, decisions, comments, share links, staff queue.
+
+Views stay thin: forms validate, ``app.services.reviews`` / ``share_links`` do the work, and
+domain errors become messages. Guests (share links) see one proof version and nothing else.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, EmailField, HiddenField, IntegerField, StringField, TextAreaField
+from wtforms.validators import InputRequired, Length, NumberRange, Optional
+
+from app.forms import DecisionForm
+from app.models import Design, Proof, Role
+from app.security import roles_required
+from app.services import notifications, reviews, share_links
+from app.services.designs import get_design
+from app.services.errors import Conflict, Forbidden, Invalid, NotFound, ServiceError
+from app.services.orders import get_order
+from app.services.proofs import file_key, proof_reference
+from app.storage import storage
+from configurator.catalog import load_catalog
+from configurator.changes import spec_changes
+from configurator.spec import BoxSpec
+
+bp = Blueprint("review", __name__)
+REVIEWERS = (Role.BUYER, Role.APPROVER, Role.STAFF)
+BUYER_SIDE = (Role.BUYER, Role.APPROVER)
+NEW_LINK = "review.new_share_link"
+
+
+class CommentForm(FlaskForm):
+    version = HiddenField()
+    body = TextAreaField(
+        "Add a comment",
+        validators=[Length(max=reviews.COMMENT_MAX, message="Keep comments under 2000 characters.")],
+    )
+
+
+class ShareForm(FlaskForm):
+    recipient = StringField("Who is it for? (a note for you)", validators=[Length(max=200)])
+    days = IntegerField(
+        "Link works for (days)",
+        default=share_links.DEFAULT_DAYS,
+        validators=[
+            InputRequired("Enter a number of days."),
+            NumberRange(share_links.MIN_DAYS, share_links.MAX_DAYS, "Choose between 1 and 30 days."),
+        ],
+    )
+    can_approve = BooleanField("They may approve on our behalf")
+
+
+class GuestForm(FlaskForm):
+    name = StringField("Your name", validators=[Length(max=120)])
+    email = EmailField("Your email", validators=[Length(max=254)])
+    body = TextAreaField("Comment", validators=[Optional(), Length(max=reviews.COMMENT_MAX)])
+
+
+class ThresholdForm(FlaskForm):
+    threshold = StringField("Approver needed for orders above ($)", validators=[Length(max=20)])
+
+
+def _back(design_id: int, version: int | None = None, anchor: str | None = None) -> Response:
+    return redirect(url_for("review.show", design_id=design_id, v=version, _anchor=anchor))
+
+
+def _proof_by_version(design: Design, version: int) -> Proof:
+    for proof in design.proofs:
+        if proof.version == version:
+            return proof
+    raise NotFound(f"This design has no proof v{version}.")
+
+
+# --- The review page ---------------------------------------------------------------------------
+
+
+@bp.get("/designs/<int:design_id>/review")
+@roles_required(*REVIEWERS)
+def show(design_id: int) -> str:
+    design = get_design(current_user, design_id)
+    proofs = list(design.proofs)
+    latest = design.latest_proof
+    version = request.args.get("v", type=int)
+    proof = _proof_by_version(design, version) if version else latest
+    catalog = load_catalog()
+    ready = [p for p in proofs if p.status == "ready"]
+    compare_from = None
+    if proof is not None:
+        earlier = [p for p in ready if p.version < proof.version]
+        compare_from = earlier[-1] if earlier else None
+    is_latest = proof is not None and latest is not None and proof.id == latest.id
+    got = reviews.approvals(proof) if proof else set()
+    mine_done = bool(proof) and any(
+        r.user_id == current_user.id and r.decision == "approve" and r.guest is None for r in proof.reviews
+    )
+    open_for_decision = bool(proof) and is_latest and design.status == "submitted" and proof.status == "ready"
+    my_side = reviews.side_of(current_user)
+    links = share_links.links_for([p.id for p in proofs]) if current_user.is_buyer_side else []
+    new_link = session.pop(NEW_LINK, None)
+    return render_template(
+        "review/show.html",
+        design=design,
+        proofs=proofs,
+        proof=proof,
+        latest=latest,
+        is_latest=is_latest,
+        spec=BoxSpec.from_dict(proof.spec) if proof else BoxSpec.from_dict(design.spec),
+        catalog=catalog,
+        standing=reviews.standing(design, current_user),
+        approvals=got,
+        my_side=my_side,
+        can_decide=open_for_decision and not mine_done and my_side not in got,
+        may_approve=proof is not None
+        and (current_user.is_staff or reviews.may_approve_for_buyer(current_user, proof)),
+        needs_approver=proof is not None and reviews.needs_approver(proof),
+        total=reviews.proof_total(proof) if proof else None,
+        compare_from=compare_from,
+        thread=reviews.thread(design),
+        links=links,
+        link_state=share_links.state,
+        new_link=new_link,
+        preflight=reviews.preflight(proof) if proof and current_user.is_staff else [],
+        logo=reviews.logo_facts(proof) if proof and current_user.is_staff else None,
+        reference=proof_reference(proof) if proof else "",
+        decision_form=DecisionForm(),
+        comment_form=CommentForm(version=proof.version if proof else ""),
+        share_form=ShareForm(),
+        summary_for=lambda p: _decision_summary(p),
+    )
+
+
+def _decision_summary(proof: Proof) -> str:
+    parts = []
+    for r in proof.reviews:
+        who = r.guest.name if r.guest else ("Gifts of Hope" if r.side == "staff" else r.user.display_name)
+        if r.decision == "request_changes":
+            parts.append(f"changes asked by {who}")
+        elif r.side == reviews.COLLEAGUE:
+            parts.append(f"approved by {who} (needs approver)")
+        else:
+            parts.append(f"approved by {who}")
+    return "; ".join(parts) or "no decision"
+
+
+# --- Comparison ----------------------------------------------------------------------------
+
+
+def _diff(old: Proof, new: Proof) -> dict[str, Any]:
+    """The visual diff of two ready proofs, computed once and kept next to the renders."""
+    from proofs.diff import visual_diff
+
+    store = storage()
+    base = f"diffs/{old.render_key}-{new.render_key}"
+    if not (store.exists(base + ".png") and store.exists(base + ".json")):
+        result = visual_diff(store.get(file_key(old, "png")), store.get(file_key(new, "png")))
+        store.put(base + ".png", result.png)
+        meta = {"regions": [r.to_dict() for r in result.regions], "changed": result.changed_fraction}
+        store.put(base + ".json", json.dumps(meta).encode())
+    meta = json.loads(store.get(base + ".json"))
+    return {"key": base, **meta}
+
+
+def _pair(design_id: int, a: int, b: int) -> tuple[Design, Proof, Proof]:
+    design = get_design(current_user, design_id)
+    old, new = _proof_by_version(design, a), _proof_by_version(design, b)
+    if old.status != "ready" or new.status != "ready":
+        raise Conflict("Both versions need a finished proof to compare them.")
+    return design, old, new
+
+
+@bp.get("/designs/<int:design_id>/compare")
+@roles_required(*REVIEWERS)
+def compare(design_id: int) -> str | Response:
+    a, b = request.args.get("a", type=int), request.args.get("b", type=int)
+    if not a or not b:
+        abort(404)
+    if a > b:
+        return redirect(url_for("review.compare", design_id=design_id, a=b, b=a))
+    design, old, new = _pair(design_id, a, b)
+    diff = _diff(old, new) if a != b else {"regions": [], "changed": 0}
+    return render_template(
+        "review/compare.html",
+        design=design,
+        old=old,
+        new=new,
+        ready=[p for p in design.proofs if p.status == "ready"],
+        diff=diff,
+        changes=spec_changes(old.spec, new.spec, load_catalog()),
+    )
+
+
+@bp.get("/designs/<int:design_id>/compare/v<int:a>-v<int:b>.png")
+@roles_required(*REVIEWERS)
+def diff_png(design_id: int, a: int, b: int) -> Response:
+    _design, old, new = _pair(design_id, a, b)
+    diff = _diff(old, new)
+    response = Response(storage().get(diff["key"] + ".png"), mimetype="image/png")
+    response.headers["Cache-Control"] = "private, max-age=3600"
+    return response
+
+
+# --- Decisions and comments ----------------------------------------------------------------
+
+
+@bp.post("/designs/<int:design_id>/comments")
+@roles_required(*REVIEWERS)
+def comment(design_id: int) -> Response:
+    design = get_design(current_user, design_id)
+    form = CommentForm()
+    if not form.validate_on_submit():
+        for errors in form.errors.values():
+            for error in errors:
+                flash(error, "error")
+        return _back(design_id, anchor="thread")
+    version = int(form.version.data) if (form.version.data or "").isdigit() else None
+    try:
+        reviews.add_comment(current_user, design, form.body.data or "", version)
+    except Invalid as exc:
+        flash(str(exc), "error")
+        return _back(design_id, version, anchor="thread")
+    flash("Comment added.", "success")
+    return _back(design_id, version, anchor="thread")
+
+
+# --- Share links (buyer side) ---------------------------------------------------------------
+
+
+@bp.post("/proofs/<int:proof_id>/share-links")
+@roles_required(*BUYER_SIDE)
+def create_link(proof_id: int) -> Response:
+    proof = reviews.get_proof(current_user, proof_id)
+    form = ShareForm()
+    if not form.validate_on_submit():
+        for errors in form.errors.values():
+            for error in errors:
+                flash(error, "error")
+        return _back(proof.design_id, proof.version, anchor="share")
+    try:
+        new = share_links.create(
+            current_user,
+            proof,
+            days=form.days.data,
+            recipient=form.recipient.data or "",
+            can_approve=bool(form.can_approve.data),
+        )
+    except ServiceError as exc:
+        flash(str(exc), "error")
+        return _back(proof.design_id, proof.version, anchor="share")
+    session[NEW_LINK] = {
+        "id": new.link.id,
+        "url": notifications.external_url("review.guest", token=new.token),
+    }
+    return _back(proof.design_id, proof.version, anchor="share")
+
+
+@bp.post("/share-links/<int:link_id>/revoke")
+@roles_required(*BUYER_SIDE)
+def revoke_link(link_id: int) -> Response:
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    link = share_links.get_for_user(current_user, link_id)
+    share_links.revoke(current_user, link)
+    flash("The link was withdrawn. Anyone who opens it now sees that it no longer works.", "success")
+    return _back(link.proof.design_id, link.proof.version, anchor="share")
+
+
+# --- Guests (no account) ------------------------------------------------------------------
+
+
+def _guest_link(token: str):
+    try:
+        return share_links.resolve(token)
+    except share_links.LinkClosed as exc:
+        abort(Response(render_template("review/link_closed.html", message=str(exc), reason=exc.reason), 410))
+    except NotFound as exc:
+        abort(Response(render_template("review/link_closed.html", message=str(exc), reason="unknown"), 404))
+
+
+def _private(response: Response) -> Response:
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["X-Robots-Tag"] = "noindex, nofollow"
+    response.headers["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+def _guest_page(token: str, form: GuestForm, status: int = 200) -> Response:
+    link = _guest_link(token)
+    share_links.touch(link)
+    proof = link.proof
+    design = proof.design
+    latest = design.latest_proof
+    open_for_decision = (
+        latest is not None
+        and latest.id == proof.id
+        and design.status == "submitted"
+        and proof.status == "ready"
+    )
+    page = render_template(
+        "review/guest.html",
+        token=token,
+        link=link,
+        proof=proof,
+        design=design,
+        spec=BoxSpec.from_dict(proof.spec),
+        catalog=load_catalog(),
+        superseded=latest is not None and latest.id != proof.id,
+        open_for_decision=open_for_decision,
+        counts=reviews.guest_may_approve(link),
+        thread=reviews.thread(design, version=proof.version),
+        total=reviews.proof_total(proof),
+        reference=proof_reference(proof),
+        form=form,
+    )
+    return _private(Response(page, status))
+
+
+@bp.get("/r/<token>")
+def guest(token: str) -> Response:
+    return _guest_page(token, GuestForm())
+
+
+@bp.get("/r/<token>/mockup.png")
+def guest_mockup(token: str) -> Response:
+    proof = _guest_link(token).proof
+    if proof.status != "ready":
+        abort(404)
+    return _private(Response(storage().get(file_key(proof, "png")), mimetype="image/png"))
+
+
+@bp.get("/r/<token>/proof.pdf")
+def guest_pdf(token: str) -> Response:
+    proof = _guest_link(token).proof
+    if proof.status != "ready":
+        abort(404)
+    response = Response(storage().get(file_key(proof, "pdf")), mimetype="application/pdf")
+    response.headers["Content-Disposition"] = f'inline; filename="{proof_reference(proof)}.pdf"'
+    return _private(response)
+
+
+def _guest_action(token: str, action: str) -> Response:
+    link = _guest_link(token)
+    form = GuestForm()
+    if not form.validate_on_submit():
+        return _guest_page(token, form, 422)
+    try:
+        who = reviews.clean_guest(form.name.data or "", form.email.data or "")
+        if action == "comment":
+            reviews.add_guest_comment(link, who, form.body.data or "")
+            flash("Thank you. Your comment was added.", "success")
+        else:
+            order = reviews.guest_approve(link, who, form.body.data or "")
+            if order is not None:
+                flash("Thank you. With your approval the order is confirmed.", "success")
+            elif reviews.guest_may_approve(link):
+                flash("Thank you. Your approval was recorded.", "success")
+            else:
+                flash(
+                    "Thank you. Your approval was recorded and passed on; "
+                    f"{link.created_by.display_name}'s organisation makes the final decision.",
+                    "success",
+                )
+    except Invalid as exc:
+        for field, message in exc.violations.items():
+            if field in form:
+                form[field].errors = [message]
+        flash(str(exc), "error")
+        return _guest_page(token, form, 422)
+    except Conflict as exc:
+        flash(str(exc), "error")
+    return _private(redirect(url_for("review.guest", token=token, _anchor="thread")))
+
+
+@bp.post("/r/<token>/comment")
+def guest_comment(token: str) -> Response:
+    return _guest_action(token, "comment")
+
+
+@bp.post("/r/<token>/approve")
+def guest_approve(token: str) -> Response:
+    return _guest_action(token, "approve")
+
+
+# --- Staff queue -----------------------------------------------------------------------------
+
+
+@bp.get("/staff/review-queue")
+@roles_required(Role.STAFF)
+def staff_queue() -> str:
+    return render_template("review/staff_queue.html", rows=reviews.staff_queue())
+
+
+# --- Organisation approval rule ------------------------------------------------------------
+
+
+@bp.route("/organisation/approvals", methods=["GET", "POST"])
+@roles_required(*BUYER_SIDE)
+def settings() -> str | Response:
+    organisation = current_user.organisation
+    if organisation is None:
+        abort(404)
+    current = organisation.approval_threshold
+    form = ThresholdForm(threshold="" if current is None else f"{current:.2f}")
+    if request.method == "POST":
+        form = ThresholdForm()
+        if not form.validate_on_submit():
+            abort(400)
+        try:
+            value = reviews.parse_threshold(form.threshold.data or "")
+            reviews.set_threshold(current_user, organisation, value)
+        except Invalid as exc:
+            form.threshold.errors = [str(exc)]
+            return render_template(
+                "review/settings.html", form=form, organisation=organisation, approvers=_approvers()
+            ), 422
+        except Forbidden as exc:
+            flash(str(exc), "error")
+            return redirect(url_for("review.settings"))
+        flash(
+            "Saved. Orders above this amount now wait for an approver."
+            if value is not None
+            else "Saved. Any buyer in your organisation can now approve orders of any amount.",
+            "success",
+        )
+        return redirect(url_for("review.settings"))
+    return render_template(
+        "review/settings.html", form=form, organisation=organisation, approvers=_approvers()
+    )
+
+
+def _approvers() -> list:
+    return [u for u in current_user.organisation.users if u.role == Role.APPROVER and u.active]
+
+
+# --- Approval record -------------------------------------------------------------------------
+
+
+@bp.get("/orders/<int:order_id>/approval-record.pdf")
+@roles_required(*REVIEWERS)
+def approval_record(order_id: int) -> Response:
+    from proofs.approval_record import render_approval_record
+
+    order = get_order(current_user, order_id)
+    store = storage()
+    key = file_key(order.proof, "png")
+    mockup = store.get(key) if order.proof.render_key and store.exists(key) else None
+    pdf = render_approval_record(reviews.approval_record(order), mockup)
+    response = Response(pdf, mimetype="application/pdf")
+    response.headers["Content-Disposition"] = f'attachment; filename="{order.reference}-approval-record.pdf"'
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+# --- Dev mail -------------------------------------------------------------------------------
+
+
+@bp.get("/dev/mail")
+@roles_required(Role.STAFF)
+def dev_mail() -> str:
+    return render_template(
+        "review/dev_mail.html",
+        messages=notifications.recent(),
+        folder=None if current_app.config.get("SMTP_HOST") else current_app.config["MAIL_DIR"],
+        file_name=notifications.mail_file_name,
+        smtp=current_app.config.get("SMTP_HOST"),
+    )
+
+
+@bp.app_template_global()
+def review_url(design_id: int) -> str:
+    """For other templates: the review page of a design."""
+    return url_for("review.show", design_id=design_id)

@@ -1,0 +1,50 @@
+"""Production: the workshop's capacity calendar and the shipments of finished orders."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import CheckConstraint, ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.extensions import db
+from app.models import Order, User, utcnow
+
+
+class CapacityDay(db.Model):
+    """Paid maker minutes on one weekday (0 is Monday), set by staff; 0 means closed."""
+
+    __table_args__ = (
+        CheckConstraint("weekday BETWEEN 0 AND 6", name="weekday_range"),
+        CheckConstraint("maker_minutes >= 0", name="minutes_not_negative"),
+    )
+
+    weekday: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    maker_minutes: Mapped[int]
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class CapacityException(db.Model):
+    """One date that differs from its weekday: a holiday (0 minutes), a short or extra day."""
+
+    __table_args__ = (CheckConstraint("maker_minutes >= 0", name="minutes_not_negative"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    day: Mapped[date] = mapped_column(unique=True)
+    maker_minutes: Mapped[int]
+    note: Mapped[str] = mapped_column(String(120), default="")
+
+
+class Shipment(db.Model):
+    """A parcel (or pallet) of an order handed to a carrier; an order may ship in several."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("order.id"), index=True)
+    carrier: Mapped[str] = mapped_column(String(60))
+    tracking_number: Mapped[str] = mapped_column(String(80))
+    boxes: Mapped[int]
+    shipped_at: Mapped[datetime] = mapped_column(default=utcnow)
+    shipped_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+
+    order: Mapped[Order] = relationship()
+    shipped_by: Mapped[User | None] = relationship()

@@ -1,0 +1,20 @@
+"""Quote and delivery plan for a spec, from the workshop's real backlog and capacity."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from configurator.catalog import load_catalog
+from configurator.delivery import DeliveryPlan, plan_delivery
+from configurator.pricing import Quote, quote
+from configurator.spec import BoxSpec
+
+
+def estimate(spec: BoxSpec) -> tuple[Quote, DeliveryPlan]:
+    """Price and schedule a spec as of today; rush pricing applies when the date needs it."""
+    from app.services import production
+
+    catalog = load_catalog()
+    today = datetime.now(UTC).date()
+    plan = plan_delivery(spec, catalog, today, production.backlog_minutes(), production.current_capacity())
+    return quote(spec, catalog, rush=plan.rush_needed and plan.feasible), plan

@@ -1,0 +1,66 @@
+"""Screen previews of a spec (draft or candidate), cached in storage by a hash of their inputs.
+
+The candidate spec is stored next to its picture, so any web process can render a preview
+URL that another process handed out.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+
+from app.services.branding import logo_png
+from app.services.errors import NotFound
+from app.storage import storage
+from configurator.catalog import load_catalog
+from configurator.spec import BoxSpec
+from proofs.mockup import render_mockup
+
+PREVIEW_VERSION = "1"  # bump when the mockup drawing changes
+SIZES = {"preview": (800, 600), "thumb": (480, 360)}
+
+
+def preview_key(spec: BoxSpec, size: str = "preview") -> str:
+    shape = f"{PREVIEW_VERSION}:{size}:{spec.content_hash()}"
+    return hashlib.sha256(shape.encode()).hexdigest()
+
+
+def remember(spec: BoxSpec, size: str = "preview") -> str:
+    """Store the spec under its preview key (once) and return the key for the URL."""
+    key = preview_key(spec, size)
+    store = storage()
+    if not store.exists(f"previews/{key}.json"):
+        store.put(f"previews/{key}.json", json.dumps({"size": size, "spec": spec.to_dict()}).encode())
+    return key
+
+
+def preview_png(key: str) -> bytes:
+    """The PNG for a key handed out by :func:`remember`; rendered on first request, then reused."""
+    if len(key) != 64 or not all(c in "0123456789abcdef" for c in key):
+        raise NotFound("No such preview.")
+    store = storage()
+    png_key = f"previews/{key}.png"
+    if store.exists(png_key):
+        return store.get(png_key)
+    if not store.exists(f"previews/{key}.json"):
+        raise NotFound("No such preview.")
+    stored = json.loads(store.get(f"previews/{key}.json"))
+    spec = BoxSpec.from_dict(stored["spec"])
+    png = render_mockup(spec, load_catalog(), size=SIZES[stored["size"]], logo_png=logo_png(spec.logo_id))
+    store.put(png_key, png)
+    return png
+
+
+def product_png(product_id: str, colour_id: str, px: int = 160) -> bytes:
+    """A catalog product's picture in one of its colours, for choosing in the wizard."""
+    import io
+
+    from proofs.artwork import tinted
+
+    catalog = load_catalog()
+    product = catalog.products.get(product_id)
+    if product is None or colour_id not in product.colours:
+        raise NotFound("No such product picture.")
+    buffer = io.BytesIO()
+    tinted(product_id, px, catalog.colour_hex(colour_id)).save(buffer, "PNG")
+    return buffer.getvalue()

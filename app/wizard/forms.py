@@ -1,0 +1,168 @@
+"""One Flask-WTF form per wizard step; each field's rules sit next to it."""
+
+from __future__ import annotations
+
+import functools
+import unicodedata
+from datetime import UTC, datetime
+
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from wtforms import (
+    DateField,
+    HiddenField,
+    IntegerField,
+    RadioField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
+
+from configurator.catalog import load_catalog
+from configurator.rules import (
+    MAX_BOXES,
+    MAX_ITEM_QUANTITY,
+    MESSAGE_MAX_CHARS,
+    MIN_BOXES,
+    SIGN_OFF_MAX_CHARS,
+    normalise_text,
+)
+from proofs.card_fit import LAYOUTS, fit_message
+
+
+def options(pairs: list[tuple[str, str]]) -> list[SelectChoice]:
+    return [SelectChoice(value, label) for value, label in pairs]
+
+
+PLACEMENTS = options([("lid", "On the lid"), ("card", "On the message card"), ("tag", "On a gift tag")])
+LOGO_WIDTHS = options([(f"{w:.1f}", f"{w:g} in ({w * 25.4:.0f} mm)") for w in (1.0, 1.5, 2.0, 2.5, 3.0, 4.0)])
+MONOGRAM_STYLES = options([("serif", "Classic serif"), ("script", "Flowing script"), ("block", "Bold block")])
+CARD_STYLES = options([("classic", "Classic"), ("modern", "Modern"), ("botanical", "Botanical")])
+CARD_SIZES = options([(size, f"{size.replace('x', ' × ')} in") for size in LAYOUTS])
+DELIVERY = options(
+    [("bulk", "All boxes to one address"), ("per_recipient", "Each box to its recipient (list comes later)")]
+)
+
+
+class StepForm(FlaskForm):
+    revision = HiddenField(validators=[DataRequired()])
+    nav = HiddenField()  # which button was pressed: next, back, save or a step slug
+
+
+@functools.cache
+def contents_form() -> type[StepForm]:
+    """A quantity field per product, built once from the catalog."""
+    catalog = load_catalog()
+
+    class ContentsForm(StepForm):
+        box_size = RadioField(
+            "Box size",
+            choices=options(
+                [(b.id, f"{b.name} · holds {b.capacity} slots") for b in catalog.box_sizes.values()]
+            ),
+            validators=[InputRequired("Choose a box size.")],
+        )
+
+    for product in catalog.products.values():
+        field = IntegerField(
+            product.name,
+            default=0,
+            validators=[
+                Optional(),
+                NumberRange(0, MAX_ITEM_QUANTITY, f"Choose between 0 and {MAX_ITEM_QUANTITY}."),
+            ],
+        )
+        setattr(ContentsForm, f"qty_{product.id}", field)
+    return ContentsForm
+
+
+@functools.cache
+def colours_form() -> type[StepForm]:
+    """Swatch choices for the box, ribbon, tissue and each product's own palette."""
+    catalog = load_catalog()
+
+    def choices(ids: tuple[str, ...]) -> list[SelectChoice]:
+        return options([(c, catalog.colour_name(c)) for c in ids])
+
+    class ColoursForm(StepForm):
+        box_colour = RadioField(
+            "Box", choices=choices(catalog.box_colours), validators=[InputRequired("Choose a box colour.")]
+        )
+        ribbon_colour = RadioField(
+            "Ribbon",
+            choices=choices(catalog.ribbon_colours),
+            validators=[InputRequired("Choose a ribbon colour.")],
+        )
+        tissue_colour = RadioField(
+            "Tissue paper",
+            choices=choices(catalog.tissue_colours),
+            validators=[InputRequired("Choose a tissue colour.")],
+        )
+
+    for product in catalog.products.values():
+        # The rules explain a colour a product is not made in better than "Not a valid choice".
+        field = RadioField(
+            product.name, choices=choices(product.colours), validators=[Optional()], validate_choice=False
+        )
+        setattr(ColoursForm, f"colour_{product.id}", field)
+    return ColoursForm
+
+
+class BrandingForm(StepForm):
+    logo = FileField("Logo file (PNG, JPEG or SVG, up to 10 MB)")
+    logo_placement = RadioField("Where the logo goes", choices=PLACEMENTS, default="lid")
+    logo_width_in = SelectField("Printed logo width", choices=LOGO_WIDTHS, default="2.0")
+    monogram = StringField(
+        "Initials or monogram (1 to 3 letters, optional)",
+        validators=[Length(max=3, message="Use at most 3 letters.")],
+    )
+    monogram_style = RadioField("Monogram style", choices=MONOGRAM_STYLES, default="serif")
+
+    def validate_monogram(self, field: StringField) -> None:
+        value = unicodedata.normalize("NFC", (field.data or "").strip())
+        if value and not all(ch.isalpha() for ch in value):
+            raise ValidationError("Use letters only, for example AB or ÉM.")
+
+
+class MessageForm(StepForm):
+    card_style = RadioField("Card style", choices=CARD_STYLES, default="classic")
+    card_size = RadioField("Card size", choices=CARD_SIZES, default="5x7")
+    message = TextAreaField("Message on the card")
+    sign_off = StringField(
+        "Sign-off",
+        validators=[
+            Length(max=SIGN_OFF_MAX_CHARS, message=f"Keep the sign-off to {SIGN_OFF_MAX_CHARS} characters.")
+        ],
+    )
+
+    def validate_message(self, field: TextAreaField) -> None:
+        text = normalise_text(field.data or "")
+        if len(text) > MESSAGE_MAX_CHARS:
+            raise ValidationError(
+                f"Your message is {len(text) - MESSAGE_MAX_CHARS} characters too long; cards hold {MESSAGE_MAX_CHARS} characters."
+            )
+        fit = fit_message(text, self.card_size.data or "5x7")
+        if not fit.fits:
+            raise ValidationError(fit.message)
+
+
+class DeliveryForm(StepForm):
+    quantity = IntegerField(
+        "Number of boxes",
+        validators=[
+            InputRequired("Enter how many boxes you need."),
+            NumberRange(MIN_BOXES, MAX_BOXES, f"Choose between {MIN_BOXES} and {MAX_BOXES} boxes."),
+        ],
+    )
+    needed_by = DateField("Needed by (optional)", validators=[Optional()])
+    delivery = RadioField("Delivery", choices=DELIVERY, default="bulk")
+
+    def validate_needed_by(self, field: DateField) -> None:
+        if field.data and field.data <= datetime.now(UTC).date():
+            raise ValidationError("Choose a date after today.")
+
+
+class ReviewForm(StepForm):
+    pass

@@ -1,0 +1,197 @@
+"""The wizard's steps as objects: what each asks, when it is complete, how it changes the spec."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from flask_wtf import FlaskForm
+
+from app.wizard import forms
+from configurator.catalog import load_catalog
+from configurator.rules import check_draft, field_kind, normalise_text
+from configurator.spec import BoxSpec, ItemLine
+
+
+@dataclass(frozen=True)
+class Step:
+    slug: str
+    title: str
+    template: str
+    form: Callable[..., FlaskForm]
+    fields: tuple[str, ...]
+    """Spec fields this step owns: their rule violations block leaving the step."""
+    load: Callable[[BoxSpec], dict[str, Any]]
+    apply: Callable[[BoxSpec, FlaskForm], BoxSpec]
+
+    def complete(self, spec: BoxSpec) -> bool:
+        problems = check_draft(spec, load_catalog())
+        if self.slug == "message" and not spec.message.strip():
+            return False
+        return not any(field_kind(v.field) in self.fields for v in problems)
+
+
+def _load_contents(spec: BoxSpec) -> dict[str, Any]:
+    data: dict[str, Any] = {"box_size": spec.box_size}
+    for item in spec.items:
+        data[f"qty_{item.product_id}"] = item.quantity
+    return data
+
+
+def _apply_contents(spec: BoxSpec, form: FlaskForm) -> BoxSpec:
+    """Keep existing colours for products still in the box; new products start in their first colour."""
+    catalog = load_catalog()
+    colours = {i.product_id: i.colour for i in spec.items}
+    items = []
+    for product in catalog.products.values():
+        qty = form[f"qty_{product.id}"].data or 0
+        if qty > 0:
+            items.append(ItemLine(product.id, colours.get(product.id, product.colours[0]), qty))
+    return spec.replace(box_size=form.box_size.data, items=tuple(items))
+
+
+def _load_colours(spec: BoxSpec) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "box_colour": spec.box_colour,
+        "ribbon_colour": spec.ribbon_colour,
+        "tissue_colour": spec.tissue_colour,
+    }
+    for item in spec.items:
+        data[f"colour_{item.product_id}"] = item.colour
+    return data
+
+
+def _apply_colours(spec: BoxSpec, form: FlaskForm) -> BoxSpec:
+    items = tuple(
+        item.__class__(item.product_id, form[f"colour_{item.product_id}"].data or item.colour, item.quantity)
+        for item in spec.items
+    )
+    return spec.replace(
+        box_colour=form.box_colour.data,
+        ribbon_colour=form.ribbon_colour.data,
+        tissue_colour=form.tissue_colour.data,
+        items=items,
+    )
+
+
+def _load_branding(spec: BoxSpec) -> dict[str, Any]:
+    return {
+        "logo_placement": spec.logo_placement,
+        "logo_width_in": f"{spec.logo_width_in:.1f}",
+        "monogram": spec.monogram,
+        "monogram_style": spec.monogram_style,
+    }
+
+
+def _apply_branding(spec: BoxSpec, form: FlaskForm) -> BoxSpec:
+    return spec.replace(
+        logo_placement=form.logo_placement.data or "lid",
+        logo_width_in=float(form.logo_width_in.data or 2.0),
+        monogram=normalise_text(form.monogram.data or "").upper(),
+        monogram_style=form.monogram_style.data or "serif",
+    )
+
+
+def _load_message(spec: BoxSpec) -> dict[str, Any]:
+    return {
+        "card_style": spec.card_style,
+        "card_size": spec.card_size,
+        "message": spec.message,
+        "sign_off": spec.sign_off,
+    }
+
+
+def _apply_message(spec: BoxSpec, form: FlaskForm) -> BoxSpec:
+    return spec.replace(
+        card_style=form.card_style.data or "classic",
+        card_size=form.card_size.data or "5x7",
+        message=normalise_text(form.message.data or ""),
+        sign_off=normalise_text(form.sign_off.data or ""),
+    )
+
+
+def _load_delivery(spec: BoxSpec) -> dict[str, Any]:
+    from datetime import date
+
+    return {
+        "quantity": spec.quantity,
+        "needed_by": date.fromisoformat(spec.needed_by) if spec.needed_by else None,
+        "delivery": spec.delivery,
+    }
+
+
+def _apply_delivery(spec: BoxSpec, form: FlaskForm) -> BoxSpec:
+    return spec.replace(
+        quantity=form.quantity.data,
+        needed_by=form.needed_by.data.isoformat() if form.needed_by.data else None,
+        delivery=form.delivery.data or "bulk",
+    )
+
+
+STEPS: tuple[Step, ...] = (
+    Step(
+        "contents",
+        "Box & contents",
+        "wizard/contents.html",
+        lambda **kw: forms.contents_form()(**kw),
+        ("box_size", "items", "item_quantity"),
+        _load_contents,
+        _apply_contents,
+    ),
+    Step(
+        "colours",
+        "Colours",
+        "wizard/colours.html",
+        lambda **kw: forms.colours_form()(**kw),
+        ("box_colour", "ribbon_colour", "tissue_colour", "item_colour"),
+        _load_colours,
+        _apply_colours,
+    ),
+    Step(
+        "branding",
+        "Branding",
+        "wizard/branding.html",
+        forms.BrandingForm,
+        ("monogram",),
+        _load_branding,
+        _apply_branding,
+    ),
+    Step(
+        "message",
+        "Message card",
+        "wizard/message.html",
+        forms.MessageForm,
+        ("message", "sign_off"),
+        _load_message,
+        _apply_message,
+    ),
+    Step(
+        "delivery",
+        "Quantity & delivery",
+        "wizard/delivery.html",
+        forms.DeliveryForm,
+        ("quantity",),
+        _load_delivery,
+        _apply_delivery,
+    ),
+    Step(
+        "review",
+        "Review & submit",
+        "wizard/review.html",
+        forms.ReviewForm,
+        (),
+        lambda spec: {},
+        lambda spec, form: spec,
+    ),
+)
+BY_SLUG = {step.slug: step for step in STEPS}
+
+
+def neighbours(step: Step) -> tuple[Step | None, Step | None]:
+    index = STEPS.index(step)
+    return (STEPS[index - 1] if index else None, STEPS[index + 1] if index + 1 < len(STEPS) else None)
+
+
+def first_incomplete(spec: BoxSpec) -> Step:
+    return next((step for step in STEPS[:-1] if not step.complete(spec)), STEPS[-1])

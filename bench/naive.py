@@ -1,0 +1,41 @@
+"""The naive baseline, run in a fresh interpreter: no warm-up, no caches, no logo pre-scaling.
+
+The logo goes into the mockup and the PDF at its uploaded size, the mockup is embedded as a
+PNG (which WeasyPrint decodes and re-encodes), and every import, font and artwork raster is
+loaded cold. Prints the milliseconds the render took, imports included.
+"""
+
+from __future__ import annotations
+
+import io
+import sys
+import time
+
+
+def main(side: int) -> None:
+    from bench.common import KW, logo_png
+
+    raw = logo_png(side, side if side >= 6000 else side * 2 // 5)
+    started = time.perf_counter()
+    from PIL import Image
+
+    from bench.common import typical_spec
+    from configurator.catalog import load_catalog
+    from configurator.pricing import quote
+    from proofs import mockup, pdf
+
+    catalog = load_catalog()
+    spec = typical_spec(catalog)
+    with Image.open(io.BytesIO(raw)) as img:
+        logo = img.convert("RGBA")
+    canvas = mockup.compose(spec, catalog, (1600, 1200), logo)
+    png = mockup.encode_png(canvas)
+    doc = pdf.ProofDocument(
+        spec=spec, catalog=catalog, quote=quote(spec, catalog), mockup_png=png, logo_png=raw, **KW
+    )
+    pdf.render_proof_pdf(doc)
+    print(f"{(time.perf_counter() - started) * 1000:.1f}")
+
+
+if __name__ == "__main__":
+    main(int(sys.argv[1]))

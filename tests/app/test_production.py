@@ -1,0 +1,352 @@
+"""Production: expanding orders, the maker board, claiming, staff control, capacity and shipping."""
+
+from __future__ import annotations
+
+import io
+from datetime import date, timedelta
+
+import pytest
+from PIL import Image
+from sqlalchemy import func, select
+
+from app.extensions import db
+from app.models import AuditEvent, Order, ProductionJob, Proof, Role, User
+from app.models.production import Shipment
+from app.services import orders, production
+from app.services.errors import Conflict, Invalid
+from configurator.jobs import priority_for
+from configurator.spec import BoxSpec
+from tests.app.factories import DesignFactory, MakerFactory, StaffFactory, UserFactory
+
+
+def make_order(**changes) -> Order:
+    """An order straight from an approved proof, as the review service makes it."""
+    design = DesignFactory(status="approved")
+    spec = BoxSpec.from_dict(design.spec).replace(**changes)
+    design.spec = spec.to_dict()
+    proof = Proof(
+        design=design, version=1, spec=spec.to_dict(), spec_hash="x", status="ready", render_key="k"
+    )
+    db.session.add(proof)
+    db.session.flush()
+    order = orders.create_from(design.created_by, proof)
+    db.session.commit()
+    return order
+
+
+def pseudonym(name: str = "Sunflower") -> User:
+    maker = production.add_maker(None, name)
+    db.session.commit()
+    return maker
+
+
+def workshop() -> User:
+    return UserFactory(role=Role.WORKSHOP, organisation=None, display_name="Workshop tablet")
+
+
+def fresh(job: ProductionJob) -> ProductionJob:
+    db.session.expire_all()
+    return db.session.get(ProductionJob, job.id)
+
+
+def finish_all(order: Order, maker: User) -> None:
+    while (job := production.claim_next(maker)) is not None:
+        production.act(maker, job.id, job.claim_token, "start")
+        production.act(maker, job.id, job.claim_token, "finish")
+    db.session.expire_all()
+
+
+def test_orders_expand_with_priority_from_the_needed_by_date(app):
+    soon = date.today() + timedelta(days=30)
+    undated = make_order()
+    dated = make_order(needed_by=soon.isoformat(), monogram="JS", logo_id="a" * 64, logo_placement="lid")
+    assert {j.priority for j in dated.jobs} == {priority_for(soon)}
+    assert {j.priority for j in undated.jobs} == {priority_for(None)}
+    assert [j.kind for j in dated.jobs][-3:] == ["monogram", "logo", "assemble"]
+    maker = MakerFactory()
+    first = production.claim_next(maker)
+    assert first.order_id == dated.id  # the dated order goes first although it came second
+
+
+def test_later_stages_wait_for_earlier_ones(app):
+    order = make_order(quantity=10)
+    maker = MakerFactory()
+    taken = []
+    while (job := production.claim_next(maker)) is not None:
+        taken.append(job.kind)
+    assert "assemble" not in taken and set(taken) == {"make", "cards"}
+    for job in [j for j in fresh_order(order).jobs if j.status == "claimed"]:
+        production.act(maker, job.id, job.claim_token, "start")
+        production.act(maker, job.id, job.claim_token, "finish")
+    assert production.claim_next(maker).kind == "assemble"
+
+
+def fresh_order(order: Order) -> Order:
+    db.session.expire_all()
+    return db.session.get(Order, order.id)
+
+
+def test_the_last_job_sends_the_order_to_quality_check_and_every_move_is_audited(app):
+    order = make_order(quantity=10)
+    maker = MakerFactory()
+    finish_all(order, maker)
+    order = fresh_order(order)
+    assert order.status == "quality_check"
+    moves = db.session.scalars(
+        select(AuditEvent.action).where(AuditEvent.subject == f"order:{order.id}").order_by(AuditEvent.id)
+    ).all()
+    assert moves == ["order.created", "order.start_production", "order.send_to_qa"]
+
+
+def test_a_stale_holder_cannot_move_a_job(app):
+    make_order()
+    staff, first, second = StaffFactory(), pseudonym("Sunflower"), pseudonym("River")
+    job = production.claim_next(first)
+    old_token = job.claim_token
+    production.assign(staff, job.id, second.id)  # staff give it to River: Sunflower's token is stale
+    with pytest.raises(Conflict):
+        production.act(first, job.id, old_token, "start")
+    job = fresh(job)
+    assert (job.status, job.maker_id) == ("claimed", second.id) and job.claim_token != old_token
+    production.act(second, job.id, job.claim_token, "start")
+    production.release(staff, job.id)  # from in progress: paused, then back to the queue
+    job = fresh(job)
+    assert (job.status, job.maker_id, job.claim_token) == ("queued", None, None)
+
+
+def test_done_with_fewer_puts_the_rest_back_in_the_queue(app):
+    make_order(quantity=10)
+    maker = MakerFactory()
+    job = production.claim_next(maker)
+    quantity, minutes, title = job.quantity, job.maker_minutes, job.title
+    production.act(maker, job.id, job.claim_token, "start")
+    with pytest.raises(Invalid):
+        production.act(maker, job.id, job.claim_token, "finish", quantity_done=quantity + 1)
+    production.act(maker, job.id, job.claim_token, "finish", quantity_done=3)
+    job = fresh(job)
+    rest = db.session.scalar(
+        select(ProductionJob).where(
+            ProductionJob.title == title.replace(f" {quantity} ", f" {quantity - 3} ")
+        )
+    )
+    assert (job.status, job.quantity, job.quantity_done) == ("done", 3, 3)
+    assert rest is not None and (rest.status, rest.quantity, rest.priority) == (
+        "queued",
+        quantity - 3,
+        job.priority,
+    )
+    assert job.maker_minutes + rest.maker_minutes == minutes
+
+
+def test_problems_carry_a_plain_reason_for_staff(app):
+    make_order()
+    maker, staff = MakerFactory(), StaffFactory()
+    job = production.claim_next(maker)
+    with pytest.raises(Invalid):
+        production.act(maker, job.id, job.claim_token, "report_problem")
+    production.act(
+        maker, job.id, job.claim_token, "report_problem", reason="material", problem="  no  navy thread "
+    )
+    job = fresh(job)
+    assert (job.status, job.problem) == ("problem", "Material is missing: no navy thread")
+    assert [j.id for j in production.open_jobs("problem")] == [job.id]
+    production.release(staff, job.id)
+    assert fresh(job).status == "queued" and fresh(job).problem is None
+
+
+def test_cancelled_orders_leave_the_board(app):
+    order = make_order()
+    maker, staff = MakerFactory(), StaffFactory()
+    held = production.claim_next(maker)
+    production.staff_advance(staff, fresh_order(order), "cancel")
+    assert fresh(held).status == "queued" and fresh(held).maker_id is None
+    assert production.claim_next(maker) is None
+    assert production.backlog_minutes() == 0
+
+
+def test_staff_cannot_skip_steps_or_ship_without_tracking(app):
+    order = make_order(quantity=10)
+    staff, maker = StaffFactory(), MakerFactory()
+    with pytest.raises(Conflict):
+        production.staff_advance(staff, order, "send_to_qa")  # jobs are not done
+    with pytest.raises(Conflict):
+        production.staff_advance(staff, order, "ship")  # only through ship()
+    db.session.rollback()
+    finish_all(order, maker)
+    order = fresh_order(order)
+    with pytest.raises(Conflict):
+        production.ship(staff, order, "UPS", "1Z999", 10)  # not packed yet
+    db.session.rollback()
+    production.staff_advance(staff, fresh_order(order), "pack")
+    with pytest.raises(Invalid):
+        production.ship(staff, fresh_order(order), "", "", 10)
+    with pytest.raises(Invalid):
+        production.ship(staff, fresh_order(order), "UPS", "1Z999", 11)
+    shipment = production.ship(staff, fresh_order(order), " UPS ", "1Z999AA10123456784", 6)
+    assert fresh_order(order).status == "shipped" and shipment.boxes == 6
+    production.ship(staff, fresh_order(order), "UPS", "1Z999AA10123456785", 4)  # the second parcel
+    assert db.session.scalar(select(func.count()).select_from(Shipment)) == 2
+    what = [e.what for e in production.timeline(fresh_order(order))]
+    assert (
+        what[0] == "Order confirmed" and "Shipped" in what and what.count("Parcel handed to the carrier") == 2
+    )
+
+
+def test_capacity_settings_feed_the_configurator(app):
+    staff = StaffFactory()
+    assert production.current_capacity() == production.DEFAULT_CAPACITY
+    production.save_weekdays(staff, [600, 600, 600, 600, 300, 0, 0])
+    holiday = date(2031, 1, 1)
+    production.save_exception(staff, holiday, 0, "New Year")
+    production.save_exception(staff, date(2031, 1, 4), 120, "Extra Saturday")
+    capacity = production.current_capacity()
+    assert capacity.weekday_minutes == (600, 600, 600, 600, 300, 0, 0)
+    assert capacity.working_days == frozenset({0, 1, 2, 3, 4})
+    assert capacity.minutes_on(holiday) == 0 and capacity.minutes_on(date(2031, 1, 4)) == 120
+    with pytest.raises(Invalid):
+        production.save_weekdays(staff, [0] * 7)
+    order = make_order(quantity=10)
+    assert production.backlog_minutes() == sum(j.maker_minutes for j in order.jobs)
+
+
+def test_orders_that_cannot_make_their_date_are_at_risk(app):
+    staff = StaffFactory()
+    production.save_weekdays(staff, [60, 60, 60, 60, 60, 0, 0])  # one maker hour a day
+    risky = make_order(quantity=50, needed_by=(date.today() + timedelta(days=10)).isoformat())
+    calm = make_order(quantity=10, needed_by=(date.today() + timedelta(days=3650)).isoformat())
+    plan = production.plan()
+    assert plan.outlook[risky.id].at_risk and not plan.outlook[calm.id].at_risk
+    assert plan.weeks and all(w.capacity_hours <= 5 for w in plan.weeks)
+    assert [o.id for o in production.filter_orders(risk_only=True, the_plan=plan)] == [risky.id]
+
+
+def test_impact_per_month_counts_funded_and_worked_hours(app):
+    order = make_order(quantity=10)
+    finish_all(order, MakerFactory())
+    [month] = production.impact_by_month()
+    total = sum(j.maker_minutes for j in fresh_order(order).jobs) / 60
+    assert (month.orders, month.funded_hours, month.worked_hours) == (1, round(total, 1), round(total, 1))
+
+
+# --- Through the web, as the workshop and staff use it ------------------------------------------
+
+
+def test_the_workshop_tablet_picks_a_pseudonym_and_shows_no_buyer(browser, client):
+    order = make_order(quantity=12)
+    buyer = order.design.created_by
+    sunflower = pseudonym("Sunflower")
+    tablet = workshop()
+    browser.login(tablet.email)
+    picker = browser.get("/board")
+    assert "Who are you?" in picker.text and "Sunflower" in picker.text
+    assert browser.post("/board/claim").status_code == 302  # nobody picked: nothing happens
+    assert (
+        db.session.scalar(
+            select(func.count()).select_from(ProductionJob).where(ProductionJob.maker_id.is_not(None))
+        )
+        == 0
+    )
+    browser.post("/board/maker", {"maker": sunflower.id})
+    browser.post("/board/claim")
+    job = db.session.scalar(select(ProductionJob).where(ProductionJob.maker_id == sunflower.id))
+    board = browser.get("/board").text
+    assert job.title in board and "Take the next job" in board and "Sunflower" in board
+    for secret in (buyer.email, buyer.display_name, order.organisation.name, order.design.name):
+        assert secret not in board
+    browser.post(f"/board/jobs/{job.id}/start", {"token": job.claim_token})
+    browser.post(f"/board/jobs/{job.id}/finish", {"token": job.claim_token, "quantity_done": job.quantity})
+    assert fresh(job).status == "done"
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "job.finish"))
+    assert event.actor_id == sunflower.id and event.detail["device"] == tablet.id
+    browser.post("/board/maker/stop")
+    assert "Who are you?" in browser.get("/board").text
+
+
+def test_a_deactivated_pseudonym_cannot_be_picked(browser):
+    gone = pseudonym("Willow")
+    staff = StaffFactory()
+    production.set_maker_active(staff, gone.id, False)
+    db.session.commit()
+    browser.login(workshop().email)
+    assert "Willow" not in browser.get("/board").text
+    response = browser.post("/board/maker", {"maker": gone.id}, follow_redirects=True)
+    assert "not on the board" in response.text
+
+
+def test_pseudonym_makers_cannot_log_in(browser, client):
+    maker = pseudonym("River")
+    assert maker.email is None
+    page = client.get("/login")
+    from tests.app.conftest import csrf
+
+    response = client.post("/login", data={"email": "River", "password": "!", "csrf_token": csrf(page.text)})
+    assert response.status_code == 200 and "do not match" in response.text
+
+
+def test_product_pictures_are_drawn_in_the_job_colour(browser):
+    browser.login(MakerFactory().email)
+    response = browser.get("/board/pictures/infinity-scarf/teal/192.png")
+    assert response.status_code == 200 and response.mimetype == "image/png"
+    assert "max-age" in response.headers["Cache-Control"]
+    image = Image.open(io.BytesIO(response.data)).convert("RGBA")
+    assert image.size == (192, 192)
+    for url in (
+        "/board/pictures/infinity-scarf/nocolour/192.png",
+        "/board/pictures/..%2Fetc/teal/192.png",
+        "/board/pictures/infinity-scarf/teal/5000.png",
+    ):
+        assert browser.get(url).status_code == 404, url
+
+
+def test_staff_pages_and_the_packing_slip(browser):
+    order = make_order(quantity=10, needed_by=(date.today() + timedelta(days=60)).isoformat())
+    staff = StaffFactory()
+    maker = pseudonym("Sparrow")
+    browser.login(staff.email)
+    for url in (
+        "/staff/",
+        "/staff/orders",
+        f"/staff/orders?status=confirmed&organisation={order.organisation_id}&risk=1",
+        f"/staff/orders/{order.id}",
+        "/staff/queue",
+        "/staff/queue?status=problem",
+        "/staff/capacity",
+        "/staff/makers",
+        "/staff/impact",
+    ):
+        response = browser.get(url)
+        assert response.status_code == 200, url
+    assert order.reference in browser.get("/staff/orders").text
+    slip = browser.get(f"/staff/orders/{order.id}/packing-slip.pdf")
+    assert slip.mimetype == "application/pdf" and slip.data.startswith(b"%PDF")
+    job = order.jobs[0]
+    browser.post(f"/staff/jobs/{job.id}/assign", {"maker": maker.id})
+    assert fresh(job).maker_id == maker.id
+    assert "Sparrow" in browser.get(f"/staff/orders/{order.id}").text
+    browser.post(f"/staff/jobs/{job.id}/priority", {"to_top": "1"})
+    assert fresh(job).priority < min(j.priority for j in order.jobs if j.id != job.id)
+    browser.post(f"/staff/jobs/{job.id}/priority", {"priority": "42"})
+    assert fresh(job).priority == 42
+    browser.post(f"/staff/jobs/{job.id}/release")
+    assert fresh(job).status == "queued"
+    response = browser.post(
+        "/staff/capacity", {f: "30" for f in ("mon", "tue", "wed", "thu", "fri")} | {"sat": "0", "sun": "0"}
+    )
+    assert response.status_code == 302 and production.weekday_minutes() == [1800] * 5 + [0, 0]
+    bad = browser.post("/staff/capacity", {"mon": "-1", "tue": "x"})
+    assert bad.status_code == 422
+    browser.post("/staff/capacity/dates", {"day": "2031-12-25", "hours": "0", "note": "Christmas"})
+    assert "Christmas" in browser.get("/staff/capacity").text
+    browser.post("/staff/makers", {"pseudonym": "Heron"})
+    assert "Heron" in [m.display_name for m in production.makers()]
+    assert "already" in browser.post("/staff/makers", {"pseudonym": "heron"}).text
+
+
+def test_buyers_never_see_pseudonyms(browser):
+    order = make_order(quantity=10)
+    maker = pseudonym("Sunflower")
+    production.claim_next(maker)
+    browser.login(order.design.created_by.email)
+    page = browser.get(f"/orders/{order.id}")
+    assert page.status_code == 200 and "Sunflower" not in page.text
+    assert "hours" in page.text  # the aggregate impact stays
