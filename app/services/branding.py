@@ -88,7 +88,8 @@ def preflight(spec: dict) -> list[str]:
         return ["The logo file is missing; please upload it again."]
     width_in = float(spec.get("logo_width_in", 2.0))
     findings = []
-    if low_resolution(logo.width_px, width_in):
+    # An SVG is drawn at whatever size print needs, so it is never low resolution.
+    if logo.original_format != "svg" and low_resolution(logo.width_px, width_in):
         dpi = effective_dpi(logo.width_px, width_in)
         findings.append(
             f"The logo will print at {dpi:.0f} DPI at {width_in:g} in wide, below the 300 DPI we recommend: "

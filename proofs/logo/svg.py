@@ -2,8 +2,9 @@
 
 What we refuse, and why:
 
-* a DOCTYPE of any kind: it is how entity expansion ("billion laughs") and external entities
-  get in, and logos do not need one;
+* entity declarations and external entities: they are how entity expansion ("billion laughs")
+  and file reads get in. A plain DOCTYPE with no internal subset (Illustrator writes the SVG 1.1
+  one into every export) is harmless: expat never fetches the external DTD, so it is accepted;
 * scripts, ``on*`` event handlers and ``<foreignObject>``: we only draw shapes, and a file that
   carries code should be re-exported rather than silently changed;
 * links to anything but a ``#fragment`` of the same file: resvg would read ``href="/etc/passwd"``
@@ -104,7 +105,7 @@ def parse_svg(data: bytes) -> ET.Element:
         events = SafeET.iterparse(
             io.BytesIO(data),
             events=("start", "end"),
-            forbid_dtd=True,
+            forbid_dtd=False,  # entities are what is dangerous, and they stay forbidden
             forbid_entities=True,
             forbid_external=True,
         )
