@@ -137,7 +137,12 @@ def order(order_id: int) -> str:
         outlook=plan.outlook.get(found.id),
         timeline=service.timeline(found),
         shipments=service.shipments(found),
-        actions=[a for a in sorted(ORDER.allowed(found.status)) if a in service.MANUAL_ORDER_ACTIONS],
+        actions=[
+            a
+            for a in sorted(ORDER.allowed(found.status))
+            if a in service.MANUAL_ORDER_ACTIONS
+            and not (a == "send_to_qa" and any(j.status != "done" for j in found.jobs))
+        ],
         can_ship=found.status in ("packed", "shipped"),
         ship_form=ShipForm(boxes=spec.quantity),
         assign_form=assign,
@@ -256,6 +261,9 @@ def release(job_id: int) -> Response:
 def assign(job_id: int) -> Response:
     form = AssignForm()
     if not form.validate_on_submit():
+        if not form.csrf_token.errors:
+            flash("Choose a maker first.", "error")
+            return _back(url_for("staff.queue"))
         abort(400)
     try:
         job = service.assign(current_user, job_id, form.maker.data)

@@ -45,7 +45,9 @@ def test_total_is_lines_minus_discount_with_every_fee(spec, logo, monogram, rush
 @settings(max_examples=60, deadline=None)
 @given(valid_specs(), st.integers(0, 200_000), st.integers(0, 60))
 def test_rush_is_never_later_than_standard(spec, backlog, days):
-    plan = plan_delivery(spec.replace(needed_by=(MONDAY + timedelta(days)).isoformat()), CATALOG, MONDAY, backlog, Capacity())
+    plan = plan_delivery(
+        spec.replace(needed_by=(MONDAY + timedelta(days)).isoformat()), CATALOG, MONDAY, backlog, Capacity()
+    )
     assert plan.rush <= plan.standard
     assert plan.feasible == (plan.needed_by >= plan.rush)
     assert plan.rush_needed == (plan.needed_by < plan.standard)
@@ -58,7 +60,11 @@ def test_plan_messages_cover_each_case():
     late = plan_delivery(SPEC.replace(needed_by="2027-06-01"), CATALOG, MONDAY, 50_000, capacity)
     assert late.feasible and "On time" in late.message
     busy = plan_delivery(
-        SPEC.replace(needed_by=(open_plan.standard + timedelta(days=1)).isoformat()), CATALOG, MONDAY, 200_000, capacity
+        SPEC.replace(needed_by=(open_plan.standard + timedelta(days=1)).isoformat()),
+        CATALOG,
+        MONDAY,
+        200_000,
+        capacity,
     )
     assert busy.rush_needed and busy.feasible and "rush" in busy.message
     impossible = plan_delivery(SPEC.replace(needed_by=MONDAY.isoformat()), CATALOG, MONDAY, 0, capacity)

@@ -1,0 +1,256 @@
+"""Every route in the app, checked against every role, from one explicit table.
+
+A route missing from ``TABLE`` fails the test, so a new page cannot ship without someone
+deciding who may use it. To add a route: add one line with a rule below (``STAFF``,
+``BOARD``, ``BUYER_SIDE`` …, or spell out an ``Expect``) and, if its URL needs a value the
+world does not have yet, add it to ``WORLD_ARGS`` or give the line its own ``args``.
+
+Outcomes, as a person would see them: ``ok`` (the page or action is served: any answer but
+the ones below, and never a 5xx), ``login`` (sent to the login page), ``deny`` (403: not for
+your role) and ``hide`` (404: another organisation's object, or nothing at that address).
+POSTs carry a valid CSRF token and an empty or harmless form, so "ok" means "the view ran".
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass, field, replace
+
+import pytest
+from flask import url_for
+from PIL import Image
+from sqlalchemy import select
+
+from app.extensions import db
+from app.models import Order, Proof, Role
+from app.models.production import CapacityException, Shipment
+from app.services import production, reviews
+from app.services.proofs import file_key
+from app.storage import storage
+from tests.app.conftest import Browser
+from tests.app.factories import DesignFactory, MakerFactory, StaffFactory, UserFactory
+
+ROLES = ("anonymous", "other_buyer", "buyer", "approver", "maker", "workshop", "staff")
+
+
+@dataclass(frozen=True)
+class Expect:
+    anonymous: str = "login"
+    other_buyer: str = "deny"
+    buyer: str = "deny"
+    approver: str = "deny"
+    maker: str = "deny"
+    workshop: str = "deny"
+    staff: str = "deny"
+    args: dict[str, object] = field(default_factory=dict)
+
+    def but(self, **changes: object) -> Expect:
+        return replace(self, **changes)
+
+
+PUBLIC = Expect(*(["ok"] * 7))
+STAFF = Expect(staff="ok")
+BOARD = Expect(maker="ok", workshop="ok")
+BUYER_SIDE = Expect(other_buyer="ok", buyer="ok", approver="ok")
+"""Buyer-side pages that are not about one object (lists scoped to the user's organisation)."""
+ORG_OBJECT = Expect(other_buyer="hide", buyer="ok", approver="ok", staff="ok")
+"""One object of the buyer's organisation: another organisation gets 404, staff see it."""
+ORG_OBJECT_BUYERS = ORG_OBJECT.but(staff="deny")
+DRAFT = ORG_OBJECT_BUYERS.but(args={"design_id": "draft"})
+"""The wizard edits a draft (the world's other design is ordered, so frozen)."""
+SIGNED_IN = Expect("login", *(["ok"] * 6))
+GUEST_LINK = Expect(*(["hide"] * 7))
+"""Signed review links work without an account; a made-up token is 404 for everyone."""
+
+TABLE: dict[str, Expect] = {
+    # Public
+    "static": PUBLIC.but(args={"filename": "style.css"}),
+    "health.healthz": PUBLIC,
+    "health.colours": PUBLIC,
+    "auth.login": PUBLIC,
+    "auth.root": PUBLIC.but(anonymous="login"),
+    "auth.logout": Expect(*(["login"] * 7)),  # logs out, then shows the login page
+    # Buyers: designs, wizard, proofs, review, orders
+    "designs.index": BUYER_SIDE,
+    "designs.show": ORG_OBJECT,
+    "designs.status": ORG_OBJECT,
+    "wizard.start": BUYER_SIDE,
+    "wizard.create": BUYER_SIDE,
+    "wizard.resume": DRAFT,
+    "wizard.edit": DRAFT.but(args={"design_id": "draft", "slug": "message"}),
+    "wizard.live": DRAFT.but(args={"design_id": "draft", "step": "message"}),
+    "wizard.logo": ORG_OBJECT.but(buyer="hide", approver="hide", staff="hide"),  # no logo uploaded
+    "wizard.preview": ORG_OBJECT.but(buyer="hide", approver="hide", staff="hide", args={"key": "nothing"}),
+    "wizard.catalog_preview": BUYER_SIDE.but(
+        other_buyer="hide", buyer="hide", approver="hide", args={"key": "nothing"}
+    ),
+    "wizard.product_picture": SIGNED_IN.but(
+        workshop="deny", args={"product_id": "tote-bag", "colour_id": "navy"}
+    ),
+    "proofs.mockup": ORG_OBJECT,
+    "proofs.pdf": ORG_OBJECT,
+    "proofs.decide": ORG_OBJECT,
+    "review.show": ORG_OBJECT,
+    "review.compare": ORG_OBJECT.but(args={"a": 1, "b": 2}),
+    "review.diff_png": ORG_OBJECT.but(args={"a": 1, "b": 2}),
+    "review.comment": ORG_OBJECT,
+    "review.create_link": ORG_OBJECT_BUYERS,
+    "review.revoke_link": ORG_OBJECT_BUYERS.but(
+        other_buyer="hide", buyer="hide", approver="hide"
+    ),  # no such link
+    "review.settings": BUYER_SIDE,
+    "review.approval_record": ORG_OBJECT,
+    "review.guest": GUEST_LINK,
+    "review.guest_mockup": GUEST_LINK,
+    "review.guest_pdf": GUEST_LINK,
+    "review.guest_comment": GUEST_LINK,
+    "review.guest_approve": GUEST_LINK,
+    "review.staff_queue": STAFF,
+    "review.dev_mail": STAFF,
+    "orders.index": BUYER_SIDE.but(staff="ok"),
+    "orders.show": ORG_OBJECT,
+    # The maker board
+    "production.board": BOARD,
+    "production.claim": BOARD,
+    "production.act": BOARD.but(args={"action": "start"}),
+    "production.pick": Expect(workshop="ok"),
+    "production.stop": BOARD,
+    "production.picture": BOARD.but(staff="ok"),
+    # Staff
+    "staff.dashboard": STAFF,
+    "staff.order_list": STAFF,
+    "staff.order": STAFF,
+    "staff.advance": STAFF.but(args={"action": "explode"}),
+    "staff.order_first": STAFF,
+    "staff.ship": STAFF,
+    "staff.packing_slip": STAFF,
+    "staff.shipment_slip": STAFF,
+    "staff.queue": STAFF,
+    "staff.release": STAFF,
+    "staff.assign": STAFF,
+    "staff.priority": STAFF,
+    "staff.capacity": STAFF,
+    "staff.capacity_date": STAFF,
+    "staff.capacity_date_delete": STAFF,
+    "staff.makers": STAFF,
+    "staff.maker_active": STAFF.but(args={"change": "activate"}),
+    "staff.impact": STAFF,
+}
+
+
+def _png() -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (80, 60), "teal").save(out, format="PNG")
+    return out.getvalue()
+
+
+@pytest.fixture
+def world(app):
+    """Organisation A with a buyer, an approver, a design with two proofs and an order; plus everyone else."""
+    buyer = UserFactory()
+    approver = UserFactory(role=Role.APPROVER, organisation=buyer.organisation)
+    design = DesignFactory(created_by=buyer, status="submitted")
+    proofs = []
+    for version in (1, 2):
+        proof = Proof(
+            design=design,
+            version=version,
+            spec=design.spec,
+            spec_hash=f"h{version}",
+            status="ready",
+            render_key=f"k{version}",
+        )
+        db.session.add(proof)
+        proofs.append(proof)
+    db.session.commit()
+    for proof in proofs:
+        storage().put(file_key(proof, "png"), _png())
+        storage().put(file_key(proof, "pdf"), b"%PDF-1.4\n%%EOF\n")
+    staff = StaffFactory()
+    for side in (buyer, staff):
+        reviews.decide(side, proofs[1], 2, "approve", "")
+    db.session.commit()
+    order = db.session.scalar(select(Order))
+    assert order is not None, "both approvals should have made an order"
+    draft = DesignFactory(created_by=buyer)
+    pseudonym = production.add_maker(None, "Sunflower")
+    special = CapacityException(day=order.created_at.date(), maker_minutes=0, note="closed")
+    shipment = Shipment(order=order, carrier="UPS", tracking_number="1Z", boxes=1, shipped_by=staff)
+    db.session.add_all([special, shipment])
+    db.session.commit()
+    users = {
+        "other_buyer": UserFactory(),
+        "buyer": buyer,
+        "approver": approver,
+        "maker": MakerFactory(),
+        "workshop": UserFactory(role=Role.WORKSHOP, organisation=None),
+        "staff": staff,
+    }
+    args = {
+        "design_id": design.id,
+        "draft": draft.id,
+        "proof_id": proofs[1].id,
+        "order_id": order.id,
+        "job_id": order.jobs[0].id,
+        "maker_id": pseudonym.id,
+        "exception_id": special.id,
+        "shipment_id": shipment.id,
+        "link_id": 999_999,
+        "token": "not-a-real-token",
+        "product_id": "infinity-scarf",
+        "colour": "teal",
+        "px": 96,
+    }
+    return users, args
+
+
+def outcome(response) -> str:
+    assert response.status_code < 500, f"server error {response.status_code}"
+    if response.status_code in (301, 302, 303) and "/login" in response.headers.get("Location", ""):
+        return "login"
+    return {401: "login", 403: "deny", 404: "hide"}.get(response.status_code, "ok")
+
+
+def routes(app) -> list[tuple[str, str, object]]:
+    """(endpoint, method, rule) for every route, logout last (it ends the session)."""
+    found = [
+        (rule.endpoint, method, rule)
+        for rule in app.url_map.iter_rules()
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"})
+    ]
+    return sorted(found, key=lambda r: (r[0] == "auth.logout", r[0], r[1]))
+
+
+def test_every_route_has_an_entry(app):
+    endpoints = {endpoint for endpoint, _, _ in routes(app)}
+    assert sorted(endpoints - set(TABLE)) == [], "new routes need a line in TABLE"
+    assert sorted(set(TABLE) - endpoints) == [], "TABLE lists routes the app no longer has"
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_every_route_answers_each_role_as_the_table_says(app, world, role):
+    users, world_args = world
+    client = app.test_client()
+    browser = Browser(client)
+    if role != "anonymous":
+        browser.login(users[role].email)
+    token = browser.token()
+    mismatches = []
+    for endpoint, method, rule in routes(app):
+        expect = TABLE.get(endpoint)
+        if expect is None:
+            continue  # reported by test_every_route_has_an_entry
+        values = {k: v for k, v in world_args.items() if k in rule.arguments}
+        # A line's own args win; a string naming a world value ("draft") is looked up.
+        values.update({k: world_args.get(v, v) if isinstance(v, str) else v for k, v in expect.args.items()})
+        with app.test_request_context():
+            url = url_for(endpoint, **values)
+        response = client.get(url) if method == "GET" else client.post(url, data={"csrf_token": token})
+        got = outcome(response)
+        response.close()
+        wanted = getattr(expect, role)
+        if got != wanted:
+            mismatches.append(
+                f"{method} {url} ({endpoint}): expected {wanted}, got {got} [{response.status_code}]"
+            )
+    assert not mismatches, f"{role}:\n" + "\n".join(mismatches)
