@@ -131,10 +131,6 @@ def retitle(title: str, old: int, new: int) -> str:
     return f"{title} ({new})"
 
 
-RUSH_LABEL = "Rush production"
-"""How :func:`configurator.pricing.quote` labels the rush fee line."""
-
-
 def quote_is_rush(quote: dict) -> bool:
     """Whether a frozen quote (``Quote.to_dict()``) paid for rush production: the front of the queue."""
-    return any(str(line.get("label", "")).startswith(RUSH_LABEL) for line in quote.get("lines", ()))
+    return bool(quote.get("rush", False))

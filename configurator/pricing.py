@@ -51,6 +51,8 @@ class Quote:
     total: Decimal
     per_box: Decimal
     discount_label: str
+    rush: bool = False
+    """Priced for rush production: the order goes to the front of the makers' queue."""
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -61,6 +63,7 @@ class Quote:
             "total": str(self.total),
             "per_box": str(self.per_box),
             "discount_label": self.discount_label,
+            "rush": self.rush,
         }
 
     @classmethod
@@ -73,6 +76,7 @@ class Quote:
             total=Decimal(data["total"]),
             per_box=Decimal(data["per_box"]),
             discount_label=data["discount_label"],
+            rush=bool(data.get("rush", False)),
         )
 
 
@@ -120,6 +124,7 @@ def quote(spec: BoxSpec, catalog: Catalog, *, rush: bool = False) -> Quote:
         total=total,
         per_box=money(total / boxes),
         discount_label=tier.label if tier else "",
+        rush=rush,
     )
 
 

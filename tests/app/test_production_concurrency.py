@@ -85,10 +85,8 @@ def _report(capsys: pytest.CaptureFixture[str], what: str, jobs: int, seconds: f
         )
 
 
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
 def test_fifty_claimers_on_postgresql(app, capsys):
-    url = app.config["SQLALCHEMY_DATABASE_URI"]
-    if not url.startswith("postgresql"):
-        pytest.skip("the 50-thread race is the PostgreSQL test; SQLite has its multi-process one")
     orders = _fill_queue(JOBS)
     makers = _makers(CLAIMERS)
     racers = create_app(
@@ -148,10 +146,8 @@ def _claim_in_process(config: dict[str, object], env: dict[str, str], maker_id: 
     results.put((maker_id, got))
 
 
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 def test_several_processes_on_sqlite(app, capsys):
-    url = app.config["SQLALCHEMY_DATABASE_URI"]
-    if not url.startswith("sqlite"):
-        pytest.skip("the multi-process race is the SQLite test; PostgreSQL has its 50-thread one")
     processes, jobs = 6, 300
     orders = _fill_queue(jobs)
     makers = _makers(processes)
