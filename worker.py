@@ -11,7 +11,7 @@ celery_app = flask_app.extensions["celery"]
 
 @worker_init.connect
 def _warm_main_process(**_: object) -> None:
-    """Warm before the pool forks: prefork children (and each render's child) inherit it."""
+    """Warm before the pool forks: prefork children inherit fonts, templates and artwork."""
     proofs.warm_up()
 
 

@@ -26,7 +26,7 @@ log = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 3
 RENDER_SECONDS = 30.0
-"""Wall-clock limit for one render (the forked child is killed after it)."""
+"""Wall-clock limit for one render; past it the render is stopped and the proof fails with a reason."""
 RENDER_MEMORY_MB = 1024
 """Memory one render may allocate on top of the warm worker."""
 
@@ -51,7 +51,7 @@ def file_key(proof: Proof, kind: str) -> str:
 
 @dataclass(frozen=True)
 class RenderJob:
-    """Everything one render needs, as plain data: the forked renderer gets only this."""
+    """Everything one render needs, as plain data: the renderer gets only this."""
 
     spec: BoxSpec
     organisation: str
@@ -92,7 +92,7 @@ class RenderJob:
 
 
 def render_job_files(job: RenderJob) -> tuple[bytes, bytes]:
-    """Pure: render the job's PDF and PNG (runs in the forked child)."""
+    """Pure: render the job's PDF and PNG (runs under the render limits)."""
     from proofs.pdf import render_proof_files
 
     catalog = load_catalog()
@@ -198,9 +198,8 @@ def _claim(proof_id: int) -> bool:
 def render(proof_id: int) -> None:
     """Render one proof version; a no-op when another delivery already took it.
 
-    The render itself runs in a forked child with a time and memory limit
-    (:mod:`proofs.sandbox`), so a hostile design fails its own proof, with a reason, and
-    this worker carries on.
+    The render runs under a time and memory limit (:mod:`proofs.sandbox`), so a hostile
+    design fails its own proof, with a reason, and this worker carries on.
     """
     from proofs.sandbox import RenderFailed, run_limited
 
@@ -214,7 +213,7 @@ def render(proof_id: int) -> None:
         store = storage()
         if not (store.exists(file_key(proof, "pdf")) and store.exists(file_key(proof, "png"))):
             seconds, memory_mb = _limits()
-            # Nothing in the session may be touched by the child: end the transaction first.
+            # End the transaction first: no row stays locked while we draw.
             job = dataclasses.replace(job, logo_png=_logo_bytes(job.spec))
             if job.spec.logo_id and job.logo_png is None and not job.preflight:
                 job = dataclasses.replace(
