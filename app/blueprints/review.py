@@ -450,6 +450,21 @@ def _approvers() -> list:
 # --- Approval record -------------------------------------------------------------------------
 
 
+@bp.post("/organisation/paper-size")
+@roles_required(Role.APPROVER)
+def paper_size() -> Response:
+    """Letter or A4 for the organisation's PDF proofs (the approver decides, like the approval rule)."""
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    try:
+        reviews.set_page_size(current_user, current_user.organisation, request.form.get("page_size", ""))
+    except Invalid as exc:
+        flash(str(exc), "error")
+    else:
+        flash(f"Saved. New proofs print on {current_user.organisation.page_size} paper.", "success")
+    return redirect(url_for("review.settings"))
+
+
 @bp.get("/orders/<int:order_id>/approval-record.pdf")
 @roles_required(*REVIEWERS)
 def approval_record(order_id: int) -> Response:

@@ -34,6 +34,8 @@ class Organisation(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     approval_threshold: Mapped[Decimal | None] = mapped_column(Numeric(12, 2))
     """Orders above this total need the buyer-side approval of an approver; None: no such rule."""
+    page_size: Mapped[str] = mapped_column(String(10), default="Letter", server_default="Letter")
+    """Paper size of this organisation's PDF proofs: "Letter" or "A4"."""
 
     users: Mapped[list[User]] = relationship(back_populates="organisation")
 

@@ -23,7 +23,7 @@ from sqlalchemy.orm import aliased
 from app.extensions import db
 from app.models import AuditEvent, Order, Organisation, ProductionJob, Role, User, utcnow
 from app.models.production import CapacityDay, CapacityException, Shipment
-from app.services import audit, orders
+from app.services import audit, notifications, orders
 from app.services.errors import Conflict, Invalid, NotFound
 from configurator.catalog import load_catalog
 from configurator.jobs import STAGES, needed_by_date, retitle
@@ -460,6 +460,7 @@ def ship(staff: User, order: Order, carrier: str, tracking_number: str, boxes: i
             order=order, carrier=carrier, tracking_number=tracking_number, boxes=boxes, shipped_by=staff
         )
         orders.advance(order, "ship", staff)
+        notifications.notify("shipped", order_id=order.id, actor_id=staff.id)
     elif order.status == "shipped":
         shipment = Shipment(
             order=order, carrier=carrier, tracking_number=tracking_number, boxes=boxes, shipped_by=staff

@@ -633,3 +633,22 @@ def approval_record(order: Order) -> dict[str, Any]:
             for e in events
         ],
     }
+
+
+PAGE_SIZES = ("Letter", "A4")
+
+
+def set_page_size(user: User, organisation: Organisation, page_size: str) -> None:
+    """An approver chooses the paper of the organisation's proofs; the next proof uses it."""
+    if page_size not in PAGE_SIZES:
+        raise Invalid("Choose Letter or A4.")
+    audit.record(
+        user,
+        "organisation.page_size",
+        f"organisation:{organisation.id}",
+        organisation.id,
+        before=organisation.page_size,
+        after=page_size,
+    )
+    organisation.page_size = page_size
+    db.session.commit()

@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from app.extensions import db
 from app.models import AuditEvent, Order, ProductionJob, Proof, Role, User
 from app.models.production import Shipment
+from app.models.review import OutboxMessage
 from app.services import orders, production
 from app.services.errors import Conflict, Invalid
 from configurator.jobs import priority_for
@@ -186,6 +187,8 @@ def test_staff_cannot_skip_steps_or_ship_without_tracking(app):
     assert fresh_order(order).status == "shipped" and shipment.boxes == 6
     production.ship(staff, fresh_order(order), "UPS", "1Z999AA10123456785", 4)  # the second parcel
     assert db.session.scalar(select(func.count()).select_from(Shipment)) == 2
+    shipped_mail = db.session.scalars(select(OutboxMessage).where(OutboxMessage.event == "shipped")).all()
+    assert len(shipped_mail) == 1 and shipped_mail[0].to_addr == fresh_order(order).design.created_by.email
     what = [e.what for e in production.timeline(fresh_order(order))]
     assert (
         what[0] == "Order confirmed" and "Shipped" in what and what.count("Parcel handed to the carrier") == 2

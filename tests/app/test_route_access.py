@@ -99,6 +99,7 @@ TABLE: dict[str, Expect] = {
         other_buyer="hide", buyer="hide", approver="hide"
     ),  # no such link
     "review.settings": BUYER_SIDE,
+    "review.paper_size": Expect(approver="ok"),
     "review.approval_record": ORG_OBJECT,
     "review.guest": GUEST_LINK,
     "review.guest_mockup": GUEST_LINK,

@@ -336,3 +336,33 @@ def test_stale_tab_on_a_step_is_refused(browser):
     assert stale.status_code == 302
     assert "changed in another tab" in browser.get(stale.location).text
     assert spec_of(design_id)["message"] == "From tab one"
+
+
+def test_an_approver_chooses_a4_and_the_next_proof_prints_on_it(browser):
+    from pypdf import PdfReader
+
+    from app.models import Role
+    from app.services.proofs import file_key
+    from app.storage import storage
+
+    buyer = UserFactory()
+    approver = UserFactory(organisation=buyer.organisation, role=Role.APPROVER)
+    browser.login(buyer.email)
+    assert (
+        browser.post("/organisation/paper-size", {"page_size": "A4"}).status_code == 403
+    )  # approvers decide
+    browser.client.post("/logout", data={"csrf_token": browser.token()})
+    browser.login(approver.email)
+    saved = browser.post("/organisation/paper-size", {"page_size": "A4"}, follow_redirects=True)
+    assert "New proofs print on A4 paper" in saved.text
+    assert (
+        "Choose Letter or A4"
+        in browser.post("/organisation/paper-size", {"page_size": "Legal"}, follow_redirects=True).text
+    )
+
+    design_id = start_classic(browser)
+    write_card(browser, design_id, "Bonjour !")
+    submit(browser, design_id)
+    proof = latest_proof(design_id)
+    page = PdfReader(io.BytesIO(storage().get(file_key(proof, "pdf")))).pages[0]
+    assert (round(float(page.mediabox.width)), round(float(page.mediabox.height))) == (595, 842)
