@@ -1,29 +1,33 @@
-"""Orders as the buyer and staff see them."""
+"""Orders as the buyer sees them (staff are sent to the workshop's order pages)."""
 
-from flask import Blueprint, render_template
+from flask import Blueprint, redirect, render_template, url_for
 from flask_login import current_user
+from werkzeug.wrappers import Response
 
-from app.forms import ActionForm
 from app.models import Role
 from app.security import roles_required
 from app.services import orders as service
+from app.services import production
 from configurator.catalog import load_catalog
 from configurator.spec import BoxSpec
-from configurator.states import ORDER
 
 bp = Blueprint("orders", __name__)
 
 
 @bp.get("/orders")
 @roles_required(Role.BUYER, Role.APPROVER, Role.STAFF)
-def index() -> str:
+def index() -> str | Response:
+    if current_user.is_staff:
+        return redirect(url_for("staff.order_list"))  # staff have the workshop's richer list
     return render_template("orders/index.html", orders=service.orders_for(current_user))
 
 
 @bp.get("/orders/<int:order_id>")
 @roles_required(Role.BUYER, Role.APPROVER, Role.STAFF)
-def show(order_id: int) -> str:
+def show(order_id: int) -> str | Response:
     order = service.get_order(current_user, order_id)
+    if current_user.is_staff:
+        return redirect(url_for("staff.order", order_id=order.id))
     done, total = service.progress(order)
     return render_template(
         "orders/show.html",
@@ -32,6 +36,6 @@ def show(order_id: int) -> str:
         catalog=load_catalog(),
         done_minutes=done,
         total_minutes=total,
-        actions=sorted(ORDER.allowed(order.status)) if current_user.is_staff else [],
-        form=ActionForm(),
+        milestones=service.milestones(order),
+        shipments=production.shipments(order),
     )

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlalchemy import select
 
 from app.extensions import db
-from app.models import Order, ProductionJob, Proof, User
+from app.models import AuditEvent, Order, ProductionJob, Proof, User
 from app.services import audit
 from app.services.errors import Conflict, NotFound
 from configurator.catalog import load_catalog
@@ -80,3 +82,34 @@ def progress(order: Order) -> tuple[int, int]:
     total = sum(j.maker_minutes for j in order.jobs)
     done = sum(j.maker_minutes for j in order.jobs if j.status == "done")
     return done, total
+
+
+MILESTONES = (
+    ("confirmed", "Order confirmed"),
+    ("in_production", "Makers at work"),
+    ("quality_check", "Quality check"),
+    ("packed", "Packed"),
+    ("shipped", "Shipped"),
+    ("delivered", "Delivered"),
+)
+
+
+def milestones(order: Order) -> list[tuple[str, datetime | None, str]]:
+    """The buyer's timeline: each stage with when it was reached and done/current/todo.
+
+    Built from the order's own audit events only, so no maker or staff name reaches a buyer.
+    """
+    reached = {"confirmed": order.created_at}
+    events = db.session.scalars(
+        select(AuditEvent).where(AuditEvent.subject == f"order:{order.id}").order_by(AuditEvent.at)
+    )
+    for event in events:
+        after = (event.detail or {}).get("after")
+        if after:
+            reached[after] = event.at
+    order_of = [state for state, _ in MILESTONES]
+    current = order_of.index(order.status) if order.status in order_of else -1
+    return [
+        (label, reached.get(state), "done" if i < current else "current" if i == current else "todo")
+        for i, (state, label) in enumerate(MILESTONES)
+    ]

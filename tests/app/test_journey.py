@@ -74,8 +74,18 @@ def test_buyer_to_maker_journey(browser, client):
 
     client.post("/logout", data={"csrf_token": browser.token()})
     browser.login(staff.email)
-    progress = browser.get(f"/orders/{order.id}")
-    assert "In production" in progress.text or "in production" in progress.text
+    progress = browser.get(f"/orders/{order.id}", follow_redirects=True)
+    assert "In Production" in progress.text or "in production" in progress.text.lower()
+    assert maker.display_name in progress.text  # staff see the pseudonym of who made it
+
+    client.post("/logout", data={"csrf_token": browser.token()})
+    browser.login(buyer.email)
+    mine = browser.get(f"/orders/{order.id}")
+    assert (
+        'milestone-current"><span class="dot" aria-hidden="true"></span><strong>Makers at work' in mine.text
+    )
+    assert maker.display_name not in mine.text  # buyers never see makers, only hours
+    assert "hours of paid maker work" in mine.text
     events = db.session.scalar(select(func.count()).select_from(AuditEvent))
     assert events >= 6
 
