@@ -337,10 +337,65 @@ def pipeline() -> dict[str, float]:
     return out
 
 
+def preview_endpoint() -> dict[str, float]:
+    """The wizard's preview URL through Flask and storage: a new choice (miss), then the same again (hit)."""
+    from app import create_app
+    from app.extensions import db
+    from app.models import Organisation, Role
+    from app.services import designs, previews
+    from app.services.accounts import create_user
+    from bench.common import median_ms
+    from configurator.spec import BoxSpec
+
+    with tempfile.TemporaryDirectory(prefix="goh-preview-") as tmp:
+        env = {
+            "INSTANCE_PATH": tmp,
+            "DATABASE_URL": f"sqlite:///{tmp}/bench.sqlite3",
+            "STORAGE_DIR": f"{tmp}/files",
+        }
+        app = create_app({"WTF_CSRF_ENABLED": False}, env=env)
+        with app.app_context():
+            db.create_all()
+            buyer = create_user(
+                "bench@example.test", "bench-password", Role.BUYER, "Bench", Organisation(name="Bench")
+            )
+            db.session.commit()
+            design = designs.create_from_classic(buyer, "cosy-winter")
+            base = BoxSpec.from_dict(design.spec)
+            palette = ["teal", "navy", "coral", "mustard", "charcoal", "plum", "blush"]
+            candidates = [
+                previews.remember(
+                    base.replace(
+                        message=f"Preview {i}",
+                        items=(base.items[0].__class__("infinity-scarf", palette[i % 7], 1), *base.items[1:]),
+                    )
+                )
+                for i in range(40)
+            ]
+            client = app.test_client()
+            with client.session_transaction() as session:
+                session["_user_id"] = str(buyer.id)
+                session["_fresh"] = True
+            url = f"/designs/{design.id}/preview/{{}}.png"
+
+            def miss(i: int) -> None:
+                assert client.get(url.format(candidates[i])).status_code == 200
+
+            def hit(_: int) -> None:
+                assert client.get(url.format(candidates[0])).status_code == 200
+
+            out = {"miss": median_ms(miss, 30, warm=3), "hit": median_ms(hit, 30, warm=2)}
+    report("wizard preview endpoint, new choice (cache miss)", out["miss"], "< 150")
+    report("wizard preview endpoint, same choice again (hit)", out["hit"], "< 10")
+    return out
+
+
 def main() -> None:
     print("Proof pipeline benchmark (medians)\n")
     print("Pure renders, warm process:")
     pure = pure_renders()
+    print("\nWizard preview, through Flask and storage:")
+    preview_endpoint()
     print("\nBaselines, measured now:")
     naive_typical = naive(2000)
     report("naive render, 2000 px logo (cold process)", naive_typical, "baseline")

@@ -6,7 +6,6 @@ URL that another process handed out.
 
 from __future__ import annotations
 
-import hashlib
 import json
 
 from app.services.branding import logo_png
@@ -14,15 +13,14 @@ from app.services.errors import NotFound
 from app.storage import storage
 from configurator.catalog import load_catalog
 from configurator.spec import BoxSpec
-from proofs.mockup import render_mockup
+from proofs import preview
 
-PREVIEW_VERSION = "1"  # bump when the mockup drawing changes
-SIZES = {"preview": (800, 600), "thumb": (480, 360)}
+SIZES = {"preview": preview.PREVIEW_SIZE, "thumb": (480, 360)}
 
 
 def preview_key(spec: BoxSpec, size: str = "preview") -> str:
-    shape = f"{PREVIEW_VERSION}:{size}:{spec.content_hash()}"
-    return hashlib.sha256(shape.encode()).hexdigest()
+    """The renderer's own key (spec, logo, size, drawing version): a changed drawing is a new key."""
+    return preview.preview_key(spec, spec.logo_id, SIZES[size])
 
 
 def remember(spec: BoxSpec, size: str = "preview") -> str:
@@ -46,7 +44,7 @@ def preview_png(key: str) -> bytes:
         raise NotFound("No such preview.")
     stored = json.loads(store.get(f"previews/{key}.json"))
     spec = BoxSpec.from_dict(stored["spec"])
-    png = render_mockup(spec, load_catalog(), size=SIZES[stored["size"]], logo_png=logo_png(spec.logo_id))
+    png = preview.render_preview(spec, load_catalog(), logo_png(spec.logo_id), SIZES[stored["size"]])
     store.put(png_key, png)
     return png
 
