@@ -132,18 +132,13 @@ def _slots(spec: BoxSpec) -> tuple[int, int]:
     return used, box.capacity if box else 0
 
 
-def _suggestions(logo: Any) -> dict[str, str]:
-    """Catalog colours that match the logo, as names for a sentence."""
+def _suggestions(logo: Any) -> dict[str, list[str]]:
+    """Catalog box and ribbon colour ids that match the logo's main colours, best first."""
     if logo is None or not logo.colours:
         return {}
     from proofs.logo import suggest_colours
 
-    catalog = load_catalog()
-    found = suggest_colours(logo.colours, catalog)
-    return {
-        kind: ", ".join(catalog.colour_name(c) for c in found.get(kind, []))
-        for kind in ("box_colours", "ribbon_colours")
-    }
+    return suggest_colours(logo.colours, load_catalog())
 
 
 @bp.route("/designs/<int:design_id>/edit/<slug>", methods=["GET", "POST"])
@@ -169,7 +164,10 @@ def edit(design_id: int, slug: str):
         if step.slug == "branding":
             revision = _branding_files(design, form, revision, nav)
             spec = BoxSpec.from_dict(design.spec)
-        designs.save_step(design, revision, step.apply(spec, form), step.fields)
+        changed = step.apply(spec, form)
+        if nav == "use_logo_colours":
+            changed = _with_logo_colours(design, changed)
+        designs.save_step(design, revision, changed, step.fields)
     except Invalid as exc:
         loose = _errors_onto(form, spec, exc.violations)
         return _page(design, step, form, spec, 422, loose or [str(exc)])
@@ -189,10 +187,19 @@ def _branding_files(design: Design, form: FlaskForm, revision: int, nav: str) ->
     return design.revision
 
 
+def _with_logo_colours(design: Design, spec: BoxSpec) -> BoxSpec:
+    """The best-matching box and ribbon colours for the design's logo (unchanged without a logo)."""
+    found = _suggestions(branding.find_logo(design.organisation_id, spec.logo_id))
+    return spec.replace(
+        box_colour=(found.get("box_colours") or [spec.box_colour])[0],
+        ribbon_colour=(found.get("ribbon_colours") or [spec.ribbon_colour])[0],
+    )
+
+
 def _destination(design: Design, step: Step, nav: str) -> str:
     back, forward = neighbours(step)
     target = {"back": back, "next": forward}.get(nav) or BY_SLUG.get(nav.removeprefix("goto:")) or step
-    if nav in ("save", "remove_logo", "upload"):
+    if nav in ("save", "remove_logo", "upload", "use_logo_colours"):
         flash("Saved.", "success")
         target = step
     return url_for("wizard.edit", design_id=design.id, slug=target.slug)

@@ -366,3 +366,22 @@ def test_an_approver_chooses_a4_and_the_next_proof_prints_on_it(browser):
     proof = latest_proof(design_id)
     page = PdfReader(io.BytesIO(storage().get(file_key(proof, "pdf")))).pages[0]
     assert (round(float(page.mediabox.width)), round(float(page.mediabox.height))) == (595, 842)
+
+
+def test_logo_colours_are_suggested_and_applied_in_one_click(browser):
+    browser.login(UserFactory().email)
+    design_id = start_classic(browser)
+    branding = {"logo_placement": "lid", "logo_width_in": "1.0", "monogram_style": "serif"}
+    save_step(
+        browser,
+        design_id,
+        "branding",
+        {**branding, "logo": (io.BytesIO(png_bytes((900, 300), "#1F2F4F")), "navy.png")},
+        nav="upload",
+    )
+    page = browser.get(f"/designs/{design_id}/edit/branding")
+    assert "Use Navy box and Navy ribbon" in page.text
+    applied = save_step(browser, design_id, "branding", branding, nav="use_logo_colours")
+    assert applied.status_code == 302 and applied.location.endswith("/edit/branding")
+    spec = spec_of(design_id)
+    assert (spec["box_colour"], spec["ribbon_colour"]) == ("navy", "navy")
