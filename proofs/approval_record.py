@@ -6,28 +6,11 @@ bytes out, through an autoescaping Jinja environment and the asset-only URL fetc
 
 from __future__ import annotations
 
-import functools
-from pathlib import Path
 from typing import Any
 
-import jinja2
-from weasyprint import CSS, HTML
+from proofs.documents import environment, write_pdf
 
-from proofs.fetcher import make_url_fetcher
-
-TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "templates" / "proofs"
 REQUIRED = ("reference", "organisation", "design_name", "proof_reference", "version", "ordered_at")
-
-
-@functools.cache
-def _environment() -> jinja2.Environment:
-    return jinja2.Environment(
-        loader=jinja2.FileSystemLoader(TEMPLATE_DIR),
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
 
 
 def render_html(record: dict[str, Any], *, has_mockup: bool) -> str:
@@ -42,13 +25,10 @@ def render_html(record: dict[str, Any], *, has_mockup: bool) -> str:
         "events": [],
         **record,
     }
-    return _environment().get_template("approval_record.html").render(has_mockup=has_mockup, **data)
+    return environment().get_template("approval_record.html").render(has_mockup=has_mockup, **data)
 
 
 def render_approval_record(record: dict[str, Any], mockup_png: bytes | None = None) -> bytes:
     """Render the record to PDF bytes; ``mockup_png`` is the approved picture, when available."""
     assets = {"mockup.png": mockup_png} if mockup_png else {}
-    fetcher = make_url_fetcher(assets)
-    css = (TEMPLATE_DIR / "approval_record.css").read_text(encoding="utf-8")
-    html = HTML(string=render_html(record, has_mockup=bool(mockup_png)), url_fetcher=fetcher, base_url=None)
-    return html.write_pdf(stylesheets=[CSS(string=css, url_fetcher=fetcher)])
+    return write_pdf(render_html(record, has_mockup=bool(mockup_png)), "approval_record.css", assets)

@@ -8,17 +8,11 @@ No buyer contact details are printed: the carrier label carries the address.
 
 from __future__ import annotations
 
-import functools
 import re
 from dataclasses import asdict, dataclass
-from pathlib import Path
 
-import jinja2
-from weasyprint import CSS, HTML
+from proofs.documents import environment, write_pdf
 
-from proofs.fetcher import make_url_fetcher
-
-TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "templates" / "proofs"
 _HEX = re.compile(r"#[0-9A-Fa-f]{6}")
 
 
@@ -52,17 +46,6 @@ class PackingSlip:
     printed: str = ""
 
 
-@functools.cache
-def _environment() -> jinja2.Environment:
-    return jinja2.Environment(
-        loader=jinja2.FileSystemLoader(TEMPLATE_DIR),
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
-
-
 def context(slip: PackingSlip) -> dict[str, object]:
     data = asdict(slip)
     for line in data["lines"]:
@@ -74,12 +57,9 @@ def context(slip: PackingSlip) -> dict[str, object]:
 
 
 def render_html(slip: PackingSlip) -> str:
-    return _environment().get_template("packing_slip.html").render(**context(slip))
+    return environment().get_template("packing_slip.html").render(**context(slip))
 
 
 def render_packing_slip(slip: PackingSlip) -> bytes:
     """Render the slip to PDF bytes (US Letter; it prints on A4 too, margins allow it)."""
-    css = (TEMPLATE_DIR / "packing_slip.css").read_text(encoding="utf-8")
-    fetcher = make_url_fetcher({})
-    html = HTML(string=render_html(slip), url_fetcher=fetcher, base_url=None)
-    return html.write_pdf(stylesheets=[CSS(string=css, url_fetcher=fetcher)])
+    return write_pdf(render_html(slip), "packing_slip.css")
