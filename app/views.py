@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from flask import Flask, url_for
+from flask import Flask, Response, url_for
 
 from app.models import Proof
 
@@ -49,3 +49,15 @@ def money(value: Decimal | str | int) -> str:
 def register_filters(app: Flask) -> None:
     app.jinja_env.filters["money"] = money
     app.jinja_env.globals["action_label"] = lambda action: ACTION_LABELS.get(action, action.replace("_", " "))
+
+
+def pdf_response(
+    data: bytes, filename: str, *, download: bool = False, cache: str = "private, no-store"
+) -> Response:
+    """A PDF we made, shown in the browser (or downloaded) under a readable file name."""
+    response = Response(data, mimetype="application/pdf")
+    response.headers["Content-Disposition"] = (
+        f'{"attachment" if download else "inline"}; filename="{filename}"'
+    )
+    response.headers["Cache-Control"] = cache
+    return response

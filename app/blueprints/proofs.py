@@ -6,13 +6,14 @@ from flask import Blueprint, Response, abort, flash, redirect, url_for
 from flask_login import current_user
 
 from app.extensions import db
-from app.forms import DecisionForm
+from app.forms import DecisionForm, parse_id
 from app.models import Role
 from app.security import roles_required
 from app.services import reviews
 from app.services.errors import Conflict, Invalid
 from app.services.proofs import file_key, proof_reference
 from app.storage import storage
+from app.views import pdf_response
 
 bp = Blueprint("proofs", __name__)
 REVIEWERS = (Role.BUYER, Role.APPROVER, Role.STAFF)
@@ -22,10 +23,11 @@ def _file(proof_id: int, kind: str, mimetype: str) -> Response:
     proof = reviews.get_proof(current_user, proof_id)
     if proof.status != "ready":
         abort(404)
-    response = Response(storage().get(file_key(proof, kind)), mimetype=mimetype)
-    response.headers["Cache-Control"] = "private, max-age=3600"
+    data = storage().get(file_key(proof, kind))
     if kind == "pdf":
-        response.headers["Content-Disposition"] = f'inline; filename="{proof_reference(proof)}.pdf"'
+        return pdf_response(data, f"{proof_reference(proof)}.pdf", cache="private, max-age=3600")
+    response = Response(data, mimetype=mimetype)
+    response.headers["Cache-Control"] = "private, max-age=3600"
     return response
 
 
@@ -47,12 +49,13 @@ def decide(proof_id: int) -> Response:
     """Approve or request changes on the version the person saw; they return to the review page."""
     proof = reviews.get_proof(current_user, proof_id)
     form = DecisionForm()
-    if not form.validate_on_submit() or not form.version.data.isdigit():
+    version = parse_id(form.version.data)
+    if not form.validate_on_submit() or version is None:
         abort(400)
     back = url_for("review.show", design_id=proof.design_id)
     try:
         order = reviews.decide(
-            current_user, proof, int(form.version.data), form.decision.data, form.comment.data or ""
+            current_user, proof, version, form.decision.data, form.comment.data or ""
         )
     except (Invalid, Conflict) as exc:
         flash(str(exc), "error")

@@ -26,7 +26,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, HiddenField, IntegerField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
-from app.forms import DecisionForm
+from app.forms import DecisionForm, parse_id
 from app.models import Design, Proof, Role
 from app.security import roles_required
 from app.services import notifications, reviews, share_links
@@ -35,6 +35,7 @@ from app.services.errors import Conflict, Forbidden, Invalid, NotFound, ServiceE
 from app.services.orders import get_order
 from app.services.proofs import file_key, proof_reference
 from app.storage import storage
+from app.views import pdf_response
 from configurator.catalog import load_catalog
 from configurator.changes import spec_changes
 from configurator.spec import BoxSpec
@@ -228,7 +229,7 @@ def comment(design_id: int) -> Response:
             for error in errors:
                 flash(error, "error")
         return _back(design_id, anchor="thread")
-    version = int(form.version.data) if (form.version.data or "").isdigit() else None
+    version = parse_id(form.version.data)
     try:
         reviews.add_comment(current_user, design, form.body.data or "", version)
     except Invalid as exc:
@@ -348,9 +349,7 @@ def guest_pdf(token: str) -> Response:
     proof = _guest_link(token).proof
     if proof.status != "ready":
         abort(404)
-    response = Response(storage().get(file_key(proof, "pdf")), mimetype="application/pdf")
-    response.headers["Content-Disposition"] = f'inline; filename="{proof_reference(proof)}.pdf"'
-    return _private(response)
+    return _private(pdf_response(storage().get(file_key(proof, "pdf")), f"{proof_reference(proof)}.pdf"))
 
 
 def _guest_action(token: str, action: str) -> Response:
@@ -475,10 +474,7 @@ def approval_record(order_id: int) -> Response:
     key = file_key(order.proof, "png")
     mockup = store.get(key) if order.proof.render_key and store.exists(key) else None
     pdf = render_approval_record(reviews.approval_record(order), mockup)
-    response = Response(pdf, mimetype="application/pdf")
-    response.headers["Content-Disposition"] = f'attachment; filename="{order.reference}-approval-record.pdf"'
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    return pdf_response(pdf, f"{order.reference}-approval-record.pdf", download=True)
 
 
 # --- Dev mail -------------------------------------------------------------------------------

@@ -14,9 +14,11 @@ from app.extensions import db
 from app.models import Role
 from app.models.production import Shipment
 from app.security import roles_required
+from app.forms import MAX_ID, parse_id
 from app.services import orders, reviews
 from app.services import production as service
 from app.services.errors import Conflict, Invalid
+from app.views import pdf_response
 from configurator.catalog import load_catalog
 from configurator.jobs import needed_by_date
 from configurator.spec import BoxSpec
@@ -35,11 +37,11 @@ class ShipForm(FlaskForm):
     tracking_number = StringField(
         "Tracking number", validators=[DataRequired("Enter the tracking number."), Length(max=80)]
     )
-    boxes = IntegerField("Boxes in this parcel", validators=[Optional(), NumberRange(min=1)])
+    boxes = IntegerField("Boxes in this parcel", validators=[Optional(), NumberRange(min=1, max=MAX_ID)])
 
 
 class AssignForm(FlaskForm):
-    maker = IntegerField("Maker", validators=[InputRequired()])
+    maker = IntegerField("Maker", validators=[InputRequired(), NumberRange(min=1, max=MAX_ID)])
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
@@ -47,7 +49,10 @@ class AssignForm(FlaskForm):
 
 
 class PriorityForm(FlaskForm):
-    priority = IntegerField("Priority (smaller is sooner)", validators=[Optional()])
+    priority = IntegerField(
+        "Priority (smaller is sooner)",
+        validators=[Optional(), NumberRange(-MAX_ID, MAX_ID, "Enter a smaller priority number.")],
+    )
     to_top = HiddenField()
 
 
@@ -105,7 +110,7 @@ def order_list() -> str:
     status = request.args.get("status") or None
     if status is not None and status not in ORDER.states:
         status = None
-    organisation = request.args.get("organisation", type=int)
+    organisation = parse_id(request.args.get("organisation"))
     risk_only = request.args.get("risk") == "1"
     plan = service.plan()
     found = service.filter_orders(status, organisation, risk_only, plan)
@@ -205,7 +210,7 @@ def order_first(order_id: int) -> Response:
 @roles_required(Role.STAFF)
 def packing_slip(order_id: int) -> Response:
     found = orders.get_order(current_user, order_id)
-    return _pdf(service.packing_slip_pdf(found), f"{found.reference}-packing-slip.pdf")
+    return pdf_response(service.packing_slip_pdf(found), f"{found.reference}-packing-slip.pdf")
 
 
 @bp.get("/orders/<int:order_id>/shipments/<int:shipment_id>/packing-slip.pdf")
@@ -215,14 +220,9 @@ def shipment_slip(order_id: int, shipment_id: int) -> Response:
     shipment = db.session.get(Shipment, shipment_id)
     if shipment is None or shipment.order_id != found.id:
         abort(404)
-    return _pdf(service.packing_slip_pdf(found, shipment), f"{found.reference}-parcel-{shipment.id}.pdf")
-
-
-def _pdf(data: bytes, filename: str) -> Response:
-    response = Response(data, mimetype="application/pdf")
-    response.headers["Content-Disposition"] = f'inline; filename="{filename}"'
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    return pdf_response(
+        service.packing_slip_pdf(found, shipment), f"{found.reference}-parcel-{shipment.id}.pdf"
+    )
 
 
 @bp.get("/queue")
@@ -279,7 +279,10 @@ def assign(job_id: int) -> Response:
 def priority(job_id: int) -> Response:
     form = PriorityForm()
     if not form.validate_on_submit():
-        abort(400)
+        if form.csrf_token.errors:
+            abort(400)
+        flash("Enter a priority number, such as 1 or 10.", "error")
+        return _back(url_for("staff.queue"))
     value = service.top_priority() if form.to_top.data == "1" else form.priority.data
     if value is None:
         flash("Enter a priority number.", "error")
