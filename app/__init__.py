@@ -7,6 +7,7 @@ from typing import Any
 from flask import Flask
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from werkzeug.routing import IntegerConverter
 
 from app.config import ROOT, build_config
 from app.extensions import csrf, db, login_manager, migrate
@@ -23,6 +24,7 @@ def create_app(config: dict[str, Any] | None = None, env: dict[str, str] | None 
     from app.views import register_filters
 
     app = Flask(__name__, template_folder=str(ROOT / "templates"), instance_relative_config=False)
+    app.url_map.converters["int"] = BoundedInt
     app.config.update(build_config(env))
     app.config.update(config or {})
 
@@ -37,6 +39,14 @@ def create_app(config: dict[str, Any] | None = None, env: dict[str, str] | None 
     register_cli(app)
     register_filters(app)
     return app
+
+
+class BoundedInt(IntegerConverter):
+    """``<int:…>`` up to INTEGER's range: /designs/99999999999999999999 is a 404, not a database error."""
+
+    def __init__(self, url_map: Any, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("max", 2**31 - 1)
+        super().__init__(url_map, *args, **kwargs)
 
 
 @event.listens_for(Engine, "connect")

@@ -11,6 +11,21 @@ from wtforms.validators import (
     Optional,
 )
 
+MAX_ID = 2**31 - 1
+"""The largest id or number a request may carry: INTEGER on PostgreSQL; larger is a 404 or a message, never a 500."""
+
+
+def parse_id(text: str | None) -> int | None:
+    """A positive whole number written in ASCII digits and within range, else None.
+
+    ``str.isdigit`` also accepts "²" or "٣", on which ``int()`` fails or surprises.
+    """
+    text = (text or "").strip()
+    if not text or not text.isascii() or not text.isdigit() or len(text) > 10:
+        return None
+    value = int(text)
+    return value if 0 < value <= MAX_ID else None
+
 
 class LoginForm(FlaskForm):
     email = EmailField("Email", validators=[DataRequired("Enter your email.")])
@@ -32,5 +47,7 @@ class ActionForm(FlaskForm):
 
 class JobForm(FlaskForm):
     token = HiddenField(validators=[DataRequired()])
-    quantity_done = IntegerField("How many are done?", validators=[Optional(), NumberRange(min=0)])
+    quantity_done = IntegerField(
+        "How many are done?", validators=[Optional(), NumberRange(min=0, max=MAX_ID)]
+    )
     problem = StringField("What is the problem?", validators=[Length(max=1000)])

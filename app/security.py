@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 from flask import Flask, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import DataError
 from werkzeug.exceptions import HTTPException
 
 from app.extensions import db, login_manager
@@ -107,6 +108,16 @@ def init_security(app: Flask) -> None:
         if wants_json():
             return jsonify(error=str(error)), error.status
         return render_template("errors/error.html", code=error.status, message=str(error)), error.status
+
+    @app.errorhandler(OverflowError)
+    @app.errorhandler(DataError)
+    def out_of_range(error: Exception) -> Any:
+        """A number too large for the database (a tampered id or field): nothing to find, not a crash."""
+        db.session.rollback()
+        app.logger.warning("Out-of-range value in %s %s: %s", request.method, request.path, error)
+        if wants_json():
+            return jsonify(error="We could not find that."), 404
+        return render_template("errors/error.html", code=404, message="We could not find that page."), 404
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException) -> Any:

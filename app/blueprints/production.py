@@ -18,6 +18,7 @@ from werkzeug.wrappers import Response
 from wtforms import HiddenField, IntegerField, StringField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
+from app.forms import MAX_ID, parse_id
 from app.models import Role, User
 from app.security import roles_required
 from app.services import production as service
@@ -43,7 +44,9 @@ class BareForm(FlaskForm):
 
 class MakerJobForm(FlaskForm):
     token = HiddenField(validators=[DataRequired()])
-    quantity_done = IntegerField("How many are finished?", validators=[Optional(), NumberRange(min=0)])
+    quantity_done = IntegerField(
+        "How many are finished?", validators=[Optional(), NumberRange(min=0, max=MAX_ID)]
+    )
     reason = StringField("What is wrong?", validators=[Length(max=20)])  # a PROBLEM_REASONS code
     problem = StringField("Tell us more (you can leave this empty)", validators=[Length(max=500)])
 
@@ -86,9 +89,10 @@ def board() -> str:
 @roles_required(Role.WORKSHOP)
 def pick() -> Response:
     form = PickForm()
-    if not form.validate_on_submit() or not (form.maker.data or "").isdigit():
+    maker_id = parse_id(form.maker.data)
+    if not form.validate_on_submit() or maker_id is None:
         abort(400)
-    maker = service.get_maker(int(form.maker.data))
+    maker = service.get_maker(maker_id)
     if maker is None:
         flash("That name is not on the board any more. Please ask staff.", "error")
     else:

@@ -54,9 +54,7 @@ def decide(proof_id: int) -> Response:
         abort(400)
     back = url_for("review.show", design_id=proof.design_id)
     try:
-        order = reviews.decide(
-            current_user, proof, version, form.decision.data, form.comment.data or ""
-        )
+        order = reviews.decide(current_user, proof, version, form.decision.data, form.comment.data or "")
     except (Invalid, Conflict) as exc:
         flash(str(exc), "error")
         return redirect(back)

@@ -11,10 +11,10 @@ from wtforms import DateField, DecimalField, HiddenField, IntegerField, StringFi
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from app.extensions import db
+from app.forms import MAX_ID, parse_id
 from app.models import Role
 from app.models.production import Shipment
 from app.security import roles_required
-from app.forms import MAX_ID, parse_id
 from app.services import orders, reviews
 from app.services import production as service
 from app.services.errors import Conflict, Invalid

@@ -14,9 +14,11 @@ from typing import Any
 
 from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import or_, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
 
 from app.extensions import db
-from app.models import AuditEvent, Design, Order, Organisation, Proof, Review, Role, User
+from app.models import AuditEvent, Design, Order, Organisation, Proof, Review, Role, User, utcnow
 from app.models.review import Comment, GuestReview, ShareLink
 from app.services import audit, notifications, orders
 from app.services.designs import get_design
@@ -161,12 +163,44 @@ def _conclude(proof: Proof, review: Review, actor: User | None, guest_name: str 
     return None
 
 
+SIMULTANEOUS = "Someone else decided on this proof at the same moment. Please check where it stands now."
+
+
+def _serialised(attempt: Any, proof: Proof) -> Any:
+    """Run a decision so that two at the same moment on one design cannot both act on stale state.
+
+    Every decision touches its design row, whose ``revision`` is an optimistic lock: of two
+    concurrent decisions (a double-clicked approve, buyer and staff approving together) the
+    second fails its update, is rolled back and is tried once more on fresh data, where it sees
+    the first (so a double click does nothing, and two sides approving together make one order).
+    """
+    proof_id = proof.id
+    for last in (False, True):
+        try:
+            return attempt(proof)
+        except (StaleDataError, IntegrityError):
+            db.session.rollback()
+            if last:
+                raise Conflict(SIMULTANEOUS) from None
+            db.session.expire_all()
+            proof = db.session.get(Proof, proof_id)
+    raise AssertionError("unreachable")
+
+
+def _touch(design: Design) -> None:
+    design.updated_at = utcnow()  # an UPDATE guarded by the revision: see _serialised
+
+
 def decide(user: User, proof: Proof, version: int, decision: str, comment: str) -> Order | None:
     """Record a decision on the version the user saw; returns the order once both sides approved.
 
     A buyer-side approval above the organisation's threshold by someone who is not its
     approver is recorded (the approver sees it) but does not count; the approver is emailed.
     """
+    return _serialised(lambda fresh: _decide(user, fresh, version, decision, comment), proof)
+
+
+def _decide(user: User, proof: Proof, version: int, decision: str, comment: str) -> Order | None:
     _check_open(proof, version, decision)
     comment = _clean_comment(comment, required=decision == "request_changes")
     side = side_of(user)
@@ -190,6 +224,7 @@ def decide(user: User, proof: Proof, version: int, decision: str, comment: str) 
         total=str(proof_total(proof)),
         counts=side != COLLEAGUE,
     )
+    _touch(proof.design)
     order = _conclude(proof, review, user)
     db.session.commit()
     return order
@@ -228,6 +263,13 @@ def guest_approve(link: ShareLink, guest: Guest, comment: str) -> Order | None:
     Their approval counts as the buyer side's when the link allows it and the order is not
     above the approval threshold; otherwise it is recorded for the buyer and approver to see.
     """
+    link_id = link.id
+    return _serialised(
+        lambda _fresh: _guest_approve(db.session.get(ShareLink, link_id), guest, comment), link.proof
+    )
+
+
+def _guest_approve(link: ShareLink, guest: Guest, comment: str) -> Order | None:
     proof = link.proof
     _check_open(proof, proof.version, "approve")
     comment = _clean_comment(comment, required=False)
@@ -264,6 +306,7 @@ def guest_approve(link: ShareLink, guest: Guest, comment: str) -> Order | None:
         counts=side != COLLEAGUE,
         on_behalf_of=link.created_by_id,
     )
+    _touch(proof.design)
     order = _conclude(proof, review, None, guest_name=guest.name)
     db.session.commit()
     return order
@@ -549,7 +592,13 @@ def approval_record(order: Order) -> dict[str, Any]:
         user = users.get(e.actor_id) if e.actor_id else None
         if user is None:
             return "System"
+        if in_workshop(e):
+            return "Gifts of Hope workshop"  # buyers never see makers, not even a pseudonym
         return f"{user.display_name} <{user.email}> ({e.actor_role})"
+
+    def in_workshop(e: AuditEvent) -> bool:
+        user = users.get(e.actor_id) if e.actor_id else None
+        return user is not None and user.role in (Role.MAKER, Role.WORKSHOP)
 
     decisions = []
     for proof in design.proofs:
@@ -625,7 +674,7 @@ def approval_record(order: Order) -> dict[str, Any]:
                 "who": actor(e),
                 "action": e.action,
                 "subject": e.subject,
-                "address": e.address or "",
+                "address": "" if in_workshop(e) else (e.address or ""),
                 "detail": ", ".join(
                     f"{k}={v}" for k, v in sorted(e.detail.items()) if k not in ("guest_name", "guest_email")
                 )[:300],

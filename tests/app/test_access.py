@@ -63,3 +63,81 @@ def test_buyers_cannot_use_staff_pages(browser, foreign_objects):
     assert browser.get("/staff/").status_code == 403
     assert browser.post(f"/staff/orders/{order.id}/cancel").status_code == 403
     assert orders.get_order(order.design.created_by, order.id) is order
+
+
+HUGE = "99999999999999999999999"
+
+
+def test_ids_too_large_for_the_database_are_404(browser, foreign_objects):
+    """/designs/<20 digits> must not reach the database as an overflowing integer (a 500 before)."""
+    design, _proof, _order = foreign_objects
+    browser.login(design.created_by.email)
+    for url in (
+        f"/designs/{HUGE}",
+        "/designs/9223372036854775808",
+        "/designs/2147483648",
+        f"/proofs/{HUGE}/proof.pdf",
+        f"/orders/{HUGE}",
+        f"/orders/{HUGE}/approval-record.pdf",
+        f"/designs/{HUGE}/review",
+    ):
+        assert browser.get(url).status_code == 404, url
+    assert browser.post(f"/proofs/{HUGE}/decision", {"version": 1, "decision": "approve"}).status_code == 404
+
+
+@pytest.mark.parametrize("number", ["²", "٣", HUGE, "-1", " "])
+def test_odd_numbers_in_forms_are_refused_not_500(browser, foreign_objects, number):
+    """``"²".isdigit()`` is True but ``int("²")`` fails: hidden numeric fields must not crash."""
+    design, proof, order = foreign_objects
+    browser.login(design.created_by.email)
+    decision = browser.post(f"/proofs/{proof.id}/decision", {"version": number, "decision": "approve"})
+    assert decision.status_code == 400
+    comment = browser.post(f"/designs/{design.id}/comments", {"version": number, "body": "Looks good"})
+    assert comment.status_code == 302
+
+    from tests.app.conftest import Browser
+
+    browser = Browser(browser.client.application.test_client())
+    browser.login(StaffFactory().email)
+    assert browser.get("/staff/orders", query_string={"organisation": number}).status_code == 200
+    job_id = order.jobs[0].id
+    for url, data in (
+        (f"/staff/jobs/{job_id}/assign", {"maker": number}),
+        (f"/staff/jobs/{job_id}/priority", {"priority": number}),
+    ):
+        response = browser.post(url, data)
+        assert response.status_code in (302, 400), (url, response.status_code)
+
+
+def test_workshop_pick_with_odd_maker_id_is_400(browser):
+    from app.models import Role
+
+    tablet = UserFactory(role=Role.WORKSHOP, organisation=None, display_name="Workshop tablet")
+    browser.login(tablet.email)
+    for number in ("²", HUGE):
+        assert browser.post("/board/maker", {"maker": number}).status_code == 400
+
+
+def test_approval_record_never_names_a_maker(app, foreign_objects):
+    """The buyer downloads the approval record; production events by makers appear without them."""
+    from app.models import AuditEvent
+
+    _design, _proof, order = foreign_objects
+    maker = MakerFactory(display_name="Sunflower", email="sunflower@workshop.test")
+    db.session.add(
+        AuditEvent(
+            actor_id=maker.id,
+            actor_role="maker",
+            organisation_id=order.organisation_id,
+            subject=f"order:{order.id}",
+            action="order.start_production",
+            detail={"before": "confirmed", "after": "in_production"},
+            address="10.9.8.7",
+        )
+    )
+    db.session.commit()
+    record = reviews.approval_record(order)
+    text = repr(record)
+    assert "order.start_production" in text
+    for secret in ("Sunflower", "sunflower@workshop.test", "10.9.8.7"):
+        assert secret not in text
