@@ -38,6 +38,10 @@ def register_cli(app: Flask) -> None:
 
         upgrade()
         seed_demo()
+        env = os.environ.copy()
+        if "PUBLIC_URL" not in env:
+            # Links on proofs and in share links must point at this server, whatever its port.
+            env["PUBLIC_URL"] = current_app.config["PUBLIC_URL"] = f"http://{host}:{port}"
         worker = subprocess.Popen(  # noqa: S603 - fixed argv, our own interpreter
             [
                 sys.executable,
@@ -52,7 +56,7 @@ def register_cli(app: Flask) -> None:
                 "--schedule",
                 current_app.config["CELERY"]["beat_schedule_filename"],
             ],
-            env=os.environ.copy(),
+            env=env,
         )
         broker = "Redis" if os.environ.get("REDIS_URL") else "embedded file-system broker"
         database = current_app.config["SQLALCHEMY_DATABASE_URI"].split(":", 1)[0]

@@ -14,6 +14,7 @@ from sqlalchemy.exc import DataError
 from werkzeug.exceptions import HTTPException
 
 from app.extensions import db, login_manager
+from app.forms import parse_id
 from app.models import Role, User
 from app.services.errors import ServiceError
 
@@ -80,7 +81,8 @@ def init_security(app: Flask) -> None:
 
     @login_manager.user_loader
     def load_user(user_id: str) -> User | None:
-        return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+        found = parse_id(user_id)
+        return db.session.get(User, found) if found else None
 
     @app.after_request
     def headers(response: Any) -> Any:

@@ -8,6 +8,7 @@ from flask import Blueprint, Response, abort, flash, jsonify, redirect, render_t
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
+from app.forms import parse_id
 from app.models import Design, Role
 from app.security import roles_required
 from app.services import branding, designs, previews
@@ -47,8 +48,11 @@ def start() -> str:
 @bp.post("/designs/new")
 @roles_required(*BUYERS)
 def create() -> Response:
-    if request.form.get("from_design", "").isdigit():
-        design = designs.duplicate(current_user, int(request.form["from_design"]))
+    source = parse_id(request.form.get("from_design"))
+    if request.form.get("from_design") and source is None:
+        abort(404)
+    if source is not None:
+        design = designs.duplicate(current_user, source)
     elif request.form.get("classic"):
         design = designs.create_from_classic(current_user, request.form["classic"])
     else:
@@ -155,9 +159,9 @@ def edit(design_id: int, slug: str):
 
     form = step.form()
     nav = request.form.get("nav", "next")
-    if not form.validate_on_submit() or not form.revision.data.isdigit():
+    revision = parse_id(form.revision.data)
+    if not form.validate_on_submit() or revision is None:
         return _page(design, step, form, spec, 422)
-    revision = int(form.revision.data)
     try:
         if step.slug == "review":
             return _submit(design, revision)

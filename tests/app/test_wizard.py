@@ -385,3 +385,15 @@ def test_logo_colours_are_suggested_and_applied_in_one_click(browser):
     assert applied.status_code == 302 and applied.location.endswith("/edit/branding")
     spec = spec_of(design_id)
     assert (spec["box_colour"], spec["ribbon_colour"]) == ("navy", "navy")
+
+
+def test_odd_digits_in_hidden_fields_are_refused_not_a_server_error(browser):
+    browser.login(UserFactory().email)
+    design_id = start_classic(browser)
+    assert browser.post("/designs/new", {"from_design": "²"}).status_code == 404
+    assert browser.post("/designs/new", {"from_design": "9" * 30}).status_code == 404
+    odd = save_step(
+        browser, design_id, "message", {"message": "Hi", "card_style": "classic", "card_size": "5x7"}, rev="²"
+    )
+    assert odd.status_code == 422
+    assert spec_of(design_id)["message"] == ""

@@ -48,10 +48,9 @@ def running_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """`flask serve` exactly as `make run` starts it: SQLite, embedded broker, worker, demo data."""
     instance = tmp_path_factory.mktemp("instance")
     port = free_port()
-    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL", "CELERY_EAGER")} | {
-        "INSTANCE_PATH": str(instance),
-        "PUBLIC_URL": f"http://127.0.0.1:{port}",
-    }
+    # No PUBLIC_URL: `serve` must point proof and share links at its own port by itself.
+    dropped = ("DATABASE_URL", "REDIS_URL", "CELERY_EAGER", "PUBLIC_URL")
+    env = {k: v for k, v in os.environ.items() if k not in dropped} | {"INSTANCE_PATH": str(instance)}
     log = open(instance / "serve.log", "wb")  # noqa: SIM115 - closed below
     process = subprocess.Popen(
         [sys.executable, "-m", "flask", "--app", "app", "serve", "--port", str(port)],

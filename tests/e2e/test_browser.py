@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from PIL import Image
+from pypdf import PdfReader
 
 from tests.services import require_chromium
 
@@ -69,6 +70,11 @@ def test_buyer_submits_a_classic_box_and_sees_the_proof(page, running_app):
     page.get_by_role("button", name="Next: Review & submit").click()
     page.get_by_role("button", name="Submit for proof").click()
     wait_for_proof(page)
+    pdf = page.request.get(
+        running_app + page.get_by_role("link", name="Open the PDF proof").get_attribute("href")
+    )
+    text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.body())).pages)
+    assert f"{running_app}/designs/" in text  # the review link points at this server, on its own port
 
 
 def test_buyer_builds_a_custom_box_through_every_step(page, running_app, tmp_path):
