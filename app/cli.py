@@ -65,8 +65,10 @@ def register_cli(app: Flask) -> None:
         for email, password, role, *_ in DEMO_USERS:
             click.echo(f"    {role.value:9} {email:26} {password}")
         click.echo("  Press Ctrl-C to stop the web server and the worker.\n")
-        # SIGTERM (from a supervisor or a test) must stop the worker too, like Ctrl-C does.
-        signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+        # Ctrl-C and SIGTERM (a supervisor, a test) both stop the worker too. SIGINT is set
+        # explicitly because a shell starting us in the background leaves it ignored.
+        for stop_signal in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(stop_signal, lambda *_: sys.exit(0))
         try:
             waitress_serve(current_app._get_current_object(), host=host, port=port, threads=8)  # type: ignore[attr-defined]
         finally:
