@@ -6,9 +6,12 @@ REQUIRE_SERVICES=1 (set by .ci/run) it fails them instead, so CI cannot go green
 
 from __future__ import annotations
 
+import contextlib
+import itertools
 import os
 import shutil
 import socket
+from collections.abc import Iterator
 from urllib.parse import urlsplit
 
 import pytest
@@ -56,3 +59,29 @@ def require_tool(name: str) -> str:
     if not path:
         missing(f"{name} is not installed (apt-get install poppler-utils qpdf)")
     return path
+
+
+_databases = itertools.count()
+
+
+@contextlib.contextmanager
+def private_database(url: str) -> Iterator[str]:
+    """A fresh PostgreSQL database beside ``url`` for one test session, dropped afterwards.
+
+    Test runs started at the same time (two developers, CI and a benchmark) then never
+    see or lock each other's tables.
+    """
+    from sqlalchemy import create_engine, make_url, text
+
+    base = make_url(url)
+    name = f"{base.database}_goh_{os.getpid()}_{next(_databases)}"
+    admin = create_engine(base, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+        yield base.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()

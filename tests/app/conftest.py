@@ -9,19 +9,20 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
-from sqlalchemy import text
 
 from app import create_app
 from app.extensions import db
 from tests.app.factories import PASSWORD
-from tests.services import require_postgres
+from tests.services import private_database, require_postgres
 
 
 @pytest.fixture(scope="session", params=["sqlite", "postgresql"])
-def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> str:
+def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     if request.param == "postgresql":
-        return require_postgres()
-    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
+        with private_database(require_postgres()) as url:
+            yield url
+    else:
+        yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
 
 
 @pytest.fixture(scope="session")
@@ -29,9 +30,6 @@ def _migrated(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> st
     """Build the schema once per database through the real migrations."""
     app = create_app(_config(database_url, tmp_path_factory.mktemp("files")), env=_env(tmp_path_factory))
     with app.app_context():
-        if database_url.startswith("postgresql"):
-            db.session.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
-            db.session.commit()
         upgrade()
         db.engine.dispose()
     return database_url
