@@ -18,13 +18,14 @@ from app.extensions import db
 from app.models import Order, Proof, Review, User
 from app.services import reviews
 from app.services.errors import Conflict
+from app.services.reviews import decisions
 from tests.app.factories import DesignFactory, StaffFactory
 from tests.app.review_support import ready_proof
 
 
 def _race(app, monkeypatch, deciders: list[int], proof_id: int) -> list[object]:
     barrier = threading.Barrier(len(deciders), timeout=20)
-    real_conclude = reviews._conclude
+    real_conclude = decisions._conclude
 
     first_calls = iter(range(len(deciders)))
     lock = threading.Lock()
@@ -37,7 +38,7 @@ def _race(app, monkeypatch, deciders: list[int], proof_id: int) -> list[object]:
                 barrier.wait()  # every thread has read the proof's state and added its review
         return real_conclude(*args, **kwargs)
 
-    monkeypatch.setattr(reviews, "_conclude", held)
+    monkeypatch.setattr(decisions, "_conclude", held)
     results: list[object] = []
 
     def run(user_id: int) -> None:

@@ -1,0 +1,186 @@
+"""Decisions on a proof, by account holders and by share-link guests; both approvals make an order."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
+
+from app.extensions import db
+from app.models import Design, Order, Proof, Review, User, utcnow
+from app.models.review import GuestReview, ShareLink
+from app.services import audit, notifications, orders
+from app.services.errors import Conflict, Invalid
+from app.services.reviews.common import COLLEAGUE, _clean_comment, approvals, side_of
+from app.services.reviews.guests import Guest, guest_may_approve
+from app.services.reviews.rules import may_approve_for_buyer, proof_total
+from configurator.states import DESIGN
+
+DECISIONS = ("approve", "request_changes")
+
+
+def _check_open(proof: Proof, version: int, decision: str) -> None:
+    design = proof.design
+    latest = design.latest_proof
+    if decision not in DECISIONS:
+        raise Invalid("Choose approve or request changes.")
+    if version != proof.version or latest is None or latest.id != proof.id:
+        raise Conflict(
+            f"You were looking at proof v{version}, but the latest is v{latest.version if latest else '?'}. "
+            "Please review the latest version."
+        )
+    if design.status != "submitted" or proof.status != "ready":
+        raise Conflict("This proof is not waiting for a decision any more.")
+
+
+def _conclude(proof: Proof, review: Review, actor: User | None, guest_name: str = "") -> Order | None:
+    """After a decision: move the design, queue the emails, make the order when both sides agree."""
+    design = proof.design
+    db.session.flush()
+    ids: dict[str, Any] = {
+        "proof_id": proof.id,
+        "actor_id": actor.id if actor else None,
+        "review_id": review.id,
+        "reason": review.comment,
+        "side": review.side,
+        "guest_name": guest_name,
+    }
+    if review.decision == "request_changes":
+        design.status = DESIGN.next(design.status, "request_changes")
+        notifications.notify("changes_requested", **ids)
+        return None
+    if review.side == COLLEAGUE:
+        notifications.notify("approval_needed", **ids)
+        return None
+    if approvals(proof) >= {"buyer", "staff"}:
+        design.status = DESIGN.next(design.status, "approve")
+        order = orders.create_from(actor, proof)  # type: ignore[arg-type] - None: a guest's approval
+        db.session.flush()
+        notifications.notify("order_confirmed", order_id=order.id)
+        return order
+    notifications.notify("approved", **ids)
+    return None
+
+
+SIMULTANEOUS = "Someone else decided on this proof at the same moment. Please check where it stands now."
+
+
+def _serialised(attempt: Any, proof: Proof) -> Any:
+    """Run a decision so that two at the same moment on one design cannot both act on stale state.
+
+    Every decision touches its design row, whose ``revision`` is an optimistic lock: of two
+    concurrent decisions (a double-clicked approve, buyer and staff approving together) the
+    second fails its update, is rolled back and is tried once more on fresh data, where it sees
+    the first (so a double click does nothing, and two sides approving together make one order).
+    """
+    proof_id = proof.id
+    for last in (False, True):
+        try:
+            return attempt(proof)
+        except (StaleDataError, IntegrityError):
+            db.session.rollback()
+            if last:
+                raise Conflict(SIMULTANEOUS) from None
+            db.session.expire_all()
+            proof = db.session.get(Proof, proof_id)
+    raise AssertionError("unreachable")
+
+
+def _touch(design: Design) -> None:
+    design.updated_at = utcnow()  # an UPDATE guarded by the revision: see _serialised
+
+
+def decide(user: User, proof: Proof, version: int, decision: str, comment: str) -> Order | None:
+    """Record a decision on the version the user saw; returns the order once both sides approved.
+
+    A buyer-side approval above the organisation's threshold by someone who is not its
+    approver is recorded (the approver sees it) but does not count; the approver is emailed.
+    """
+    return _serialised(lambda fresh: _decide(user, fresh, version, decision, comment), proof)
+
+
+def _decide(user: User, proof: Proof, version: int, decision: str, comment: str) -> Order | None:
+    _check_open(proof, version, decision)
+    comment = _clean_comment(comment, required=decision == "request_changes")
+    side = side_of(user)
+    if decision == "approve" and side == "buyer" and not may_approve_for_buyer(user, proof):
+        side = COLLEAGUE
+    if decision == "approve" and (
+        side in approvals(proof)
+        or any(r.user_id == user.id and r.side == side and r.decision == "approve" for r in proof.reviews)
+    ):
+        return None  # a double click: already approved by this side
+    review = Review(proof=proof, user_id=user.id, side=side, decision=decision, comment=comment)
+    db.session.add(review)
+    audit.record(
+        user,
+        f"proof.{decision}",
+        f"proof:{proof.id}",
+        proof.design.organisation_id,
+        version=proof.version,
+        side=side,
+        comment=comment[:500],
+        total=str(proof_total(proof)),
+        counts=side != COLLEAGUE,
+    )
+    _touch(proof.design)
+    order = _conclude(proof, review, user)
+    db.session.commit()
+    return order
+
+
+def guest_approve(link: ShareLink, guest: Guest, comment: str) -> Order | None:
+    """A colleague without an account approves through a share link. Commits.
+
+    Their approval counts as the buyer side's when the link allows it and the order is not
+    above the approval threshold; otherwise it is recorded for the buyer and approver to see.
+    """
+    link_id = link.id
+    return _serialised(
+        lambda _fresh: _guest_approve(db.session.get(ShareLink, link_id), guest, comment), link.proof
+    )
+
+
+def _guest_approve(link: ShareLink, guest: Guest, comment: str) -> Order | None:
+    proof = link.proof
+    _check_open(proof, proof.version, "approve")
+    comment = _clean_comment(comment, required=False)
+    side = "buyer" if guest_may_approve(link) else COLLEAGUE
+    already = db.session.scalar(
+        select(GuestReview.review_id)
+        .join(Review)
+        .where(
+            GuestReview.share_link_id == link.id,
+            GuestReview.email == guest.email,
+            Review.proof_id == proof.id,
+        )
+        .limit(1)
+    )
+    if already is not None or (side == "buyer" and "buyer" in approvals(proof)):
+        return None
+    review = Review(proof=proof, user_id=link.created_by_id, side=side, decision="approve", comment=comment)
+    db.session.add(review)
+    db.session.flush()
+    db.session.add(
+        GuestReview(review_id=review.id, share_link_id=link.id, name=guest.name, email=guest.email)
+    )
+    from app.services.share_links import record_guest
+
+    record_guest(
+        "proof.approve",
+        link,
+        guest.name,
+        guest.email,
+        version=proof.version,
+        side=side,
+        comment=comment[:500],
+        total=str(proof_total(proof)),
+        counts=side != COLLEAGUE,
+        on_behalf_of=link.created_by_id,
+    )
+    _touch(proof.design)
+    order = _conclude(proof, review, None, guest_name=guest.name)
+    db.session.commit()
+    return order

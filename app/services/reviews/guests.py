@@ -1,0 +1,38 @@
+"""Share-link guests: who they say they are, and whether their approval counts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from email_validator import EmailNotValidError, validate_email
+
+from app.models.review import ShareLink
+from app.services.errors import Invalid
+from app.services.reviews.rules import needs_approver
+
+
+@dataclass(frozen=True)
+class Guest:
+    name: str
+    email: str
+
+
+def clean_guest(name: str, email: str) -> Guest:
+    name = " ".join(name.split())
+    problems = {}
+    if not name:
+        problems["name"] = "Enter your name."
+    elif len(name) > 120:
+        problems["name"] = "Keep your name under 120 characters."
+    try:
+        email = validate_email(email.strip(), check_deliverability=False).normalized
+    except EmailNotValidError:
+        problems["email"] = "Enter your email address, such as name@example.com."
+    if problems:
+        raise Invalid("Please tell us who you are.", problems)
+    return Guest(name, email.lower())
+
+
+def guest_may_approve(link: ShareLink) -> bool:
+    proof = link.proof
+    return link.can_approve and not needs_approver(proof)

@@ -1,0 +1,85 @@
+"""The staff's review queue: proofs waiting for their check, with the logo preflight."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from sqlalchemy import select
+
+from app.extensions import db
+from app.models import Proof
+from app.services.reviews.common import approvals
+from app.services.reviews.rules import needs_approver
+
+log = logging.getLogger(__name__)
+
+
+def pending_staff_review() -> list[Proof]:
+    """Ready proofs of submitted designs that staff have not approved yet."""
+    candidates = db.session.scalars(
+        select(Proof).where(Proof.status.in_(("ready", "failed"))).order_by(Proof.updated_at)
+    ).all()
+    return [
+        p
+        for p in candidates
+        if p.design.status == "submitted" and p.design.latest_proof is p and "staff" not in approvals(p)
+    ]
+
+
+def preflight(proof: Proof) -> list[str]:
+    """The logo preflight findings for a proof's spec, or a note that it could not run."""
+    try:
+        from app.services.branding import preflight as branding_preflight
+    except ImportError:
+        return []
+    try:
+        return list(branding_preflight(dict(proof.spec)))
+    except Exception:  # the queue must still load when one design's logo check breaks
+        log.exception("preflight failed for proof %s", proof.id)
+        return ["The logo check could not run for this proof; please look at the logo yourself."]
+
+
+def logo_facts(proof: Proof) -> dict[str, Any] | None:
+    """Format, pixel size and main colours of the proof's logo, when it has one."""
+    logo_id = proof.spec.get("logo_id")
+    if not logo_id:
+        return None
+    try:
+        from app.models.branding import Logo
+    except ImportError:
+        return None
+    logo = db.session.scalar(
+        select(Logo)
+        .where(Logo.sha256 == logo_id, Logo.organisation_id == proof.design.organisation_id)
+        .limit(1)
+    )
+    if logo is None:
+        return {"missing": True}
+    width_in = float(proof.spec.get("logo_width_in", 2.0)) or 2.0
+    return {
+        "missing": False,
+        "format": logo.original_format.upper(),
+        "pixels": f"{logo.width_px} × {logo.height_px} px",
+        "dpi": round(logo.width_px / width_in),
+        "width_in": width_in,
+        "colours": [c for c in (logo.colours or []) if isinstance(c, str) and _is_hex(c)][:6],
+    }
+
+
+def _is_hex(value: str) -> bool:
+    return (
+        len(value) == 7 and value.startswith("#") and all(ch in "0123456789abcdefABCDEF" for ch in value[1:])
+    )
+
+
+def staff_queue() -> list[dict[str, Any]]:
+    return [
+        {
+            "proof": p,
+            "buyer_approved": "buyer" in approvals(p),
+            "waiting_for_approver": "buyer" not in approvals(p) and needs_approver(p),
+            "preflight": preflight(p) if p.status == "ready" else [],
+        }
+        for p in pending_staff_review()
+    ]
