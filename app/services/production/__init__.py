@@ -1,0 +1,122 @@
+"""The makers' queue and the workshop's plan.
+
+Makers claim the next job safely under concurrency, then move it with the claim token; staff
+release, assign and reorder jobs, set the workshop's hours, ship orders and read the plan.
+
+Who is a maker: a user with the role ``maker`` and only a pseudonym (no email, no password).
+The shared workshop tablet logs in as a ``workshop`` user, and a maker picks their pseudonym
+on the board; a maker with a personal tablet login (role ``maker`` with an email) acts as
+themselves. Either way the maker, never the tablet, holds the job and signs the audit trail.
+"""
+
+from __future__ import annotations
+
+from app.services.production._shared import HELD, today
+from app.services.production.capacity import (
+    DEFAULT_CAPACITY,
+    current_capacity,
+    delete_exception,
+    exceptions,
+    save_exception,
+    save_weekdays,
+    weekday_minutes,
+)
+from app.services.production.claims import (
+    PROBLEM_REASONS,
+    STALE_CLAIM,
+    act,
+    board,
+    claim_next,
+)
+from app.services.production.identities import (
+    UNUSABLE_PASSWORD,
+    acting_maker,
+    add_maker,
+    get_maker,
+    makers,
+    set_maker_active,
+)
+from app.services.production.impact import MonthImpact, impact_by_month
+from app.services.production.jobs import (
+    assign,
+    get_job,
+    order_first,
+    release,
+    set_priority,
+    top_priority,
+)
+from app.services.production.planning import (
+    OPEN_ORDER_STATES,
+    OrderOutlook,
+    Plan,
+    WeekLoad,
+    backlog_minutes,
+    filter_orders,
+    job_counts,
+    open_jobs,
+    order_states,
+    organisations,
+    plan,
+    ready_job_ids,
+)
+from app.services.production.shipping import (
+    EVENT_WORDS,
+    MANUAL_ORDER_ACTIONS,
+    TimelineEntry,
+    packing_slip_pdf,
+    ship,
+    shipments,
+    staff_advance,
+    timeline,
+)
+
+__all__ = [
+    "DEFAULT_CAPACITY",
+    "EVENT_WORDS",
+    "HELD",
+    "MANUAL_ORDER_ACTIONS",
+    "OPEN_ORDER_STATES",
+    "PROBLEM_REASONS",
+    "STALE_CLAIM",
+    "UNUSABLE_PASSWORD",
+    "MonthImpact",
+    "OrderOutlook",
+    "Plan",
+    "TimelineEntry",
+    "WeekLoad",
+    "act",
+    "acting_maker",
+    "add_maker",
+    "assign",
+    "backlog_minutes",
+    "board",
+    "claim_next",
+    "current_capacity",
+    "delete_exception",
+    "exceptions",
+    "filter_orders",
+    "get_job",
+    "get_maker",
+    "impact_by_month",
+    "job_counts",
+    "makers",
+    "open_jobs",
+    "order_first",
+    "order_states",
+    "organisations",
+    "packing_slip_pdf",
+    "plan",
+    "ready_job_ids",
+    "release",
+    "save_exception",
+    "save_weekdays",
+    "set_maker_active",
+    "set_priority",
+    "ship",
+    "shipments",
+    "staff_advance",
+    "timeline",
+    "today",
+    "top_priority",
+    "weekday_minutes",
+]

@@ -1,0 +1,192 @@
+"""The makers' board: the waiting jobs, claiming the next one safely, and moving it by claim token."""
+
+from __future__ import annotations
+
+import secrets
+
+from sqlalchemy import func, select, update
+
+from app.extensions import db
+from app.models import Order, ProductionJob, User, utcnow
+from app.services import audit, orders
+from app.services.errors import Conflict, Invalid, NotFound
+from app.services.production._shared import HELD, claimable, lock, start_order
+from configurator.jobs import retitle
+from configurator.states import JOB, IllegalTransition
+
+STALE_CLAIM = "This job was moved by someone else in the meantime. The board has been refreshed."
+PROBLEM_REASONS = {
+    "material": "Material is missing",
+    "tool": "A tool or machine is broken",
+    "damaged": "Items are damaged",
+    "unclear": "I do not know how to do it",
+    "other": "Something else",
+}
+"""Plain reasons a maker taps; staff read the reason and any words the maker adds."""
+
+
+def board(maker: User) -> tuple[list[ProductionJob], list[ProductionJob], int]:
+    """The maker's own jobs, the next jobs waiting (by priority), and how many are waiting in all."""
+    mine = db.session.scalars(
+        select(ProductionJob)
+        .where(ProductionJob.maker_id == maker.id, ProductionJob.status.in_(HELD))
+        .order_by(ProductionJob.priority, ProductionJob.id)
+    ).all()
+    waiting = db.session.scalars(
+        select(ProductionJob).where(claimable()).order_by(ProductionJob.priority, ProductionJob.id).limit(6)
+    ).all()
+    count = db.session.scalar(select(func.count()).select_from(ProductionJob).where(claimable())) or 0
+    return list(mine), list(waiting), count
+
+
+def claim_next(maker: User, *, device: User | None = None) -> ProductionJob | None:
+    """Claim the most urgent claimable job for this maker, exactly once under concurrency.
+
+    One ``UPDATE … WHERE id = (SELECT … LIMIT 1) AND status = 'queued' RETURNING id``. On
+    PostgreSQL the inner SELECT takes ``FOR UPDATE SKIP LOCKED``, so concurrent claimers pass
+    over each other's rows instead of queueing behind them; SQLite runs the whole statement
+    under its single writer lock. A fresh token makes every earlier holder stale.
+    """
+    candidate = (
+        select(ProductionJob.id)
+        .where(claimable())
+        .order_by(ProductionJob.priority, ProductionJob.id)
+        .limit(1)
+        .correlate(None)  # its own scan of the table, not a reference to the row being updated
+    )
+    if db.session.get_bind().dialect.name == "postgresql":
+        candidate = candidate.with_for_update(skip_locked=True)
+    token = secrets.token_hex(16)
+    job_id = db.session.execute(
+        update(ProductionJob)
+        .where(ProductionJob.id == candidate.scalar_subquery(), ProductionJob.status == "queued")
+        .values(status=JOB.next("queued", "claim"), maker_id=maker.id, claim_token=token, updated_at=utcnow())
+        .returning(ProductionJob.id)
+    ).scalar()
+    if job_id is None:
+        db.session.rollback()
+        return None
+    job = db.session.get(ProductionJob, job_id, populate_existing=True)
+    assert job is not None
+    start_order(job.order, maker)
+    audit.record(maker, "job.claim", f"job:{job.id}", None, order=job.order_id, **_device(device))
+    db.session.commit()
+    return job
+
+
+def _device(device: User | None) -> dict[str, int]:
+    return {"device": device.id} if device is not None else {}
+
+
+def _finish_order_if_done(order: Order) -> None:
+    """The last finished job sends the order to quality check.
+
+    Two makers finishing an order's last two jobs at once would each see the other's job
+    unfinished; the order row lock makes the second one wait and then see both done.
+    """
+    order = lock(order)
+    if order.status != "in_production":
+        return
+    statuses = db.session.scalars(
+        select(ProductionJob.status)
+        .where(ProductionJob.order_id == order.id)
+        .execution_options(populate_existing=True)
+    ).all()
+    if statuses and all(s == "done" for s in statuses):
+        orders.advance(order, "send_to_qa", None)
+
+
+def act(
+    maker: User,
+    job_id: int,
+    token: str,
+    action: str,
+    quantity_done: int | None = None,
+    reason: str = "",
+    problem: str = "",
+    *,
+    device: User | None = None,
+) -> ProductionJob:
+    """Move a job the maker holds; refused when the token is stale (someone reassigned or re-claimed it).
+
+    ``finish`` with fewer than the job's quantity closes the job with what was made and puts a
+    new job for the rest at the same place in the queue, so the shortfall is never forgotten.
+    ``pause`` may record how many are made so far.
+    """
+    job = db.session.get(ProductionJob, job_id)
+    if job is None:
+        raise NotFound("We could not find that job.")
+    if job.maker_id != maker.id or job.claim_token != token:
+        raise Conflict(STALE_CLAIM)
+    try:
+        new_status = JOB.next(job.status, action)
+    except IllegalTransition as exc:
+        raise Conflict(STALE_CLAIM) from exc
+    values: dict[str, object] = {"status": new_status, "updated_at": utcnow()}
+    detail: dict[str, object] = {"order": job.order_id, **_device(device)}
+    if action in ("finish", "pause") and quantity_done is not None and not 0 <= quantity_done <= job.quantity:
+        raise Invalid(f"Enter a number from 0 to {job.quantity}.", {"quantity_done": "out of range"})
+    if action == "finish":
+        made = job.quantity if quantity_done is None else quantity_done
+        values["quantity_done"] = made
+        detail["made"] = made
+    if action == "pause" and quantity_done is not None:
+        values["quantity_done"] = quantity_done
+        detail["made"] = quantity_done
+    if action == "report_problem":
+        label = PROBLEM_REASONS.get(reason)
+        words = " ".join(problem.split())[:500]
+        if label is None and not words:
+            raise Invalid("Tap a reason, or say what the problem is.", {"reason": "missing"})
+        values["problem"] = f"{label or PROBLEM_REASONS['other']}{': ' + words if words else ''}"
+        detail["problem"] = values["problem"]
+    if action == "release":
+        values.update(maker_id=None, claim_token=None)
+    moved = db.session.execute(
+        update(ProductionJob)
+        .where(
+            ProductionJob.id == job_id,
+            ProductionJob.maker_id == maker.id,
+            ProductionJob.claim_token == token,
+            ProductionJob.status == job.status,
+        )
+        .values(**values)
+    ).rowcount
+    if not moved:
+        db.session.rollback()
+        raise Conflict(STALE_CLAIM)
+    db.session.refresh(job)
+    if action == "finish":
+        rest = _split_shortfall(job)
+        detail["minutes"] = job.maker_minutes
+        if rest is not None:
+            detail["rest_job"] = rest.id
+    audit.record(maker, f"job.{action}", f"job:{job_id}", None, **detail)
+    if action == "finish":
+        _finish_order_if_done(job.order)
+    db.session.commit()
+    return job
+
+
+def _split_shortfall(job: ProductionJob) -> ProductionJob | None:
+    """Close a job at what was made; queue the rest as a new job in the same place."""
+    short = job.quantity - job.quantity_done
+    if short <= 0:
+        return None
+    done_minutes = round(job.maker_minutes * job.quantity_done / job.quantity)
+    rest = ProductionJob(
+        order_id=job.order_id,
+        kind=job.kind,
+        title=retitle(job.title, job.quantity, short),
+        product_id=job.product_id,
+        colour=job.colour,
+        quantity=short,
+        maker_minutes=job.maker_minutes - done_minutes,
+        priority=job.priority,
+    )
+    job.title = retitle(job.title, job.quantity, job.quantity_done)
+    job.quantity = job.quantity_done
+    job.maker_minutes = done_minutes
+    db.session.add(rest)
+    db.session.flush()
+    return rest

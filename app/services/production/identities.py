@@ -1,0 +1,71 @@
+"""Maker identities: pseudonyms, who is acting on a tablet, and staff adding or retiring makers."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from app.extensions import db
+from app.models import Role, User
+from app.services import audit
+from app.services.errors import Invalid, NotFound
+
+UNUSABLE_PASSWORD = "!"  # noqa: S105 - not a hash, so no password ever matches: a pseudonym cannot log in
+
+
+def makers(*, include_inactive: bool = False) -> list[User]:
+    """Every maker by pseudonym, for the board's picker and staff's assign menu."""
+    query = select(User).where(User.role == Role.MAKER).order_by(func.lower(User.display_name))
+    if not include_inactive:
+        query = query.where(User.active.is_(True))
+    return list(db.session.scalars(query))
+
+
+def get_maker(maker_id: int | None) -> User | None:
+    """An active maker by id, or None (a stale pick from a deactivated maker is simply dropped)."""
+    if maker_id is None:
+        return None
+    maker = db.session.get(User, maker_id)
+    if maker is None or maker.role != Role.MAKER or not maker.active:
+        return None
+    return maker
+
+
+def acting_maker(login: User, picked_id: int | None) -> User | None:
+    """Who is working: the maker logged in on a personal tablet, or the pseudonym picked on the shared one."""
+    if login.role == Role.MAKER:
+        return login
+    if login.role == Role.WORKSHOP:
+        return get_maker(picked_id)
+    return None
+
+
+def add_maker(staff: User | None, pseudonym: str) -> User:
+    """A new maker: a pseudonym the maker chose, nothing else. The caller commits."""
+    name = " ".join(pseudonym.split())
+    if not 2 <= len(name) <= 40:
+        raise Invalid("A pseudonym has 2 to 40 characters.", {"pseudonym": "2 to 40 characters"})
+    taken = db.session.scalar(
+        select(User.id).where(User.role == Role.MAKER, func.lower(User.display_name) == name.lower())
+    )
+    if taken:
+        raise Invalid(f"“{name}” is already a maker's pseudonym.", {"pseudonym": "already taken"})
+    maker = User(
+        email=None,
+        display_name=name,
+        password_hash=UNUSABLE_PASSWORD,
+        role=Role.MAKER,
+        organisation=None,
+    )
+    db.session.add(maker)
+    db.session.flush()
+    audit.record(staff, "maker.added", f"user:{maker.id}", None, pseudonym=name)
+    return maker
+
+
+def set_maker_active(staff: User, maker_id: int, active: bool) -> User:
+    maker = db.session.get(User, maker_id)
+    if maker is None or maker.role != Role.MAKER:
+        raise NotFound("We could not find that maker.")
+    maker.active = active
+    audit.record(staff, "maker.activated" if active else "maker.deactivated", f"user:{maker.id}", None)
+    return maker

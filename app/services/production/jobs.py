@@ -1,0 +1,105 @@
+"""Staff actions on jobs: take a job back, give it to a maker, and reorder the queue."""
+
+from __future__ import annotations
+
+import secrets
+
+from sqlalchemy import func, select
+
+from app.extensions import db
+from app.models import Order, ProductionJob, User
+from app.services import audit
+from app.services.errors import Conflict, Invalid, NotFound
+from app.services.production._shared import release_path, start_order, walk
+from app.services.production.identities import get_maker
+from configurator.states import IllegalTransition
+
+
+def get_job(job_id: int) -> ProductionJob:
+    job = db.session.get(ProductionJob, job_id)
+    if job is None:
+        raise NotFound("We could not find that job.")
+    return job
+
+
+def release(staff: User, job_id: int) -> ProductionJob:
+    """Take a job back from its maker (left for the day, or a problem is solved) into the queue."""
+    job = get_job(job_id)
+    try:
+        walk(job, *release_path(job.status))
+    except IllegalTransition as exc:
+        raise Conflict(
+            f"This job is {job.status.replace('_', ' ')}; it cannot go back to the queue."
+        ) from exc
+    before, holder = job.status, job.maker_id
+    job.status, job.maker_id, job.claim_token, job.problem = "queued", None, None, None
+    audit.record(
+        staff, "job.staff_release", f"job:{job.id}", None, order=job.order_id, before=before, maker=holder
+    )
+    db.session.commit()
+    return job
+
+
+def assign(staff: User, job_id: int, maker_id: int) -> ProductionJob:
+    """Give a job to a maker: it leaves its current holder (their token goes stale) and is claimed for them."""
+    job = get_job(job_id)
+    maker = get_maker(maker_id)
+    if maker is None:
+        raise Invalid("Choose a maker from the list.", {"maker": "unknown"})
+    if job.order.status == "cancelled":
+        raise Conflict("This order is cancelled.")
+    path = () if job.status == "queued" else release_path(job.status)
+    try:
+        walk(job, *path, "claim")
+    except IllegalTransition as exc:
+        raise Conflict(f"This job is {job.status.replace('_', ' ')}; it cannot be given to a maker.") from exc
+    before, holder = job.status, job.maker_id
+    job.status, job.maker_id, job.claim_token, job.problem = "claimed", maker.id, secrets.token_hex(16), None
+    db.session.flush()
+    start_order(job.order, staff)
+    audit.record(
+        staff,
+        "job.assign",
+        f"job:{job.id}",
+        None,
+        order=job.order_id,
+        before=before,
+        maker=maker.id,
+        previous=holder,
+    )
+    db.session.commit()
+    return job
+
+
+def set_priority(staff: User, job_id: int, priority: int) -> ProductionJob:
+    """Put a job at an exact place: smaller numbers are done sooner."""
+    job = get_job(job_id)
+    if job.status == "done":
+        raise Conflict("This job is done already.")
+    before, job.priority = job.priority, priority
+    audit.record(
+        staff, "job.priority", f"job:{job.id}", None, order=job.order_id, before=before, after=priority
+    )
+    db.session.commit()
+    return job
+
+
+def top_priority() -> int:
+    """A number smaller than every open job's, to put something at the front of the queue."""
+    smallest = db.session.scalar(
+        select(func.min(ProductionJob.priority)).where(ProductionJob.status != "done")
+    )
+    return (smallest if smallest is not None else 0) - 1
+
+
+def order_first(staff: User, order: Order) -> int:
+    """Put all of an order's unfinished jobs at the front of the queue; returns how many moved."""
+    front = top_priority()
+    moved = 0
+    for job in order.jobs:
+        if job.status != "done":
+            job.priority = front
+            moved += 1
+    audit.record(staff, "order.first_in_queue", f"order:{order.id}", order.organisation_id, priority=front)
+    db.session.commit()
+    return moved

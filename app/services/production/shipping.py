@@ -1,0 +1,205 @@
+"""Orders through the workshop: staff moves, shipments, the timeline and the packing slip."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+
+from app.extensions import db
+from app.models import AuditEvent, Order, User
+from app.models.production import Shipment
+from app.services import audit, notifications, orders
+from app.services.errors import Conflict, Invalid
+from app.services.production._shared import HELD, lock, release_path, today, walk
+from configurator.catalog import load_catalog
+from configurator.jobs import needed_by_date
+from configurator.spec import BoxSpec
+
+MANUAL_ORDER_ACTIONS = ("start_production", "send_to_qa", "fail_qa", "pack", "deliver", "cancel")
+"""Order moves staff make with a button; shipping needs carrier and tracking (see :func:`ship`)."""
+
+
+def staff_advance(staff: User, order: Order, action: str) -> None:
+    """A staff button on an order, through the order machine, with the checks the workshop needs."""
+    if action not in MANUAL_ORDER_ACTIONS:
+        raise Conflict("Use the shipping form to mark an order shipped.")
+    if action == "send_to_qa" and any(j.status != "done" for j in order.jobs):
+        raise Conflict("Some jobs of this order are not done yet.")
+    lock(order)
+    orders.advance(order, action, staff)
+    if action == "cancel":
+        # Take held jobs off the makers: their tokens go stale and the board hides the order.
+        for job in order.jobs:
+            if job.status in HELD:
+                walk(job, *release_path(job.status))
+                job.status, job.maker_id, job.claim_token = "queued", None, None
+    db.session.commit()
+
+
+def ship(staff: User, order: Order, carrier: str, tracking_number: str, boxes: int | None = None) -> Shipment:
+    """Record a parcel handed to a carrier; the first one marks a packed order shipped."""
+    carrier, tracking_number = " ".join(carrier.split()), tracking_number.strip()
+    errors = {}
+    if not 2 <= len(carrier) <= 60:
+        errors["carrier"] = "Enter the carrier's name."
+    if not 3 <= len(tracking_number) <= 80:
+        errors["tracking_number"] = "Enter the tracking number."
+    total = int(order.quote.get("boxes") or BoxSpec.from_dict(order.spec).quantity)
+    boxes = total if boxes is None else boxes
+    if not 1 <= boxes <= total:
+        errors["boxes"] = f"Enter a number of boxes from 1 to {total}."
+    if errors:
+        raise Invalid("Please correct the shipment: " + " ".join(errors.values()), errors)
+    lock(order)
+    if order.status == "packed":
+        shipment = Shipment(
+            order=order, carrier=carrier, tracking_number=tracking_number, boxes=boxes, shipped_by=staff
+        )
+        orders.advance(order, "ship", staff)
+        notifications.notify("shipped", order_id=order.id, actor_id=staff.id)
+    elif order.status == "shipped":
+        shipment = Shipment(
+            order=order, carrier=carrier, tracking_number=tracking_number, boxes=boxes, shipped_by=staff
+        )
+    else:
+        raise Conflict(f"This order is {order.status.replace('_', ' ')}; pack it before shipping.")
+    db.session.add(shipment)
+    db.session.flush()
+    audit.record(
+        staff,
+        "order.shipment",
+        f"order:{order.id}",
+        order.organisation_id,
+        carrier=carrier,
+        tracking=tracking_number,
+        boxes=boxes,
+        shipment=shipment.id,
+    )
+    db.session.commit()
+    return shipment
+
+
+def shipments(order: Order) -> list[Shipment]:
+    return list(
+        db.session.scalars(select(Shipment).where(Shipment.order_id == order.id).order_by(Shipment.id))
+    )
+
+
+EVENT_WORDS = {
+    "order.created": "Order confirmed",
+    "order.start_production": "Production started",
+    "order.send_to_qa": "All jobs done: quality check",
+    "order.fail_qa": "Quality check failed: back to production",
+    "order.pack": "Packed",
+    "order.ship": "Shipped",
+    "order.deliver": "Delivered",
+    "order.cancel": "Cancelled",
+    "order.shipment": "Parcel handed to the carrier",
+    "order.first_in_queue": "Moved to the front of the queue",
+    "job.claim": "Job taken",
+    "job.start": "Job started",
+    "job.pause": "Job paused",
+    "job.finish": "Job done",
+    "job.release": "Job given back",
+    "job.report_problem": "Problem reported",
+    "job.staff_release": "Job taken back by staff",
+    "job.assign": "Job given to a maker",
+    "job.priority": "Job moved in the queue",
+}
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    at: datetime
+    who: str
+    role: str
+    what: str
+    job: str
+    detail: str
+
+
+def timeline(order: Order) -> list[TimelineEntry]:
+    """Everything that happened to an order and its jobs, oldest first (staff only: shows pseudonyms)."""
+    jobs = {f"job:{j.id}": j.title for j in order.jobs}
+    events = db.session.scalars(
+        select(AuditEvent)
+        .where(AuditEvent.subject.in_([f"order:{order.id}", *jobs]))
+        .order_by(AuditEvent.at, AuditEvent.id)
+    ).all()
+    people = {
+        u.id: u.display_name
+        for u in db.session.scalars(
+            select(User).where(User.id.in_({e.actor_id for e in events if e.actor_id}))
+        )
+    }
+    entries = []
+    for e in events:
+        detail = e.detail or {}
+        extra = []
+        if "problem" in detail:
+            extra.append(str(detail["problem"]))
+        if "made" in detail:
+            extra.append(f"{detail['made']} made")
+        if "carrier" in detail:
+            extra.append(
+                f"{detail['carrier']} {detail.get('tracking', '')} · {detail.get('boxes', '')} boxes"
+            )
+        entries.append(
+            TimelineEntry(
+                at=e.at,
+                who=people.get(e.actor_id, "System") if e.actor_id else "System",
+                role=e.actor_role or "",
+                what=EVENT_WORDS.get(e.action, e.action.replace(".", ": ").replace("_", " ")),
+                job=jobs.get(e.subject, ""),
+                detail=" · ".join(extra),
+            )
+        )
+    return entries
+
+
+def packing_slip_pdf(order: Order, shipment: Shipment | None = None) -> bytes:
+    """The packing slip for an order (or one parcel of it), as PDF bytes."""
+    from proofs.packing_slip import PackingSlip, SlipLine, render_packing_slip
+
+    catalog = load_catalog()
+    spec = BoxSpec.from_dict(order.spec)
+    lines = [
+        SlipLine(
+            name=catalog.products[i.product_id].name if i.product_id in catalog.products else i.product_id,
+            colour=catalog.colour_name(i.colour),
+            colour_hex=catalog.colour_hex(i.colour),
+            per_box=i.quantity,
+            total=i.quantity * spec.quantity,
+        )
+        for i in spec.items
+    ]
+    box = catalog.box_sizes.get(spec.box_size)
+    personal = []
+    if spec.monogram.strip():
+        personal.append(f"Monogram {spec.monogram.strip()} on every item")
+    if spec.logo_id:
+        personal.append(
+            f"Logo on the {dict(lid='box lid', card='message card', tag='gift tag').get(spec.logo_placement, spec.logo_placement)}"
+        )
+    needed = needed_by_date(spec)
+    slip = PackingSlip(
+        reference=order.reference,
+        organisation=order.organisation.name,
+        design_name=order.design.name,
+        boxes=shipment.boxes if shipment else spec.quantity,
+        boxes_in_order=spec.quantity,
+        box=f"{box.name if box else spec.box_size}, {catalog.colour_name(spec.box_colour).lower()}",
+        ribbon=catalog.colour_name(spec.ribbon_colour),
+        tissue=catalog.colour_name(spec.tissue_colour),
+        lines=tuple(lines),
+        personalisation=tuple(personal),
+        card=f"Message card ({spec.card_size.replace('x', ' × ')} in, {spec.card_style})",
+        needed_by=f"{needed:%d %B %Y}" if needed else "",
+        delivery="One address (bulk)" if spec.delivery == "bulk" else "Per recipient",
+        carrier=shipment.carrier if shipment else "",
+        tracking=shipment.tracking_number if shipment else "",
+        printed=f"{today():%d %B %Y}",
+    )
+    return render_packing_slip(slip)
