@@ -7,16 +7,8 @@ import statistics
 import time
 
 from proofs import pdf
+from tests.services import CHROMIUM_ARGS
 
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 TYPES = {"png": "image/png", "jpg": "image/jpeg", "svg": "image/svg+xml"}
 
 
@@ -34,7 +26,7 @@ def median_print_ms(executable: str, html: str, n: int = 10) -> float:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=executable, args=ARGS)
+        browser = p.chromium.launch(executable_path=executable, args=list(CHROMIUM_ARGS))
         page = browser.new_page()
         samples = []
         for i in range(n + 2):

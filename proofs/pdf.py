@@ -14,10 +14,8 @@ import threading
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
-import jinja2
 import qrcode
 import qrcode.constants
 from PIL import Image
@@ -29,11 +27,11 @@ from configurator.pricing import Quote
 from configurator.spec import BoxSpec
 from proofs import artwork
 from proofs.card_fit import LAYOUTS
+from proofs.documents import TEMPLATE_DIR, environment
 from proofs.fetcher import make_url_fetcher
 from proofs.logoprint import PRINT_DPI, PrintLogo, prepare_logo
 from proofs.mockup import compose, encode_png
 
-TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "templates" / "proofs"
 TEMPLATE_VERSION = "3"
 """Bump when the templates, the stylesheet or the drawing code change what a proof looks like."""
 PAGE_SIZES = {"Letter": "letter", "A4": "A4"}
@@ -85,18 +83,6 @@ class ProofDocument:
     """Defaults to the spec's ``needed_by``."""
     mockup_jpeg: bytes | None = None
     """Optional JPEG of the same mockup: embedded as is, so WeasyPrint does not re-encode a PNG."""
-
-
-@functools.cache
-def _environment() -> jinja2.Environment:
-    """Our own environment: autoescape always on, and a missing value is an error, not blank."""
-    return jinja2.Environment(
-        loader=jinja2.FileSystemLoader(TEMPLATE_DIR),
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
 
 
 @functools.cache
@@ -317,7 +303,7 @@ def context(doc: ProofDocument) -> dict[str, Any]:
 
 def render_html(doc: ProofDocument) -> str:
     """The proof as HTML (useful for debugging the layout in a browser)."""
-    return _environment().get_template("proof.html").render(**context(doc))
+    return environment().get_template("proof.html").render(**context(doc))
 
 
 def assets(doc: ProofDocument) -> dict[str, bytes]:
