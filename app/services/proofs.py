@@ -15,7 +15,7 @@ from sqlalchemy import select, update
 
 from app.extensions import db
 from app.models import Proof, utcnow
-from app.services import notifications
+from app.services import branding, notifications
 from app.storage import storage
 from configurator.catalog import load_catalog
 from configurator.pricing import Quote, quote
@@ -113,49 +113,18 @@ def render_job_files(job: RenderJob) -> tuple[bytes, bytes]:
     )
 
 
-def _logo_bytes(spec: BoxSpec) -> bytes | None:
-    """The normalised logo PNG (read only on a cache miss: the key needs its id, not its bytes)."""
-    if not spec.logo_id:
-        return None
-    try:
-        from app.services.branding import logo_png
-    except ImportError:  # the logo intake is still being built: read the stored PNG directly
-        key = f"logos/{spec.logo_id}.png"
-        store = storage()
-        return store.get(key) if len(spec.logo_id) == 64 and store.exists(key) else None
-    return logo_png(spec.logo_id)
-
-
-def _preflight(spec: BoxSpec) -> tuple[str, ...]:
-    if not spec.logo_id:
-        return ()
-    try:
-        from app.services.branding import preflight
-    except ImportError:
-        return ()
-    return tuple(preflight(spec.to_dict()))
-
-
-def _quote_and_estimate(spec: BoxSpec) -> tuple[Quote, date | None]:
-    """The quote (rush pricing when the date needs it) and the expected delivery date."""
-    try:
-        from app.services.estimates import estimate
-
-        priced, plan = estimate(spec)
-        return priced, plan.expected
-    except Exception:  # an estimate helps on the proof; it is never a reason to fail it
-        db.session.rollback()
-        log.warning("no delivery estimate for the proof", exc_info=True)
-        return quote(spec, load_catalog()), None
+def _frozen_quote(proof: Proof) -> Quote:
+    """The quote frozen at submission (rush included), so proof, approval and order agree."""
+    if proof.quote:
+        return Quote.from_dict(proof.quote)
+    return quote(BoxSpec.from_dict(proof.spec), load_catalog())  # rows made before quotes were frozen
 
 
 def build_job(proof: Proof, *, with_logo: bool = True) -> RenderJob:
     """Plain inputs of a render; ``with_logo=False`` skips reading the logo (enough for the key)."""
     spec = BoxSpec.from_dict(proof.spec)
-    logo = _logo_bytes(spec) if with_logo else None
-    priced, expected = _quote_and_estimate(spec)
     with current_app.test_request_context(base_url=current_app.config["PUBLIC_URL"]):
-        review_url = url_for("designs.show", design_id=proof.design_id, _external=True)
+        review_url = url_for("review.show", design_id=proof.design_id, _external=True)
     return RenderJob(
         spec=spec,
         organisation=proof.design.organisation.name,
@@ -165,11 +134,11 @@ def build_job(proof: Proof, *, with_logo: bool = True) -> RenderJob:
         created=proof.created_at.date(),
         review_url=review_url,
         page_size=proof.design.organisation.page_size,
-        logo_png=logo,
+        logo_png=branding.logo_png(spec.logo_id) if with_logo else None,
         logo_sha=spec.logo_id,
-        preflight=_preflight(spec),
-        delivery_estimate=expected,
-        quote=priced,
+        preflight=tuple(branding.preflight(spec.to_dict())),
+        delivery_estimate=proof.delivery_estimate,
+        quote=_frozen_quote(proof),
     )
 
 
@@ -214,7 +183,7 @@ def render(proof_id: int) -> None:
         if not (store.exists(file_key(proof, "pdf")) and store.exists(file_key(proof, "png"))):
             seconds, memory_mb = _limits()
             # End the transaction first: no row stays locked while we draw.
-            job = dataclasses.replace(job, logo_png=_logo_bytes(job.spec))
+            job = dataclasses.replace(job, logo_png=branding.logo_png(job.spec.logo_id))
             if job.spec.logo_id and job.logo_png is None and not job.preflight:
                 job = dataclasses.replace(
                     job, preflight=("The logo file is missing; please upload it again.",)
