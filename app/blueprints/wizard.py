@@ -14,7 +14,7 @@ from app.security import roles_required
 from app.services import branding, designs, previews
 from app.services.errors import Conflict, Invalid
 from app.services.estimates import estimate
-from app.wizard.steps import BY_SLUG, STEPS, Step, first_incomplete, neighbours
+from app.wizard.steps import BY_SLUG, STEPS, Step, completion, first_incomplete, neighbours
 from configurator.catalog import load_catalog
 from configurator.pricing import unit_price_per_box
 from configurator.rules import check_draft, field_kind
@@ -105,7 +105,7 @@ def _page(
             step=step,
             steps=STEPS,
             neighbours=neighbours(step),
-            complete={s.slug: s.complete(spec) for s in STEPS},
+            complete=completion(spec),
             form=form,
             spec=spec,
             catalog=catalog,

@@ -9,6 +9,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from app.extensions import db
 from app.models import Design, Proof, User
 from app.services import audit
+from app.services.access import get_visible, visible
 from app.services.errors import Conflict, Invalid, NotFound
 from configurator.catalog import load_catalog
 from configurator.rules import check, check_draft, field_kind, normalise_text
@@ -20,17 +21,11 @@ STALE = "This design was changed in another tab or by a colleague. We reloaded t
 
 def designs_for(user: User) -> list[Design]:
     """The designs of the user's organisation, newest first (staff see every design)."""
-    query = select(Design).order_by(Design.updated_at.desc())
-    if not user.is_staff:
-        query = query.where(Design.organisation_id == user.organisation_id)
-    return list(db.session.scalars(query))
+    return list(db.session.scalars(visible(user, Design, select(Design).order_by(Design.updated_at.desc()))))
 
 
 def get_design(user: User, design_id: int) -> Design:
-    design = db.session.get(Design, design_id)
-    if design is None or not (user.is_staff or design.organisation_id == user.organisation_id):
-        raise NotFound("We could not find that design.")
-    return design
+    return get_visible(user, Design, design_id, "design")
 
 
 def _new_design(user: User, name: str, spec: BoxSpec, **detail: str) -> Design:

@@ -9,7 +9,8 @@ from sqlalchemy import select
 from app.extensions import db
 from app.models import AuditEvent, Order, ProductionJob, Proof, User
 from app.services import audit
-from app.services.errors import Conflict, NotFound
+from app.services.access import get_visible, visible
+from app.services.errors import Conflict
 from configurator.catalog import load_catalog
 from configurator.jobs import plan_jobs, quote_is_rush
 from configurator.pricing import quote
@@ -50,17 +51,11 @@ def create_from(user: User, proof: Proof) -> Order:
 
 
 def orders_for(user: User) -> list[Order]:
-    query = select(Order).order_by(Order.created_at.desc())
-    if not user.is_staff:
-        query = query.where(Order.organisation_id == user.organisation_id)
-    return list(db.session.scalars(query))
+    return list(db.session.scalars(visible(user, Order, select(Order).order_by(Order.created_at.desc()))))
 
 
 def get_order(user: User, order_id: int) -> Order:
-    order = db.session.get(Order, order_id)
-    if order is None or not (user.is_staff or order.organisation_id == user.organisation_id):
-        raise NotFound("We could not find that order.")
-    return order
+    return get_visible(user, Order, order_id, "order")
 
 
 def advance(order: Order, action: str, actor: User | None) -> None:

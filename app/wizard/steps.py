@@ -25,11 +25,11 @@ class Step:
     load: Callable[[BoxSpec], dict[str, Any]]
     apply: Callable[[BoxSpec, FlaskForm], BoxSpec]
 
-    def complete(self, spec: BoxSpec) -> bool:
-        problems = check_draft(spec, load_catalog())
+    def complete(self, spec: BoxSpec, problem_kinds: set[str]) -> bool:
+        """Whether this step is done, given the kinds of rule violations the spec has."""
         if self.slug == "message" and not spec.message.strip():
             return False
-        return not any(field_kind(v.field) in self.fields for v in problems)
+        return not problem_kinds.intersection(self.fields)
 
 
 def _load_contents(spec: BoxSpec) -> dict[str, Any]:
@@ -193,5 +193,12 @@ def neighbours(step: Step) -> tuple[Step | None, Step | None]:
     return (STEPS[index - 1] if index else None, STEPS[index + 1] if index + 1 < len(STEPS) else None)
 
 
+def completion(spec: BoxSpec) -> dict[str, bool]:
+    """Each step's slug and whether it is done; the rules run once for all steps."""
+    kinds = {field_kind(v.field) for v in check_draft(spec, load_catalog())}
+    return {step.slug: step.complete(spec, kinds) for step in STEPS}
+
+
 def first_incomplete(spec: BoxSpec) -> Step:
-    return next((step for step in STEPS[:-1] if not step.complete(spec)), STEPS[-1])
+    done = completion(spec)
+    return next((step for step in STEPS[:-1] if not done[step.slug]), STEPS[-1])

@@ -1,0 +1,26 @@
+"""The organisation rule in one place: staff see everything, everyone else only their organisation's."""
+
+from __future__ import annotations
+
+from typing import Any, TypeVar
+
+from sqlalchemy import Select
+
+from app.extensions import db
+from app.models import User
+from app.services.errors import NotFound
+
+M = TypeVar("M")
+
+
+def visible(user: User, model: Any, query: Select) -> Select:
+    """Restrict a query over an organisation-owned ``model`` to what ``user`` may see."""
+    return query if user.is_staff else query.where(model.organisation_id == user.organisation_id)
+
+
+def get_visible(user: User, model: type[M], object_id: int, noun: str) -> M:
+    """One organisation-owned object; another organisation's is 'not found', never 'forbidden'."""
+    found = db.session.get(model, object_id)
+    if found is None or not (user.is_staff or found.organisation_id == user.organisation_id):
+        raise NotFound(f"We could not find that {noun}.")
+    return found
