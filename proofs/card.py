@@ -6,9 +6,11 @@ Arabic and Hebrew through raqm. Any script is accepted; characters no font cover
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 from PIL import Image, ImageDraw, ImageFont
 
-from proofs import fonts
+from proofs import bidi, fonts
 
 CARD_W, CARD_H = 430.0, 300.0
 MAX_LINES = 5
@@ -17,6 +19,13 @@ PAPER = (255, 253, 248, 255)
 EDGE = (226, 218, 204, 255)
 
 Run = tuple[ImageFont.FreeTypeFont, str]
+
+
+class Line(NamedTuple):
+    """One wrapped line and the direction of the paragraph it belongs to."""
+
+    text: str
+    direction: bidi.Direction
 
 
 def _width(parts: list[Run]) -> float:
@@ -34,10 +43,15 @@ def _break_long(word: str, chain: tuple[tuple[str, int], ...], size: int, max_w:
     return [*pieces, current] if current else pieces
 
 
-def wrap(text: str, chain: tuple[tuple[str, int], ...], size: int, max_w: float) -> list[str]:
-    """Wrap ``text`` to ``max_w`` pixels, keeping the writer's own line breaks."""
-    lines: list[str] = []
-    for paragraph in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
+def wrap(text: str, chain: tuple[tuple[str, int], ...], size: int, max_w: float) -> list[Line]:
+    """Wrap ``text`` to ``max_w`` pixels, keeping the writer's own line breaks.
+
+    Every line carries its paragraph's direction (:func:`proofs.bidi.paragraphs`), so a
+    wrapped line that happens to start with a word of the other script still aligns with
+    the rest of its paragraph, as it does on the printed card.
+    """
+    lines: list[Line] = []
+    for paragraph, direction in bidi.paragraphs(text):
         current = ""
         for word in paragraph.split():
             candidate = f"{current} {word}" if current else word
@@ -45,19 +59,19 @@ def wrap(text: str, chain: tuple[tuple[str, int], ...], size: int, max_w: float)
                 current = candidate
                 continue
             if current:
-                lines.append(current)
+                lines.append(Line(current, direction))
             pieces = _break_long(word, chain, size, max_w) or [word]
-            lines.extend(pieces[:-1])
+            lines.extend(Line(piece, direction) for piece in pieces[:-1])
             current = pieces[-1]
-        lines.append(current)
-    while lines and not lines[-1]:
+        lines.append(Line(current, direction))
+    while lines and not lines[-1].text:
         lines.pop()
     return lines
 
 
 def _draw_line(
     draw: ImageDraw.ImageDraw,
-    text: str,
+    line: Line,
     chain: tuple[tuple[str, int], ...],
     size: int,
     left: float,
@@ -65,15 +79,19 @@ def _draw_line(
     baseline: float,
     align_end: bool = False,
 ) -> None:
-    parts = fonts.runs(text, chain, size)
-    rtl = fonts.is_rtl(text)
-    if rtl:
-        parts = parts[::-1]
-    width = _width(parts)
-    x = right - width if (rtl != align_end) else left
-    for font, chunk in parts:
-        draw.text((x, baseline), chunk, font=font, fill=INK, anchor="ls")
-        x += font.getlength(chunk)
+    """Draw one line at its paragraph's start (or end) with its runs in bidi visual order."""
+    pieces: list[tuple[ImageFont.FreeTypeFont, str, str]] = []
+    for chunk, direction in bidi.visual_runs(line.text, line.direction):
+        parts = fonts.runs(chunk, chain, size)
+        if direction == "rtl":
+            parts = parts[::-1]
+        pieces.extend((font, text, direction) for font, text in parts)
+    width = sum(font.getlength(text, direction=d) for font, text, d in pieces)
+    at_right = (line.direction == "rtl") != align_end
+    x = right - width if at_right else left
+    for font, text, direction in pieces:
+        draw.text((x, baseline), text, font=font, fill=INK, anchor="ls", direction=direction)
+        x += font.getlength(text, direction=direction)
 
 
 def render_card(
@@ -120,7 +138,8 @@ def render_card(
     line_h = size * 1.45
     lines = wrap(message, fonts.SERIF_CHAIN, size, right - left)
     if len(lines) > MAX_LINES:
-        lines = [*lines[: MAX_LINES - 1], lines[MAX_LINES - 1].rstrip() + " …"]
+        last = lines[MAX_LINES - 1]
+        lines = [*lines[: MAX_LINES - 1], Line(last.text.rstrip() + " …", last.direction)]
     baseline = top + accent_h + 28 * scale + size
     for line in lines:
         _draw_line(draw, line, fonts.SERIF_CHAIN, size, left, right, baseline)
@@ -130,7 +149,7 @@ def render_card(
         small = max(6, round(21 * scale))
         name = " ".join(sign_off.split())
         # A leading dash only reads right in left-to-right text; RTL names go without it.
-        text = name if fonts.is_rtl(name) else "— " + name
+        text = name if bidi.direction(name) == "rtl" else "— " + name
         signed = wrap(text, fonts.ITALIC_CHAIN, small, right - left)[:1]
         for line in signed:
             _draw_line(

@@ -76,7 +76,7 @@ def fit_message(message: str, card_size: str = "5x7") -> Fit:
     lines = wrap(message, fonts.SERIF_CHAIN, size, layout.text_width_pt * SCALE) if message.strip() else []
     used, available = len(lines), layout.lines_available
     over_lines = max(0, used - available)
-    chars_per_line = (sum(len(line) for line in lines) / used) if used else 0
+    chars_per_line = (sum(len(line.text) for line in lines) / used) if used else 0
     return Fit(
         fits=over_lines == 0,
         lines_used=used,

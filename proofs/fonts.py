@@ -96,17 +96,6 @@ def runs(
     return result
 
 
-def is_rtl(text: str) -> bool:
-    """Whether the first strongly directional character is right-to-left."""
-    for char in text:
-        kind = unicodedata.bidirectional(char)
-        if kind in ("R", "AL"):
-            return True
-        if kind == "L":
-            return False
-    return False
-
-
 @functools.cache
 def font_set_id() -> str:
     """A digest of the installed font files (names and sizes): part of every render key.

@@ -25,14 +25,14 @@ from weasyprint.text.fonts import FontConfiguration
 from configurator.catalog import Catalog
 from configurator.pricing import Quote
 from configurator.spec import BoxSpec
-from proofs import artwork
+from proofs import artwork, bidi
 from proofs.card_fit import LAYOUTS
 from proofs.documents import TEMPLATE_DIR, environment
 from proofs.fetcher import make_url_fetcher
 from proofs.logoprint import PRINT_DPI, PrintLogo, prepare_logo
 from proofs.mockup import compose, encode_png
 
-TEMPLATE_VERSION = "3"
+TEMPLATE_VERSION = "4"
 """Bump when the templates, the stylesheet or the drawing code change what a proof looks like."""
 PAGE_SIZES = {"Letter": "letter", "A4": "A4"}
 PAGE_POINTS = {"Letter": (612.0, 792.0), "A4": (595.2756, 841.8898)}
@@ -243,8 +243,9 @@ def context(doc: ProofDocument) -> dict[str, Any]:
         "accent_hex": "#{:02X}{:02X}{:02X}".format(
             *artwork.readable_ink(catalog.colour_hex(spec.ribbon_colour), catalog.colour_hex(spec.box_colour))
         ),
-        "message": spec.message.replace("\r\n", "\n").replace("\r", "\n"),
+        "message": [paragraph._asdict() for paragraph in bidi.paragraphs(spec.message)],
         "sign_off": spec.sign_off,
+        "sign_off_direction": bidi.direction(spec.sign_off),
         "card": {
             "width_in": layout.width_in,
             "height_in": layout.height_in,

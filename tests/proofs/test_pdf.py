@@ -11,6 +11,7 @@ from pypdf import PdfReader
 from configurator.pricing import quote
 from proofs.pdf import ProofDocument, money, render_html, render_proof_pdf
 from tests.proofs.conftest import make_spec, render_pdf, run_tool
+from tests.proofs.pdfwords import pages
 
 MESSAGES = {
     "english": "Welcome to the team! We are so glad you are here.",
@@ -91,8 +92,18 @@ def test_line_breaks_in_the_message_are_kept(letter, tmp_path):
 
 def test_blank_lines_reach_the_card_markup(catalog, a4):
     html = render_html(_doc(catalog, make_spec(catalog, message="Dear Sam,\n\nThanks"), a4[1]))
-    # printed with white-space: pre-wrap
-    assert re.search(r'<div class="message"[^>]*>Dear Sam,\n\nThanks</div>', html)
+    # one paragraph per line of the message, each with its own direction; a blank one keeps its line
+    assert re.search(
+        r'<div class="message"[^>]*><p dir="ltr">Dear Sam,</p><p dir="ltr"><br></p><p dir="ltr">Thanks</p></div>',
+        html,
+    )
+
+
+def test_a_blank_line_prints_as_one_empty_line(catalog):
+    card = pages(render_pdf(catalog, make_spec(catalog, message="Dear Sam,\n\nThanks\nBye"))[0])[-1]
+    top = {w.text: w.y0 for w in card.words if w.text in {"Dear", "Thanks", "Bye"}}
+    line = top["Bye"] - top["Thanks"]
+    assert top["Thanks"] - top["Dear"] == pytest.approx(2 * line, abs=1)
 
 
 def test_user_text_never_becomes_markup(letter):
