@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from proofs import bidi
 from proofs.documents import environment, write_pdf
 
 REQUIRED = ("reference", "organisation", "design_name", "proof_reference", "version", "ordered_at")
@@ -25,6 +26,11 @@ def render_html(record: dict[str, Any], *, has_mockup: bool) -> str:
         "events": [],
         **record,
     }
+    # Free text (the card message, comments) keeps the writer's lines, each in its own direction.
+    data["spec"] = [(label, bidi.paragraphs(str(value))) for label, value in data["spec"]]
+    data["decisions"] = [
+        {**d, "comment": bidi.paragraphs(str(d.get("comment", "")))} for d in data["decisions"]
+    ]
     return environment().get_template("approval_record.html").render(has_mockup=has_mockup, **data)
 
 

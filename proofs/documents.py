@@ -15,6 +15,7 @@ from pathlib import Path
 import jinja2
 from weasyprint import CSS, HTML
 
+from proofs import bidi
 from proofs.fetcher import make_url_fetcher
 
 TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "templates" / "proofs"
@@ -23,13 +24,16 @@ TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "templates" / "proofs"
 @functools.cache
 def environment() -> jinja2.Environment:
     """Our own environment, separate from the web app's: autoescape on, StrictUndefined."""
-    return jinja2.Environment(
+    env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(TEMPLATE_DIR),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    # ``dir="{{ text|direction }}"``: WeasyPrint has no dir="auto", so templates ask proofs.bidi.
+    env.filters["direction"] = bidi.direction
+    return env
 
 
 def write_pdf(html: str, stylesheet: str, assets: Mapping[str, bytes] | None = None) -> bytes:
