@@ -11,11 +11,12 @@ from typing import NamedTuple
 from PIL import Image, ImageDraw, ImageFont
 
 from proofs import bidi, fonts
+from proofs.logo import colours as logo_colours
 
 CARD_W, CARD_H = 430.0, 300.0
 MAX_LINES = 5
 INK = (52, 48, 44, 255)
-PAPER = (255, 253, 248, 255)
+PAPER = (*logo_colours.PAPER, 255)
 EDGE = (226, 218, 204, 255)
 
 Run = tuple[ImageFont.FreeTypeFont, str]

@@ -349,7 +349,7 @@ def _draw_tag(canvas: Image.Image, logo: Image.Image, geo: BoxGeometry, frame: F
     draw.rounded_rectangle(
         (pad, pad, pad + w - 1, pad + h - 1),
         frame.px(12),
-        fill=(255, 253, 248, 255),
+        fill=card.PAPER,
         outline=(220, 212, 198, 255),
     )
     hole = frame.px(9)

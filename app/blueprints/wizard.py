@@ -113,7 +113,7 @@ def _page(
             plan=plan,
             logo=logo,
             preflight=branding.preflight(spec.to_dict()),
-            suggestions=_suggestions(logo),
+            suggestions=_suggestions(logo, spec.logo_placement),
             preview=url_for("wizard.preview", design_id=design.id, key=previews.remember(spec)),
             slots=_slots(spec),
             fit=fit_message(spec.message, spec.card_size),
@@ -136,13 +136,13 @@ def _slots(spec: BoxSpec) -> tuple[int, int]:
     return used, box.capacity if box else 0
 
 
-def _suggestions(logo: Any) -> dict[str, list[str]]:
-    """Catalog box and ribbon colour ids that match the logo's main colours, best first."""
+def _suggestions(logo: Any, placement: str) -> dict[str, list[str]]:
+    """Catalog box and ribbon colour ids that match the logo's main colours and keep it visible."""
     if logo is None or not logo.colours:
         return {}
     from proofs.logo import suggest_colours
 
-    return suggest_colours(logo.colours, load_catalog())
+    return suggest_colours(logo.colours, load_catalog(), placement)
 
 
 @bp.route("/designs/<int:design_id>/edit/<slug>", methods=["GET", "POST"])
@@ -193,7 +193,7 @@ def _branding_files(design: Design, form: FlaskForm, revision: int, nav: str) ->
 
 def _with_logo_colours(design: Design, spec: BoxSpec) -> BoxSpec:
     """The best-matching box and ribbon colours for the design's logo (unchanged without a logo)."""
-    found = _suggestions(branding.find_logo(design.organisation_id, spec.logo_id))
+    found = _suggestions(branding.find_logo(design.organisation_id, spec.logo_id), spec.logo_placement)
     return spec.replace(
         box_colour=(found.get("box_colours") or [spec.box_colour])[0],
         ribbon_colour=(found.get("ribbon_colours") or [spec.ribbon_colour])[0],

@@ -78,7 +78,8 @@ def logo_png(logo_id: str | None) -> bytes | None:
 
 def preflight(spec: dict) -> list[str]:
     """Plain-language findings about print quality, shown to the buyer, to staff and on the proof."""
-    from proofs.logo import effective_dpi, low_resolution
+    from configurator.catalog import load_catalog
+    from proofs.logo import contrast_finding, effective_dpi, low_resolution
 
     logo_id = spec.get("logo_id")
     if not logo_id:
@@ -95,4 +96,12 @@ def preflight(spec: dict) -> list[str]:
             f"The logo will print at {dpi:.0f} DPI at {width_in:g} in wide, below the 300 DPI we recommend: "
             "it may look soft. Upload a larger file or an SVG, or print it smaller."
         )
+    catalog = load_catalog()
+    box_colour = spec.get("box_colour", "")
+    if box_colour in catalog.colours:
+        hard_to_see = contrast_finding(
+            logo.colours or [], spec.get("logo_placement", "lid"), box_colour, catalog
+        )
+        if hard_to_see:
+            findings.append(hard_to_see)
     return findings

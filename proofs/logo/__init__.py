@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from PIL import Image
 
-from proofs.logo.colours import dominant_colours, suggest_colours
+from proofs.logo.colours import contrast_finding, dominant_colours, legible, suggest_colours
 from proofs.logo.errors import (
     MAX_BYTES,
     MAX_PIXELS,
@@ -42,8 +42,10 @@ __all__ = [
     "PRINT_DPI",
     "Logo",
     "LogoError",
+    "contrast_finding",
     "effective_dpi",
     "intake_logo",
+    "legible",
     "low_resolution",
     "print_scaled",
     "suggest_colours",

@@ -380,11 +380,43 @@ def test_logo_colours_are_suggested_and_applied_in_one_click(browser):
         nav="upload",
     )
     page = browser.get(f"/designs/{design_id}/edit/branding")
-    assert "Use Navy box and Navy ribbon" in page.text
+    # A navy lid would hide the navy logo printed on it; the ribbon carries no logo, so it matches.
+    assert "Use Kraft brown box and Navy ribbon" in page.text and "Navy box" not in page.text
     applied = save_step(browser, design_id, "branding", branding, nav="use_logo_colours")
     assert applied.status_code == 302 and applied.location.endswith("/edit/branding")
     spec = spec_of(design_id)
-    assert (spec["box_colour"], spec["ribbon_colour"]) == ("navy", "navy")
+    assert (spec["box_colour"], spec["ribbon_colour"]) == ("kraft", "navy")
+
+
+def test_a_navy_logo_on_a_navy_lid_is_flagged_to_buyer_staff_and_on_the_proof(browser):
+    from pypdf import PdfReader
+
+    from app.services.proofs import file_key
+    from app.storage import storage
+    from tests.app.factories import StaffFactory
+
+    warning = (
+        "Your navy logo will be hard to see on a Navy lid; "
+        "choose a lighter box colour or a logo with a light outline."
+    )
+    browser.login(UserFactory().email)
+    design_id = start_classic(browser)
+    colours = {"box_colour": "navy", "ribbon_colour": "gold", "tissue_colour": "ivory"}
+    colours |= {f"colour_{i['product_id']}": i["colour"] for i in spec_of(design_id)["items"]}
+    assert save_step(browser, design_id, "colours", colours).status_code == 302
+    branding = {"logo_placement": "lid", "logo_width_in": "1.0", "monogram_style": "serif"}
+    logo = {"logo": (io.BytesIO(png_bytes((900, 300), "#1F2F4F")), "navy.png")}
+    save_step(browser, design_id, "branding", {**branding, **logo}, nav="upload")
+    assert warning in browser.get(f"/designs/{design_id}/edit/branding").text
+    write_card(browser, design_id, "Welcome!")
+    submit(browser, design_id)
+    proof = latest_proof(design_id)
+    pdf = PdfReader(io.BytesIO(storage().get(file_key(proof, "pdf"))))
+    assert "hard to see on a Navy lid" in " ".join(pdf.pages[0].extract_text().split())
+    browser.client.post("/logout", data={"csrf_token": browser.token()})
+    browser.login(StaffFactory().email)
+    review = browser.get(f"/designs/{design_id}/review").text
+    assert warning in review and "No print problems found" not in review
 
 
 def test_odd_digits_in_hidden_fields_are_refused_not_a_server_error(browser):

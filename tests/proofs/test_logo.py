@@ -492,8 +492,10 @@ def test_a_raster_logo_knows_it_is_low_resolution():
 
 
 def test_exact_catalog_colour_comes_first(catalog):
+    # On the card the logo is printed on paper, so the box may match it exactly (on the lid it
+    # may not: tests/proofs/test_logo_colours.py).
     for colour_id in (*catalog.box_colours, *catalog.ribbon_colours):
-        suggestion = suggest_colours([catalog.colour_hex(colour_id)], catalog)
+        suggestion = suggest_colours([catalog.colour_hex(colour_id)], catalog, placement="card")
         if colour_id in catalog.box_colours:
             assert suggestion["box_colours"][0] == colour_id
         if colour_id in catalog.ribbon_colours:
@@ -518,7 +520,8 @@ def test_logo_colours_feed_the_suggestions(catalog):
     navy_logo = corpus.encode(Image.new("RGB", (50, 50), (0x1F, 0x2F, 0x4F)).convert("RGBA"))
     logo = intake_logo(navy_logo)
     assert isinstance(logo, Logo) and logo.colours == ("#1F2F4F",)
-    assert suggest_colours(logo.colours, catalog)["box_colours"][0] == "navy"
+    assert suggest_colours(logo.colours, catalog, placement="tag")["box_colours"][0] == "navy"
+    assert "navy" not in suggest_colours(logo.colours, catalog)["box_colours"]  # on the lid it would vanish
 
 
 def test_the_svg_1_1_doctype_that_illustrator_writes_is_accepted(small_svg, monkeypatch):
