@@ -81,6 +81,49 @@ def pure_renders() -> dict[str, float]:
     return out
 
 
+# --- logo intake of hostile files: refused fast (the tests check that they are refused) ----
+
+
+def logo_intake() -> None:
+    from bench.common import median_ms
+    from proofs.logo import LogoError, intake_logo
+    from proofs.logo import svg as logo_svg
+    from tests.proofs import logo_corpus as corpus
+
+    def refused(data: bytes, name: str) -> None:
+        try:
+            intake_logo(data, name)
+        except LogoError:
+            return
+        raise AssertionError(f"{name} was accepted")
+
+    hostile = {
+        "PNG header claiming 100000x100000 px": (
+            corpus.png_header_only(100_000, 100_000),
+            "bomb.png",
+            "< 500",
+        ),
+        "JPEG header claiming 65000x65000 px": (corpus.jpeg_claiming(65_000, 65_000), "bomb.jpg", "< 500"),
+        "SVG nested 10,000 levels deep": (corpus.nested_groups(10_000), "logo.svg", "< 1000"),
+        "SVG with 100,000 elements": (corpus.many_elements(100_000), "logo.svg", "< 1000"),
+        "SVG <use> bomb": (corpus.use_bomb(), "logo.svg", "< 1000"),
+        "DOCTYPE and 250,000 spaces": (b"<!DOCTYPE" + b" " * 250_000, "logo.svg", "< 1000"),
+        "CSS with 200,000 url( runs": (
+            corpus.svg("<style>" + "url(" * 200_000 + "</style>"),
+            "logo.svg",
+            "< 1000",
+        ),
+    }
+    for label, (data, name, target) in hostile.items():
+        report(f"refuse {label}", median_ms(lambda _i, d=data, n=name: refused(d, n), 5), target)
+    size = corpus.svg("", 'viewBox="0 0 9 9" width="' + "1" * 200_000 + 'x"')
+    report(
+        "SVG with a 200,000-digit width, size ignored",
+        median_ms(lambda _i: logo_svg.prepare_svg(size), 5),
+        "< 1000",
+    )
+
+
 # --- baselines ------------------------------------------------------------------------------
 
 
@@ -394,6 +437,8 @@ def main() -> None:
     print("Proof pipeline benchmark (medians)\n")
     print("Pure renders, warm process:")
     pure = pure_renders()
+    print("\nLogo intake, hostile files:")
+    logo_intake()
     print("\nWizard preview, through Flask and storage:")
     preview_endpoint()
     print("\nBaselines, measured now:")

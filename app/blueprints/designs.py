@@ -8,6 +8,7 @@ from flask_login import current_user
 from app.models import Role
 from app.security import roles_required
 from app.services import designs as service
+from app.services import reviews
 from app.views import proof_status
 from app.wizard.steps import first_incomplete
 from configurator.catalog import load_catalog
@@ -21,7 +22,8 @@ ANY_USER = (Role.BUYER, Role.APPROVER, Role.STAFF)
 @bp.get("/designs")
 @roles_required(Role.BUYER, Role.APPROVER)
 def index() -> str:
-    return render_template("designs/index.html", designs=service.designs_for(current_user))
+    rows = [(d, reviews.sent_back(d, current_user)) for d in service.designs_for(current_user)]
+    return render_template("designs/index.html", rows=rows)
 
 
 @bp.get("/designs/<int:design_id>")
@@ -39,6 +41,7 @@ def show(design_id: int) -> str:
         next_step=first_incomplete(spec),
         proof=proof,
         proof_state=proof_status(proof) if proof else None,
+        sent_back=reviews.sent_back(design, current_user),
     )
 
 

@@ -124,7 +124,9 @@ def show(design_id: int) -> str:
         spec=BoxSpec.from_dict(proof.spec) if proof else BoxSpec.from_dict(design.spec),
         catalog=catalog,
         standing=reviews.standing(design, current_user),
+        sent_back=reviews.sent_back(design, current_user),
         approvals=got,
+        approved_by=reviews.approved_by(proof, current_user) if proof else None,
         my_side=my_side,
         can_decide=open_for_decision and not mine_done and my_side not in got,
         may_approve=proof is not None
@@ -142,21 +144,8 @@ def show(design_id: int) -> str:
         decision_form=DecisionForm(),
         comment_form=CommentForm(version=proof.version if proof else ""),
         share_form=ShareForm(),
-        summary_for=lambda p: _decision_summary(p),
+        summary_for=lambda p: reviews.decision_summary(p, current_user),
     )
-
-
-def _decision_summary(proof: Proof) -> str:
-    parts = []
-    for r in proof.reviews:
-        who = r.guest.name if r.guest else ("Gifts of Hope" if r.side == "staff" else r.user.display_name)
-        if r.decision == "request_changes":
-            parts.append(f"changes asked by {who}")
-        elif r.side == reviews.COLLEAGUE:
-            parts.append(f"approved by {who} (needs approver)")
-        else:
-            parts.append(f"approved by {who}")
-    return "; ".join(parts) or "no decision"
 
 
 # --- Comparison ----------------------------------------------------------------------------

@@ -11,7 +11,7 @@ from flask_wtf import FlaskForm
 from app.forms import parse_id
 from app.models import Design, Role
 from app.security import roles_required
-from app.services import branding, designs, previews
+from app.services import branding, designs, previews, reviews
 from app.services.errors import Conflict, Invalid
 from app.services.estimates import estimate
 from app.wizard.steps import BY_SLUG, STEPS, Step, completion, first_incomplete, neighbours
@@ -119,6 +119,7 @@ def _page(
             fit=fit_message(spec.message, spec.card_size),
             loose_errors=loose or [],
             problems=designs.violations(spec, draft=False) if step.slug == "review" else {},
+            sent_back=reviews.sent_back(design, current_user),
         ),
         status=status,
     )

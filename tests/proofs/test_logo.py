@@ -8,7 +8,6 @@ import hashlib
 import io
 import math
 import socket
-import time
 
 import pytest
 from hypothesis import given
@@ -256,10 +255,8 @@ def test_pixel_bombs_are_refused_from_the_header(monkeypatch, data):
         raise AssertionError("pixels were decoded")
 
     monkeypatch.setattr(ImageFile.ImageFile, "load", no_decoding)
-    started = time.perf_counter()
     with pytest.raises(LogoError, match="megapixels"):
         intake_logo(data, "bomb.png")
-    assert time.perf_counter() - started < 0.5
 
 
 @pytest.mark.parametrize(
@@ -363,11 +360,9 @@ HOSTILE = {
 
 @pytest.mark.parametrize(("data", "message"), HOSTILE.values(), ids=HOSTILE.keys())
 def test_hostile_svgs_are_refused_without_touching_disk_network_or_renderer(no_io, data, message):
-    started = time.perf_counter()
     with pytest.raises(LogoError) as err:
         intake_logo(data, "logo.svg")
     assert message in str(err.value)
-    assert time.perf_counter() - started < 1.0
 
 
 @pytest.mark.parametrize(
@@ -375,18 +370,15 @@ def test_hostile_svgs_are_refused_without_touching_disk_network_or_renderer(no_i
     [b"<!DOCTYPE" + b" " * 250_000, corpus.svg("<style>" + "url(" * 200_000 + "</style>")],
     ids=["doctype-spaces", "css-url-run"],
 )
-def test_pathological_text_is_refused_in_linear_time(no_io, data):
-    started = time.perf_counter()
+def test_pathological_text_is_refused(no_io, data):
+    """How fast is for ``bench/`` (``logo intake``); here: refused, with nothing touched."""
     with pytest.raises(LogoError):
         intake_logo(data)
-    assert time.perf_counter() - started < 1.0
 
 
-def test_a_pathological_size_attribute_is_ignored_quickly():
-    started = time.perf_counter()
+def test_a_pathological_size_attribute_is_ignored():
     prepared = logo_svg.prepare_svg(corpus.svg("", 'viewBox="0 0 9 9" width="' + "1" * 200_000 + 'x"'))
     assert (prepared.width_px, prepared.height_px) == (NORMALISED_MAX_PX, NORMALISED_MAX_PX)
-    assert time.perf_counter() - started < 1.0
 
 
 @pytest.mark.parametrize(

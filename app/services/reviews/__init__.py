@@ -11,7 +11,15 @@ from app.services.reviews.comments import ThreadEntry, add_comment, add_guest_co
 from app.services.reviews.common import COLLEAGUE, COMMENT_MAX, approvals, get_proof, side_of
 from app.services.reviews.decisions import decide, guest_approve
 from app.services.reviews.guests import Guest, clean_guest, guest_may_approve
-from app.services.reviews.progress import Standing, standing
+from app.services.reviews.progress import (
+    Approvals,
+    SentBack,
+    Standing,
+    approved_by,
+    decision_summary,
+    sent_back,
+    standing,
+)
 from app.services.reviews.queue import logo_facts, pending_staff_review, preflight, staff_queue
 from app.services.reviews.record import approval_record
 from app.services.reviews.rules import (
@@ -28,15 +36,19 @@ __all__ = [
     "COLLEAGUE",
     "COMMENT_MAX",
     "PAGE_SIZES",
+    "Approvals",
     "Guest",
+    "SentBack",
     "Standing",
     "ThreadEntry",
     "add_comment",
     "add_guest_comment",
     "approval_record",
     "approvals",
+    "approved_by",
     "clean_guest",
     "decide",
+    "decision_summary",
     "get_proof",
     "guest_approve",
     "guest_may_approve",
@@ -47,6 +59,7 @@ __all__ = [
     "pending_staff_review",
     "preflight",
     "proof_total",
+    "sent_back",
     "set_page_size",
     "set_threshold",
     "side_of",

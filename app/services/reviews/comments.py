@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import select
 
 from app.extensions import db
-from app.models import Design, Role, User
+from app.models import Design, Review, Role, User
 from app.models.review import Comment, ShareLink
 from app.services import audit
 from app.services.errors import Invalid
@@ -94,6 +94,28 @@ def _role_label(user: User) -> str:
 
 def _who(user: User) -> str:
     return "Gifts of Hope staff" if user.is_staff else user.display_name
+
+
+def decided_by(review: Review, viewer: User) -> str:
+    """Who made a decision, as the person reading the page should read it.
+
+    A share-link decision names the guest (not the buyer who shared the link), so nobody
+    reads "You approved" for a colleague's approval.
+    """
+    guest = review.guest
+    if guest is not None:
+        return f"{guest.name} (guest, {guest.email})"
+    if review.user_id == viewer.id:
+        return "you"
+    user = review.user
+    if user.is_staff:
+        return f"{user.display_name} (Gifts of Hope)" if viewer.is_staff else "Gifts of Hope staff"
+    return f"{user.display_name} ({_role_label(user)})"
+
+
+def when(at: datetime) -> str:
+    """A decision's time as every review page writes it."""
+    return f"{at:%d %b %Y, %H:%M} UTC"
 
 
 def thread(design: Design, *, version: int | None = None) -> list[ThreadEntry]:

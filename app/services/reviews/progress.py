@@ -1,14 +1,16 @@
-"""Where a design stands: one sentence for this person, saying whose move it is."""
+"""Where a design stands, for this person: whose move it is, who decided what, and why it came back."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import select
 
 from app.extensions import db
-from app.models import Design, Order, Role, User
-from app.services.reviews.common import COLLEAGUE, approvals
+from app.models import Design, Order, Proof, Review, Role, User
+from app.services.reviews.comments import decided_by, when
+from app.services.reviews.common import COLLEAGUE
 from app.services.reviews.rules import needs_approver
 
 
@@ -16,6 +18,78 @@ from app.services.reviews.rules import needs_approver
 class Standing:
     tone: str  # "wait", "act", "done", "problem"
     text: str
+
+
+@dataclass(frozen=True)
+class SentBack:
+    """The change request that reopened a draft: who asked, when, on which version, in their words."""
+
+    who: str
+    at: datetime
+    version: int
+    reason: str
+
+    @property
+    def sentence(self) -> str:
+        who = self.who[0].upper() + self.who[1:]
+        return f"{who} asked for changes to proof v{self.version} on {when(self.at)}"
+
+
+def sent_back(design: Design, viewer: User) -> SentBack | None:
+    """Why a draft came back, when it did: the buyer must read the reason where they land."""
+    proof = design.latest_proof
+    if design.status != "draft" or proof is None:
+        return None
+    asked = [r for r in proof.reviews if r.decision == "request_changes"]
+    if not asked:
+        return None
+    last = asked[-1]
+    return SentBack(decided_by(last, viewer), last.created_at, proof.version, last.comment)
+
+
+@dataclass(frozen=True)
+class Approvals:
+    """Per side, who approved a proof and when, in words for this viewer; None while it waits."""
+
+    buyer: str | None
+    staff: str | None
+    endorsements: tuple[str, ...]
+    """Buyer-side approvals that wait for the organisation's approver (above its threshold)."""
+
+
+def _counted(proof: Proof, side: str) -> Review | None:
+    return next((r for r in proof.reviews if r.decision == "approve" and r.side == side), None)
+
+
+def _approved_by(review: Review, viewer: User) -> str:
+    return f"Approved by {decided_by(review, viewer)} on {when(review.created_at)}"
+
+
+def approved_by(proof: Proof, viewer: User) -> Approvals:
+    buyer, staff = _counted(proof, "buyer"), _counted(proof, "staff")
+    return Approvals(
+        buyer=_approved_by(buyer, viewer) if buyer else None,
+        staff=f"Print details checked by {decided_by(staff, viewer)} on {when(staff.created_at)}"
+        if staff
+        else None,
+        endorsements=tuple(
+            _approved_by(r, viewer) for r in proof.reviews if r.decision == "approve" and r.side == COLLEAGUE
+        ),
+    )
+
+
+def decision_summary(proof: Proof, viewer: User) -> str:
+    """The decisions on one version in a few words, for the version history."""
+    parts = []
+    for r in proof.reviews:
+        who = decided_by(r, viewer)
+        if r.decision == "request_changes":
+            parts.append(f"changes asked by {who}")
+        elif r.side == COLLEAGUE:
+            parts.append(f"approved by {who} (needs approver)")
+        else:
+            parts.append(f"approved by {who}")
+    return "; ".join(parts) or "no decision"
 
 
 def standing(design: Design, user: User) -> Standing:
@@ -34,10 +108,10 @@ def standing(design: Design, user: User) -> Standing:
         return Standing(
             "act", f"Changes were requested on proof v{proof.version}. Edit the design and submit it again."
         )
-    got = approvals(proof)
     threshold = design.organisation.approval_threshold
-    staff_done = "staff" in got
-    if "buyer" not in got:
+    buyer_approval = _counted(proof, "buyer")
+    staff_done = _counted(proof, "staff") is not None
+    if buyer_approval is None:
         if needs_approver(proof):
             limit = f"${threshold:,.2f}"
             if user.role in (Role.APPROVER, Role.ADMIN):
@@ -54,7 +128,9 @@ def standing(design: Design, user: User) -> Standing:
                     )
                 if endorsed:
                     return Standing(
-                        "wait", f"Waiting for your approver: orders above {limit} need their approval."
+                        "wait",
+                        f"{_approved_by(endorsed[-1], user)}. "
+                        f"Waiting for your approver: orders above {limit} need their approval.",
                     )
                 return Standing(
                     "act",
@@ -71,7 +147,8 @@ def standing(design: Design, user: User) -> Standing:
             else "Waiting for the buyer's approval; you can check the print details now.",
         )
     if not staff_done:
+        approved = _approved_by(buyer_approval, user)
         if user.is_staff:
-            return Standing("act", "The buyer approved. Waiting for your check.")
-        return Standing("wait", "You approved. Waiting for Gifts of Hope to check the print details.")
+            return Standing("act", f"{approved}. Waiting for your check.")
+        return Standing("wait", f"{approved}. Waiting for Gifts of Hope to check the print details.")
     return Standing("done", "Approved by both sides.")
