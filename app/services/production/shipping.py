@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from app.extensions import db
-from app.models import AuditEvent, Order, User
+from app.models import AuditEvent, Order, ProductionJob, User
 from app.models.production import Shipment
 from app.services import audit, notifications, orders
 from app.services.errors import Conflict, Invalid
@@ -27,14 +27,22 @@ def staff_advance(staff: User, order: Order, action: str) -> None:
         raise Conflict("Use the shipping form to mark an order shipped.")
     if action == "send_to_qa" and any(j.status != "done" for j in order.jobs):
         raise Conflict("Some jobs of this order are not done yet.")
-    lock(order)
-    orders.advance(order, action, staff)
     if action == "cancel":
-        # Take held jobs off the makers: their tokens go stale and the board hides the order.
-        for job in order.jobs:
-            if job.status in HELD:
-                walk(job, *release_path(job.status))
-                job.status, job.maker_id, job.claim_token = "queued", None, None
+        # Take held jobs off the makers (their tokens go stale, the board hides the order), each by
+        # a conditional UPDATE; jobs before the order row, the lock order every job change keeps.
+        for status in HELD:
+            db.session.execute(
+                update(ProductionJob)
+                .where(ProductionJob.order_id == order.id, ProductionJob.status == status)
+                .values(status=walk(status, *release_path(status)), maker_id=None, claim_token=None)
+                .execution_options(synchronize_session=False)
+            )
+    lock(order)
+    try:
+        orders.advance(order, action, staff)
+    except Conflict:
+        db.session.rollback()
+        raise
     db.session.commit()
 
 
