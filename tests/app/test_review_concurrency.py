@@ -21,6 +21,7 @@ from app.models import Design, Order, Proof, Review, Role, User
 from app.services import reviews
 from app.services.errors import Conflict, ServiceError
 from app.services.reviews import decisions
+from tests.app.conftest import Browser
 from tests.app.factories import DesignFactory, StaffFactory, UserFactory
 from tests.app.racing import race, racing_app
 from tests.app.review_support import ready_proof
@@ -196,3 +197,25 @@ def test_changes_requested_while_staff_approve_end_one_way_only(app, capsys):
             db.session.remove()
     _tally_print(capsys, app, "request changes vs staff approve", tally)
     assert failures == []
+
+
+def test_an_approval_that_arrives_just_after_the_order_is_recorded_and_shows_the_order(app):
+    """The approver clicks on the page they loaded; buyer and staff made the order a moment before."""
+    design = DesignFactory(status="submitted")
+    proof = ready_proof(design)
+    approver = UserFactory(role=Role.APPROVER, organisation=design.organisation)
+    page = Browser(app.test_client())
+    page.login(approver.email)
+    reviews.decide(design.created_by, proof, proof.version, "approve", "")
+    order = reviews.decide(StaffFactory(), proof, proof.version, "approve", "")
+    late = page.post(f"/proofs/{proof.id}/decision", {"version": proof.version, "decision": "approve"})
+    assert late.status_code == 302 and late.location.endswith(f"/orders/{order.id}")
+    db.session.expire_all()
+    assert approver.id in db.session.scalars(select(Review.user_id).where(Review.proof_id == proof.id)).all()
+    assert db.session.scalar(select(func.count()).select_from(Order)) == 1
+    changes = page.post(
+        f"/proofs/{proof.id}/decision",
+        {"version": proof.version, "decision": "request_changes", "comment": "Teal ribbon"},
+        follow_redirects=True,
+    )
+    assert changes.status_code == 200 and "your request for changes was not recorded" in changes.text

@@ -33,8 +33,8 @@ def _check_open(proof: Proof, version: int, decision: str) -> None:
         )
     if design.status == "ordered":
         raise Conflict(
-            "Both sides have approved this proof and its order is confirmed; "
-            "your request for changes was not recorded."
+            "Both sides have approved this proof and its order is confirmed"
+            + ("." if decision == "approve" else "; your request for changes was not recorded.")
         )
     if design.status == "draft" and any(r.decision == "request_changes" for r in proof.reviews):
         raise Conflict(
