@@ -10,8 +10,9 @@ from sqlalchemy.orm import aliased
 from app.extensions import db
 from app.models import AuditEvent, Order, ProductionJob, User, utcnow
 from app.services import orders
+from app.services.errors import Conflict
 from configurator.jobs import STAGES
-from configurator.states import JOB
+from configurator.states import JOB, IllegalTransition
 
 HELD = ("claimed", "in_progress", "paused", "problem")
 STALE_CLAIM = "Someone else changed this job a moment ago; nothing was changed."
@@ -74,14 +75,18 @@ def walk(state: str, *actions: str) -> str:
     return state
 
 
-def move(job: ProductionJob, *actions: str, **values: object) -> bool:
+def move(job: ProductionJob, *actions: str, **values: object) -> None:
     """Change a job with one UPDATE on the status and claim token it was read with.
 
-    The new status comes from the job machine. Returns False, writing nothing, when someone
-    else changed the job since it was read: of a maker's finish and a staff release at the same
-    instant exactly one lands, whichever database serialises them.
+    The new status comes from the job machine. When the machine refuses the move from where
+    the job is, or someone else changed the job since it was read (of a maker's finish and a
+    staff release at the same instant exactly one lands), nothing is written and the Conflict
+    says what happened instead.
     """
-    status = walk(job.status, *actions)
+    try:
+        status = walk(job.status, *actions)
+    except IllegalTransition:
+        raise Conflict(what_happened(job.id)) from None
     moved = db.session.execute(
         update(ProductionJob)
         .where(
@@ -92,9 +97,9 @@ def move(job: ProductionJob, *actions: str, **values: object) -> bool:
         .values(status=status, updated_at=utcnow(), **values)
         .execution_options(synchronize_session=False)
     ).rowcount
-    if moved:
-        db.session.refresh(job)
-    return bool(moved)
+    if not moved:
+        raise Conflict(what_happened(job.id))
+    db.session.refresh(job)
 
 
 def what_happened(job_id: int) -> str:
@@ -118,7 +123,8 @@ def what_happened(job_id: int) -> str:
     if event is None or words is None:
         return STALE_CLAIM
     who = db.session.get(User, event.actor_id) if event.actor_id else None
-    maker = db.session.get(User, (event.detail or {}).get("maker") or 0)
+    maker_id = (event.detail or {}).get("maker")
+    maker = db.session.get(User, maker_id) if maker_id else None
     when = "a moment ago" if utcnow() - event.at < RECENT else f"on {event.at:%d %b at %H:%M} UTC"
     what = words.format(
         who=who.display_name if who else "Someone", maker=maker.display_name if maker else "a maker"

@@ -12,7 +12,6 @@ from app.services import audit
 from app.services.errors import Conflict, Invalid, NotFound
 from app.services.production._shared import move, release_path, start_order, what_happened
 from app.services.production.identities import get_maker
-from configurator.states import IllegalTransition
 
 
 def get_job(job_id: int) -> ProductionJob:
@@ -26,12 +25,7 @@ def release(staff: User, job_id: int) -> ProductionJob:
     """Take a job back from its maker (left for the day, or a problem is solved) into the queue."""
     job = get_job(job_id)
     before, holder = job.status, job.maker_id
-    try:
-        moved = move(job, *release_path(job.status), maker_id=None, claim_token=None, problem=None)
-    except IllegalTransition:
-        moved = False
-    if not moved:
-        raise Conflict(what_happened(job_id))
+    move(job, *release_path(job.status), maker_id=None, claim_token=None, problem=None)
     audit.record(
         staff, "job.staff_release", f"job:{job.id}", None, order=job.order_id, before=before, maker=holder
     )
@@ -49,12 +43,7 @@ def assign(staff: User, job_id: int, maker_id: int) -> ProductionJob:
         raise Conflict("This order is cancelled.")
     before, holder = job.status, job.maker_id
     path = () if job.status == "queued" else release_path(job.status)
-    try:
-        moved = move(job, *path, "claim", maker_id=maker.id, claim_token=secrets.token_hex(16), problem=None)
-    except IllegalTransition:
-        moved = False
-    if not moved:
-        raise Conflict(what_happened(job_id))
+    move(job, *path, "claim", maker_id=maker.id, claim_token=secrets.token_hex(16), problem=None)
     start_order(job.order, staff)
     audit.record(
         staff,
@@ -74,8 +63,9 @@ def set_priority(staff: User, job_id: int, priority: int) -> ProductionJob:
     """Put a job at an exact place: smaller numbers are done sooner."""
     job = get_job(job_id)
     before = job.priority
-    if job.status == "done" or not move(job, priority=priority):
+    if job.status == "done":
         raise Conflict(what_happened(job_id))
+    move(job, priority=priority)
     audit.record(
         staff, "job.priority", f"job:{job.id}", None, order=job.order_id, before=before, after=priority
     )
