@@ -84,7 +84,7 @@ def _conclude(proof: Proof, review: Review, actor: User | None, guest_name: str 
     return None
 
 
-SIMULTANEOUS = "Many people decided on this proof at the same moment. Please check where it stands now."
+SIMULTANEOUS = "Several people decided on this proof at the same moment. Please check where it stands now."
 ATTEMPTS = 6
 """Each lost attempt means another decision landed; a decision is refused only past this many."""
 
