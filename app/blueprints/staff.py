@@ -12,7 +12,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 
 from app.extensions import db
 from app.forms import MAX_ID, parse_id
-from app.models import Role
+from app.models import Order, Role
 from app.models.production import Shipment
 from app.security import roles_required
 from app.services import orders, reviews
@@ -128,13 +128,17 @@ def order_list() -> str:
 
 @bp.get("/orders/<int:order_id>")
 @roles_required(Role.STAFF)
-def order(order_id: int) -> str:
-    found = orders.get_order(current_user, order_id)
+def order(order_id: int) -> str | tuple[str, int]:
+    return _order_page(orders.get_order(current_user, order_id))
+
+
+def _order_page(found: Order, ship_form: ShipForm | None = None, status: int = 200) -> str | tuple[str, int]:
+    """The order page; after a refused parcel, with the form as sent and its errors at their fields."""
     plan = service.plan()
-    assign = AssignForm()
     spec = BoxSpec.from_dict(found.spec)
     done, total = orders.progress(found)
-    return render_template(
+    left = service.boxes_left(found)
+    page = render_template(
         "staff/order.html",
         order=found,
         spec=spec,
@@ -148,15 +152,17 @@ def order(order_id: int) -> str:
             if a in service.MANUAL_ORDER_ACTIONS
             and not (a == "send_to_qa" and any(j.status != "done" for j in found.jobs))
         ],
-        can_ship=found.status in ("packed", "shipped"),
-        ship_form=ShipForm(boxes=spec.quantity),
-        assign_form=assign,
+        can_ship=found.status in ("packed", "shipped") and left > 0,
+        boxes_left=left,
+        ship_form=ShipForm(boxes=left) if ship_form is None else ship_form,
+        assign_form=AssignForm(),
         priority_form=PriorityForm(),
         form=BareForm(),
         ready=service.ready_job_ids(),
         done_minutes=done,
         total_minutes=total,
     )
+    return page if status == 200 else (page, status)
 
 
 @bp.post("/orders/<int:order_id>/<action>")
@@ -175,24 +181,26 @@ def advance(order_id: int, action: str) -> Response:
 
 @bp.post("/orders/<int:order_id>/ship")
 @roles_required(Role.STAFF)
-def ship(order_id: int) -> Response:
+def ship(order_id: int) -> Response | str | tuple[str, int]:
     found = orders.get_order(current_user, order_id)
     form = ShipForm()
     if not form.validate_on_submit():
-        flash("Please enter the carrier and the tracking number.", "error")
-        return redirect(url_for("staff.order", order_id=order_id, _anchor="ship"))
+        return _order_page(found, form, 422)
     try:
         shipment = service.ship(
             current_user, found, form.carrier.data or "", form.tracking_number.data or "", form.boxes.data
         )
-    except (Conflict, Invalid) as exc:
-        db.session.rollback()
+    except Invalid as exc:
+        for field, message in exc.violations.items():
+            form[field].errors = [message]
+        return _order_page(found, form, 422)
+    except Conflict as exc:
         flash(str(exc), "error")
     else:
         flash(
             f"Shipped {shipment.boxes} boxes with {shipment.carrier} ({shipment.tracking_number}).", "success"
         )
-    return redirect(url_for("staff.order", order_id=order_id))
+    return redirect(url_for("staff.order", order_id=order_id, _anchor="ship"))
 
 
 @bp.post("/orders/<int:order_id>/first")

@@ -11,7 +11,7 @@ themselves. Either way the maker, never the tablet, holds the job and signs the 
 
 from __future__ import annotations
 
-from app.services.production._shared import HELD, today
+from app.services.production._shared import HELD, STALE_CLAIM, today
 from app.services.production.capacity import (
     DEFAULT_CAPACITY,
     current_capacity,
@@ -23,7 +23,6 @@ from app.services.production.capacity import (
 )
 from app.services.production.claims import (
     PROBLEM_REASONS,
-    STALE_CLAIM,
     act,
     board,
     claim_next,
@@ -63,6 +62,7 @@ from app.services.production.shipping import (
     EVENT_WORDS,
     MANUAL_ORDER_ACTIONS,
     TimelineEntry,
+    boxes_left,
     packing_slip_pdf,
     ship,
     shipments,
@@ -90,6 +90,7 @@ __all__ = [
     "assign",
     "backlog_minutes",
     "board",
+    "boxes_left",
     "claim_next",
     "current_capacity",
     "delete_exception",

@@ -1,19 +1,35 @@
-"""Helpers the production modules share: the claimable-job condition, order locks, job walks."""
+"""Helpers the production modules share: the claimable-job condition, order locks, job moves."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
-from sqlalchemy import case, exists, select
+from sqlalchemy import case, exists, select, update
 from sqlalchemy.orm import aliased
 
 from app.extensions import db
-from app.models import Order, ProductionJob, User
+from app.models import AuditEvent, Order, ProductionJob, User, utcnow
 from app.services import orders
+from app.services.errors import Conflict
 from configurator.jobs import STAGES
-from configurator.states import JOB
+from configurator.states import JOB, IllegalTransition
 
 HELD = ("claimed", "in_progress", "paused", "problem")
+STALE_CLAIM = "Someone else changed this job a moment ago; nothing was changed."
+RECENT = timedelta(minutes=2)
+"""A refusal says "a moment ago" for a change this recent, and the time of day for an older one."""
+MOVE_WORDS = {
+    "job.claim": "{who} took this job",
+    "job.start": "{who} started this job",
+    "job.pause": "{who} paused this job",
+    "job.finish": "{who} finished this job",
+    "job.release": "{who} gave this job back",
+    "job.report_problem": "{who} reported a problem with this job",
+    "job.staff_release": "Staff took this job back to the queue",
+    "job.assign": "Staff gave this job to {maker}",
+    "job.priority": "Staff moved this job in the queue",
+}
+"""The last change of a job, as the person whose own change it overtook reads it."""
 
 
 def today() -> date:
@@ -52,11 +68,68 @@ def start_order(order: Order, actor: User | None) -> None:
         orders.advance(order, "start_production", actor)
 
 
-def walk(job: ProductionJob, *actions: str) -> str:
-    state = job.status
+def walk(state: str, *actions: str) -> str:
+    """Where the job machine takes a job from ``state`` by these actions (or IllegalTransition)."""
     for action in actions:
         state = JOB.next(state, action)
     return state
+
+
+def move(job: ProductionJob, *actions: str, **values: object) -> None:
+    """Change a job with one UPDATE on the status and claim token it was read with.
+
+    The new status comes from the job machine. When the machine refuses the move from where
+    the job is, or someone else changed the job since it was read (of a maker's finish and a
+    staff release at the same instant exactly one lands), nothing is written and the Conflict
+    says what happened instead.
+    """
+    try:
+        status = walk(job.status, *actions)
+    except IllegalTransition:
+        raise Conflict(what_happened(job.id)) from None
+    moved = db.session.execute(
+        update(ProductionJob)
+        .where(
+            ProductionJob.id == job.id,
+            ProductionJob.status == job.status,
+            ProductionJob.claim_token.is_not_distinct_from(job.claim_token),
+        )
+        .values(status=status, updated_at=utcnow(), **values)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if not moved:
+        raise Conflict(what_happened(job.id))
+    db.session.refresh(job)
+
+
+def what_happened(job_id: int) -> str:
+    """Why a change of a job was refused: the last change someone else made, in plain words.
+
+    Rolls back first, so that the sentence describes what is committed now.
+    """
+    db.session.rollback()
+    job = db.session.get(ProductionJob, job_id)
+    if job is None:
+        return "This job is no longer there; nothing was changed."
+    if job.order.status == "cancelled":
+        return "This order was cancelled; nothing was changed."
+    event = db.session.scalars(
+        select(AuditEvent)
+        .where(AuditEvent.subject == f"job:{job_id}")
+        .order_by(AuditEvent.id.desc())
+        .limit(1)
+    ).first()
+    words = MOVE_WORDS.get(event.action) if event is not None else None
+    if event is None or words is None:
+        return STALE_CLAIM
+    who = db.session.get(User, event.actor_id) if event.actor_id else None
+    maker_id = (event.detail or {}).get("maker")
+    maker = db.session.get(User, maker_id) if maker_id else None
+    when = "a moment ago" if utcnow() - event.at < RECENT else f"on {event.at:%d %b at %H:%M} UTC"
+    what = words.format(
+        who=who.display_name if who else "Someone", maker=maker.display_name if maker else "a maker"
+    )
+    return f"{what} {when}; nothing was changed."
 
 
 def release_path(status: str) -> tuple[str, ...]:

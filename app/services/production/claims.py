@@ -10,11 +10,10 @@ from app.extensions import db
 from app.models import Order, ProductionJob, User, utcnow
 from app.services import audit, orders
 from app.services.errors import Conflict, Invalid, NotFound
-from app.services.production._shared import HELD, claimable, lock, start_order
+from app.services.production._shared import HELD, claimable, lock, move, start_order, what_happened
 from configurator.jobs import retitle
-from configurator.states import JOB, IllegalTransition
+from configurator.states import JOB
 
-STALE_CLAIM = "This job was moved by someone else in the meantime. The board has been refreshed."
 PROBLEM_REASONS = {
     "material": "Material is missing",
     "tool": "A tool or machine is broken",
@@ -107,7 +106,7 @@ def act(
     *,
     device: User | None = None,
 ) -> ProductionJob:
-    """Move a job the maker holds; refused when the token is stale (someone reassigned or re-claimed it).
+    """Move a job the maker holds; refused, saying what happened, when someone else moved it first.
 
     ``finish`` with fewer than the job's quantity closes the job with what was made and puts a
     new job for the rest at the same place in the queue, so the shortfall is never forgotten.
@@ -117,12 +116,8 @@ def act(
     if job is None:
         raise NotFound("We could not find that job.")
     if job.maker_id != maker.id or job.claim_token != token:
-        raise Conflict(STALE_CLAIM)
-    try:
-        new_status = JOB.next(job.status, action)
-    except IllegalTransition as exc:
-        raise Conflict(STALE_CLAIM) from exc
-    values: dict[str, object] = {"status": new_status, "updated_at": utcnow()}
+        raise Conflict(what_happened(job_id))
+    values: dict[str, object] = {}
     detail: dict[str, object] = {"order": job.order_id, **_device(device)}
     if action in ("finish", "pause") and quantity_done is not None and not 0 <= quantity_done <= job.quantity:
         raise Invalid(f"Enter a number from 0 to {job.quantity}.", {"quantity_done": "out of range"})
@@ -142,20 +137,7 @@ def act(
         detail["problem"] = values["problem"]
     if action == "release":
         values.update(maker_id=None, claim_token=None)
-    moved = db.session.execute(
-        update(ProductionJob)
-        .where(
-            ProductionJob.id == job_id,
-            ProductionJob.maker_id == maker.id,
-            ProductionJob.claim_token == token,
-            ProductionJob.status == job.status,
-        )
-        .values(**values)
-    ).rowcount
-    if not moved:
-        db.session.rollback()
-        raise Conflict(STALE_CLAIM)
-    db.session.refresh(job)
+    move(job, action, **values)
     if action == "finish":
         rest = _split_shortfall(job)
         detail["minutes"] = job.maker_minutes

@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import secrets
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from app.extensions import db
-from app.models import Order, ProductionJob, User
+from app.models import Order, ProductionJob, User, utcnow
 from app.services import audit
 from app.services.errors import Conflict, Invalid, NotFound
-from app.services.production._shared import release_path, start_order, walk
+from app.services.production._shared import move, release_path, start_order, what_happened
 from app.services.production.identities import get_maker
-from configurator.states import IllegalTransition
 
 
 def get_job(job_id: int) -> ProductionJob:
@@ -25,14 +24,8 @@ def get_job(job_id: int) -> ProductionJob:
 def release(staff: User, job_id: int) -> ProductionJob:
     """Take a job back from its maker (left for the day, or a problem is solved) into the queue."""
     job = get_job(job_id)
-    try:
-        walk(job, *release_path(job.status))
-    except IllegalTransition as exc:
-        raise Conflict(
-            f"This job is {job.status.replace('_', ' ')}; it cannot go back to the queue."
-        ) from exc
     before, holder = job.status, job.maker_id
-    job.status, job.maker_id, job.claim_token, job.problem = "queued", None, None, None
+    move(job, *release_path(job.status), maker_id=None, claim_token=None, problem=None)
     audit.record(
         staff, "job.staff_release", f"job:{job.id}", None, order=job.order_id, before=before, maker=holder
     )
@@ -48,14 +41,9 @@ def assign(staff: User, job_id: int, maker_id: int) -> ProductionJob:
         raise Invalid("Choose a maker from the list.", {"maker": "unknown"})
     if job.order.status == "cancelled":
         raise Conflict("This order is cancelled.")
-    path = () if job.status == "queued" else release_path(job.status)
-    try:
-        walk(job, *path, "claim")
-    except IllegalTransition as exc:
-        raise Conflict(f"This job is {job.status.replace('_', ' ')}; it cannot be given to a maker.") from exc
     before, holder = job.status, job.maker_id
-    job.status, job.maker_id, job.claim_token, job.problem = "claimed", maker.id, secrets.token_hex(16), None
-    db.session.flush()
+    path = () if job.status == "queued" else release_path(job.status)
+    move(job, *path, "claim", maker_id=maker.id, claim_token=secrets.token_hex(16), problem=None)
     start_order(job.order, staff)
     audit.record(
         staff,
@@ -74,9 +62,10 @@ def assign(staff: User, job_id: int, maker_id: int) -> ProductionJob:
 def set_priority(staff: User, job_id: int, priority: int) -> ProductionJob:
     """Put a job at an exact place: smaller numbers are done sooner."""
     job = get_job(job_id)
+    before = job.priority
     if job.status == "done":
-        raise Conflict("This job is done already.")
-    before, job.priority = job.priority, priority
+        raise Conflict(what_happened(job_id))
+    move(job, priority=priority)
     audit.record(
         staff, "job.priority", f"job:{job.id}", None, order=job.order_id, before=before, after=priority
     )
@@ -95,11 +84,12 @@ def top_priority() -> int:
 def order_first(staff: User, order: Order) -> int:
     """Put all of an order's unfinished jobs at the front of the queue; returns how many moved."""
     front = top_priority()
-    moved = 0
-    for job in order.jobs:
-        if job.status != "done":
-            job.priority = front
-            moved += 1
+    moved = db.session.execute(
+        update(ProductionJob)
+        .where(ProductionJob.order_id == order.id, ProductionJob.status != "done")
+        .values(priority=front, updated_at=utcnow())
+        .execution_options(synchronize_session=False)
+    ).rowcount
     audit.record(staff, "order.first_in_queue", f"order:{order.id}", order.organisation_id, priority=front)
     db.session.commit()
     return moved

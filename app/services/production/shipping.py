@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import DateTime, String, exists, func, insert, literal, select, update
 
 from app.extensions import db
-from app.models import AuditEvent, Order, User
+from app.models import AuditEvent, Order, ProductionJob, User, utcnow
 from app.models.production import Shipment
 from app.services import audit, notifications, orders
 from app.services.errors import Conflict, Invalid
@@ -27,46 +27,98 @@ def staff_advance(staff: User, order: Order, action: str) -> None:
         raise Conflict("Use the shipping form to mark an order shipped.")
     if action == "send_to_qa" and any(j.status != "done" for j in order.jobs):
         raise Conflict("Some jobs of this order are not done yet.")
-    lock(order)
-    orders.advance(order, action, staff)
     if action == "cancel":
-        # Take held jobs off the makers: their tokens go stale and the board hides the order.
-        for job in order.jobs:
-            if job.status in HELD:
-                walk(job, *release_path(job.status))
-                job.status, job.maker_id, job.claim_token = "queued", None, None
+        # Take held jobs off the makers (their tokens go stale, the board hides the order), each by
+        # a conditional UPDATE; jobs before the order row, the lock order every job change keeps.
+        for status in HELD:
+            db.session.execute(
+                update(ProductionJob)
+                .where(ProductionJob.order_id == order.id, ProductionJob.status == status)
+                .values(status=walk(status, *release_path(status)), maker_id=None, claim_token=None)
+                .execution_options(synchronize_session=False)
+            )
+    lock(order)
+    try:
+        orders.advance(order, action, staff)
+    except Conflict:
+        db.session.rollback()
+        raise
     db.session.commit()
 
 
+SHIPPABLE = ("packed", "shipped")
+"""A packed order ships its first parcel; a shipped one may add parcels until every box has left."""
+
+
+def boxes_in(order: Order) -> int:
+    return int(order.quote.get("boxes") or BoxSpec.from_dict(order.spec).quantity)
+
+
+def boxes_left(order: Order) -> int:
+    """Boxes of the order not handed to a carrier yet."""
+    shipped = db.session.scalar(
+        select(func.coalesce(func.sum(Shipment.boxes), 0)).where(Shipment.order_id == order.id)
+    )
+    return max(boxes_in(order) - int(shipped or 0), 0)
+
+
 def ship(staff: User, order: Order, carrier: str, tracking_number: str, boxes: int | None = None) -> Shipment:
-    """Record a parcel handed to a carrier; the first one marks a packed order shipped."""
+    """Record a parcel handed to a carrier (no boxes given: all boxes left); the first one ships the order.
+
+    The parcel is written by one ``INSERT … SELECT`` that holds only while the boxes shipped so
+    far plus this parcel fit the order, so two staff shipping at the same instant (or one
+    pressing twice) can never ship more boxes than were ordered; on PostgreSQL the order row
+    lock also makes the second wait for the first.
+    """
     carrier, tracking_number = " ".join(carrier.split()), tracking_number.strip()
     errors = {}
     if not 2 <= len(carrier) <= 60:
         errors["carrier"] = "Enter the carrier's name."
     if not 3 <= len(tracking_number) <= 80:
         errors["tracking_number"] = "Enter the tracking number."
-    total = int(order.quote.get("boxes") or BoxSpec.from_dict(order.spec).quantity)
-    boxes = total if boxes is None else boxes
-    if not 1 <= boxes <= total:
-        errors["boxes"] = f"Enter a number of boxes from 1 to {total}."
+    order = lock(order)
+    try:
+        return _ship(staff, order, carrier, tracking_number, boxes, errors)
+    except (Conflict, Invalid):
+        db.session.rollback()
+        raise
+
+
+def _ship(
+    staff: User, order: Order, carrier: str, tracking_number: str, boxes: int | None, errors: dict[str, str]
+) -> Shipment:
+    if order.status not in SHIPPABLE:
+        before_packing = order.status in ("confirmed", "in_production", "quality_check")
+        raise Conflict(
+            f"This order is {order.status.replace('_', ' ')}; "
+            + ("pack it before shipping." if before_packing else "it cannot be shipped.")
+        )
+    total, left = boxes_in(order), boxes_left(order)
+    if left == 0:
+        raise Conflict(f"All {total} boxes of this order have been shipped; there is nothing left to ship.")
+    boxes = left if boxes is None else boxes
+    if not 1 <= boxes <= left:
+        errors["boxes"] = (
+            f"Enter a number of boxes from 1 to {left}: {left} of the {total} are not shipped yet."
+        )
     if errors:
         raise Invalid("Please correct the shipment: " + " ".join(errors.values()), errors)
-    lock(order)
-    if order.status == "packed":
-        shipment = Shipment(
-            order=order, carrier=carrier, tracking_number=tracking_number, boxes=boxes, shipped_by=staff
+    shipment_id = db.session.execute(
+        _insert_if_it_fits(staff, order, carrier, tracking_number, boxes, total)
+    ).scalar()
+    if shipment_id is None:
+        db.session.rollback()  # to read what the other parcel left
+        left = boxes_left(order)
+        raise Conflict(
+            "Someone else recorded a parcel of this order a moment ago; nothing was saved. "
+            + (f"{left} boxes are left to ship." if left else "Every box has been shipped now.")
         )
+    db.session.refresh(order)  # current now: the parcel's write made every other one wait
+    if order.status == "packed":
         orders.advance(order, "ship", staff)
         notifications.notify("shipped", order_id=order.id, actor_id=staff.id)
-    elif order.status == "shipped":
-        shipment = Shipment(
-            order=order, carrier=carrier, tracking_number=tracking_number, boxes=boxes, shipped_by=staff
-        )
-    else:
-        raise Conflict(f"This order is {order.status.replace('_', ' ')}; pack it before shipping.")
-    db.session.add(shipment)
-    db.session.flush()
+    shipment = db.session.get(Shipment, shipment_id)
+    assert shipment is not None
     audit.record(
         staff,
         "order.shipment",
@@ -79,6 +131,26 @@ def ship(staff: User, order: Order, carrier: str, tracking_number: str, boxes: i
     )
     db.session.commit()
     return shipment
+
+
+def _insert_if_it_fits(staff: User, order: Order, carrier: str, tracking: str, boxes: int, total: int):
+    """``INSERT INTO shipment … SELECT … WHERE`` the order is shippable and the parcel fits."""
+    shipped = (
+        select(func.coalesce(func.sum(Shipment.boxes), 0))
+        .where(Shipment.order_id == order.id)
+        .scalar_subquery()
+    )
+    shippable = exists().where(Order.id == order.id, Order.status.in_(SHIPPABLE))
+    row = select(
+        literal(order.id),
+        literal(carrier, String),
+        literal(tracking, String),
+        literal(boxes),
+        literal(utcnow(), DateTime),
+        literal(staff.id),
+    ).where(shippable, shipped + boxes <= total)
+    columns = ["order_id", "carrier", "tracking_number", "boxes", "shipped_at", "shipped_by_id"]
+    return insert(Shipment).from_select(columns, row).returning(Shipment.id)
 
 
 def shipments(order: Order) -> list[Shipment]:

@@ -31,8 +31,28 @@ def _check_open(proof: Proof, version: int, decision: str) -> None:
             f"You were looking at proof v{version}, but the latest is v{latest.version if latest else '?'}. "
             "Please review the latest version."
         )
+    if design.status == "ordered":
+        raise Conflict(
+            "Both sides have approved this proof and its order is confirmed"
+            + ("." if decision == "approve" else "; your request for changes was not recorded.")
+        )
+    if design.status == "draft" and any(r.decision == "request_changes" for r in proof.reviews):
+        raise Conflict(
+            "Changes were asked for on this proof, so the design is open for editing again; "
+            f"your {'approval' if decision == 'approve' else 'request'} was not recorded."
+        )
     if design.status != "submitted" or proof.status != "ready":
         raise Conflict("This proof is not waiting for a decision any more.")
+
+
+def _order_of(proof: Proof, version: int, decision: str) -> Order | None:
+    """The order this very version became, when an approval of it arrives just after the order was made.
+
+    Such an approval is as valid as the ones before it: it is recorded, not refused.
+    """
+    if decision != "approve" or version != proof.version or proof.design.status != "ordered":
+        return None
+    return db.session.scalar(select(Order).where(Order.proof_id == proof.id))
 
 
 def _conclude(proof: Proof, review: Review, actor: User | None, guest_name: str = "") -> Order | None:
@@ -64,28 +84,29 @@ def _conclude(proof: Proof, review: Review, actor: User | None, guest_name: str 
     return None
 
 
-SIMULTANEOUS = "Someone else decided on this proof at the same moment. Please check where it stands now."
+SIMULTANEOUS = "Several people decided on this proof at the same moment. Please check where it stands now."
+ATTEMPTS = 6
+"""Each lost attempt means another decision landed; a decision is refused only past this many."""
 
 
 def _serialised(attempt: Any, proof: Proof) -> Any:
-    """Run a decision so that two at the same moment on one design cannot both act on stale state.
+    """Run a decision so that several at the same moment on one design cannot act on stale state.
 
-    Every decision touches its design row, whose ``revision`` is an optimistic lock: of two
-    concurrent decisions (a double-clicked approve, buyer and staff approving together) the
-    second fails its update, is rolled back and is tried once more on fresh data, where it sees
-    the first (so a double click does nothing, and two sides approving together make one order).
+    Every decision touches its design row, whose ``revision`` is an optimistic lock: of concurrent
+    decisions (a double-clicked approve; buyer, approver and staff approving together) only one
+    update lands; each other one is rolled back and run again on fresh data, where it sees what
+    landed (so a double click does nothing, and the sides approving together make one order,
+    which the unique order per design also guarantees). Every person decides at most once, so a
+    handful of attempts lets every decision through.
     """
     proof_id = proof.id
-    for last in (False, True):
+    for _ in range(ATTEMPTS):
         try:
             return attempt(proof)
         except (StaleDataError, IntegrityError):
             db.session.rollback()
-            if last:
-                raise Conflict(SIMULTANEOUS) from None
-            db.session.expire_all()
             proof = db.session.get(Proof, proof_id)
-    raise AssertionError("unreachable")
+    raise Conflict(SIMULTANEOUS)
 
 
 def _touch(design: Design) -> None:
@@ -102,16 +123,18 @@ def decide(user: User, proof: Proof, version: int, decision: str, comment: str) 
 
 
 def _decide(user: User, proof: Proof, version: int, decision: str, comment: str) -> Order | None:
-    _check_open(proof, version, decision)
+    ordered = _order_of(proof, version, decision)
+    if ordered is None:
+        _check_open(proof, version, decision)
     comment = _clean_comment(comment, required=decision == "request_changes")
     side = side_of(user)
     if decision == "approve" and side == "buyer" and not may_approve_for_buyer(user, proof):
         side = COLLEAGUE
-    if decision == "approve" and (
-        side in approvals(proof)
-        or any(r.user_id == user.id and r.side == side and r.decision == "approve" for r in proof.reviews)
+    if decision == "approve" and any(
+        r.user_id == user.id and r.side == side and r.decision == "approve" for r in proof.reviews
     ):
-        return None  # a double click: already approved by this side
+        return ordered  # a double click: this person already approved
+    counted = approvals(proof)
     review = Review(proof=proof, user_id=user.id, side=side, decision=decision, comment=comment)
     db.session.add(review)
     audit.record(
@@ -126,9 +149,11 @@ def _decide(user: User, proof: Proof, version: int, decision: str, comment: str)
         counts=side != COLLEAGUE,
     )
     _touch(proof.design)
-    order = _conclude(proof, review, user)
+    if ordered is None and not (decision == "approve" and side in counted):
+        ordered = _conclude(proof, review, user)
+    # else: a second approval of a side that had approved, or one just after the order: recorded
     db.session.commit()
-    return order
+    return ordered
 
 
 def guest_approve(link: ShareLink, guest: Guest, comment: str) -> Order | None:
