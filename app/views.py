@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
-from flask import Flask, Response, url_for
+from flask import Flask, Response, jsonify, render_template, request, url_for
 
-from app.models import Proof
+from app.models import Document, Proof
+from configurator.states import DocumentStatus
 
 STATUS_TEXT = {
     "queued": "Waiting for a renderer…",
@@ -60,4 +62,37 @@ def pdf_response(
         f'{"attachment" if download else "inline"}; filename="{filename}"'
     )
     response.headers["Cache-Control"] = cache
+    return response
+
+
+def document_response(
+    document: Document, serve: Callable[[bytes], Response], *, title: str, back: tuple[str, str]
+) -> Response:
+    """A document the worker makes: the stored file when ready, else a page that waits for it.
+
+    A poll (``Accept: application/json``) gets the document's state; the page polls the same
+    URL through ``app.js`` and opens the file once it is ready. Nothing is drawn here.
+    """
+    from app.services import documents
+
+    status = DocumentStatus(document.status)
+    if request.accept_mimetypes.best_match(["text/html", "application/json"]) == "application/json":
+        response = jsonify(status=status.value, text=documents.STATUS_TEXT[status])
+        response.headers["Cache-Control"] = "no-store"
+        return response
+    if status == DocumentStatus.READY:
+        return serve(documents.read(document))
+    page = render_template(
+        "documents/preparing.html",
+        title=title,
+        status=status,
+        text=documents.STATUS_TEXT[status],
+        url=request.full_path.rstrip("?"),
+        back_url=back[0],
+        back_label=back[1],
+    )
+    response = Response(page, 500 if status == DocumentStatus.FAILED else 202)
+    response.headers["Cache-Control"] = "no-store"
+    if status != DocumentStatus.FAILED:
+        response.headers["Retry-After"] = "2"
     return response
