@@ -226,9 +226,7 @@ def test_a_duplicate_delivery_renders_once(app, order, monkeypatch):
     from proofs import approval_record
 
     real = approval_record.render_approval_record
-    monkeypatch.setattr(
-        approval_record, "render_approval_record", lambda *a: calls.append(1) or real(*a)
-    )
+    monkeypatch.setattr(approval_record, "render_approval_record", lambda *a: calls.append(1) or real(*a))
     for _ in range(3):  # a redelivery, a retry, the reconciler: all find it taken or done
         documents.render(record.id)
     assert len(calls) == 1 and rows()[0].attempts == 1
