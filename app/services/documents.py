@@ -196,11 +196,16 @@ def _request(
 ) -> Document:
     """Find or create the document for these inputs in the caller's transaction.
 
-    One ``INSERT … ON CONFLICT DO NOTHING`` on (kind, content key): of two requests at the
-    same moment one creates the row and the other finds it, and only the creator enqueues.
+    A missing row is made with one ``INSERT … ON CONFLICT DO NOTHING`` on (kind, content key):
+    of two requests at the same moment one creates it and the other finds it, and only the
+    creator enqueues.
     """
     inputs = _plain({"data": data, "assets": {name: key for name, key in assets.items() if key}})
     key = content_key(kind, inputs)
+    existing = select(Document).where(Document.kind == kind, Document.content_key == key)
+    document = db.session.scalar(existing)
+    if document is not None:
+        return document  # the usual case: no write at all
     statement = (
         _insert()(Document)
         .values(
@@ -214,7 +219,7 @@ def _request(
         .on_conflict_do_nothing(index_elements=["kind", "content_key"])
     )
     created = db.session.execute(statement.returning(Document.id)).scalar() is not None
-    document = db.session.scalar(select(Document).where(Document.kind == kind, Document.content_key == key))
+    document = db.session.scalar(existing)
     if created:
         _enqueue_after_commit(document.id)
     return document
@@ -225,8 +230,7 @@ def _committed(document: Document) -> Document:
     return document
 
 
-def request_approval_record(order: Order) -> Document:
-    """The order's approval record as it stands now; the caller commits, then a worker draws it."""
+def _request_approval_record(order: Order) -> Document:
     from app.services.reviews.record import approval_record
 
     mockup = file_key(order.proof, "png") if order.proof.render_key else None
@@ -241,9 +245,23 @@ def request_approval_record(order: Order) -> Document:
     )
 
 
+def request_approval_record(order: Order) -> None:
+    """Request a new order's approval record in its transaction; a worker draws it after the commit.
+
+    The order matters more than its record: a fault building the record's inputs is logged
+    and the order goes ahead (the first person to ask requests the record again).
+    """
+    try:
+        _request_approval_record(order)
+    except SQLAlchemyError:
+        raise
+    except Exception:
+        log.exception("could not request the approval record of order %s", order.id)
+
+
 def approval_record(order: Order) -> Document:
-    """Find or request the order's approval record (commits)."""
-    return _committed(request_approval_record(order))
+    """Find or request the order's approval record as it stands now (commits)."""
+    return _committed(_request_approval_record(order))
 
 
 def packing_slip(order: Order, shipment: Shipment | None = None) -> Document:
