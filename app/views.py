@@ -32,6 +32,17 @@ def proof_status(proof: Proof) -> dict[str, Any]:
     }
 
 
+PREPARING = "We are preparing it now; this usually takes a few seconds."
+DOCUMENT_TEXT = {
+    DocumentStatus.QUEUED: PREPARING,
+    DocumentStatus.RENDERING: PREPARING,
+    DocumentStatus.READY: "Ready.",
+    DocumentStatus.FAILED: "We could not prepare this document. Please try again later, "
+    "or ask us and we will send it to you.",
+}
+"""What a person reads about a document the worker makes (see :func:`document_response`)."""
+
+
 ACTION_LABELS = {
     "start_production": "Start production",
     "send_to_qa": "Send to quality check",
@@ -75,9 +86,9 @@ def document_response(
     """
     from app.services import documents
 
-    status = DocumentStatus(document.status)
+    status = document.status
     if request.accept_mimetypes.best_match(["text/html", "application/json"]) == "application/json":
-        response = jsonify(status=status.value, text=documents.STATUS_TEXT[status])
+        response = jsonify(status=status.value, text=DOCUMENT_TEXT[status])
         response.headers["Cache-Control"] = "no-store"
         return response
     if status == DocumentStatus.READY:
@@ -86,7 +97,7 @@ def document_response(
         "documents/preparing.html",
         title=title,
         status=status,
-        text=documents.STATUS_TEXT[status],
+        text=DOCUMENT_TEXT[status],
         url=request.full_path.rstrip("?"),
         back_url=back[0],
         back_label=back[1],

@@ -167,7 +167,6 @@ def _diff(old: Proof, new: Proof) -> dict[str, Any]:
     document = documents.visual_diff(old, new)
     meta = document.meta or {}
     return {
-        "document": document,
         "status": document.status,
         "ready": document.status == DocumentStatus.READY,
         "regions": meta.get("regions", []),

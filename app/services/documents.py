@@ -47,13 +47,6 @@ RENDER_SECONDS = 60.0
 RENDER_MEMORY_MB = 1024
 """Memory one render may add to the worker."""
 
-STATUS_TEXT = {
-    DocumentStatus.QUEUED: "We are preparing it now; this usually takes a few seconds.",
-    DocumentStatus.RENDERING: "We are preparing it now; this usually takes a few seconds.",
-    DocumentStatus.READY: "Ready.",
-    DocumentStatus.FAILED: "We could not prepare this document. Please try again later, or ask us and we will send it to you.",
-}
-
 
 # --- What each kind is made from ----------------------------------------------------------
 
