@@ -241,10 +241,11 @@ def _age(document_id: int, status: DocumentStatus, attempts: int) -> None:
     db.session.commit()
 
 
-def test_a_document_stuck_in_rendering_is_requeued_and_a_stale_render_changes_nothing(app, order, sent):
+@pytest.mark.parametrize("stuck_in", [DocumentStatus.RENDERING, DocumentStatus.QUEUED])
+def test_a_stuck_document_is_requeued_and_a_stale_render_changes_nothing(app, order, sent, stuck_in):
     [record] = rows()
     sent.clear()
-    _age(record.id, DocumentStatus.RENDERING, 1)  # its worker died mid-render
+    _age(record.id, stuck_in, 1)  # its worker died mid-render, or its message was lost
     assert documents.requeue_stuck() == [record.id]
     assert sent == [record.id] and rows()[0].status == DocumentStatus.QUEUED
     assert documents.requeue_stuck() == []  # no longer stuck
@@ -255,6 +256,16 @@ def test_a_document_stuck_in_rendering_is_requeued_and_a_stale_render_changes_no
     # The dead worker's attempt coming back to life cannot move the document.
     assert documents._settle(record.id, 1, "fail", failure_reason="late") is False
     assert rows()[0].status == DocumentStatus.READY
+
+
+def test_a_request_in_a_transaction_that_rolls_back_wakes_nobody(app, order, sent):
+    db.session.execute(Document.__table__.delete())
+    db.session.commit()
+    sent.clear()
+    documents.request_approval_record(db.session.get(Order, order.id))
+    db.session.rollback()  # the order's transaction failed after all
+    db.session.commit()
+    assert sent == [] and rows() == []
 
 
 def test_after_the_last_attempt_the_reconciler_gives_up_with_a_reason(browser, order, sent):
