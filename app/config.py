@@ -71,6 +71,7 @@ def build_config(env: dict[str, str] | None = None) -> dict[str, Any]:
         "task_always_eager": env.get("CELERY_EAGER") == "1",
         "beat_schedule": {
             "reconcile-proofs": {"task": "app.tasks.reconcile_proofs", "schedule": 30.0},
+            "reconcile-documents": {"task": "app.tasks.reconcile_documents", "schedule": 30.0},
             "send-outbox": {"task": "app.tasks.send_outbox", "schedule": 10.0},
         },
         "beat_schedule_filename": str(instance / "celerybeat-schedule"),
@@ -83,6 +84,7 @@ def build_config(env: dict[str, str] | None = None) -> dict[str, Any]:
         "STORAGE_DIR": env.get("STORAGE_DIR", str(instance / "files")),
         "PUBLIC_URL": env.get("PUBLIC_URL", "http://127.0.0.1:5000"),
         "PROOF_STUCK_SECONDS": int(env.get("PROOF_STUCK_SECONDS", "120")),
+        "DOCUMENT_STUCK_SECONDS": int(env.get("DOCUMENT_STUCK_SECONDS", "120")),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": production,

@@ -3,7 +3,7 @@
 from celery import shared_task
 from sqlalchemy.exc import OperationalError
 
-from app.services import proofs
+from app.services import documents, proofs
 
 
 @shared_task(
@@ -17,6 +17,7 @@ from app.services import proofs
 )
 def render_proof(proof_id: int) -> None:
     proofs.render(proof_id)
+    documents.diff_for_new_proof(proof_id)  # what changed since the version before, made now
 
 
 @shared_task(time_limit=60, soft_time_limit=50)
@@ -30,3 +31,21 @@ def send_outbox() -> int:
     from app.services import notifications
 
     return notifications.send_pending()
+
+
+@shared_task(
+    acks_late=True,
+    reject_on_worker_lost=True,
+    time_limit=120,
+    soft_time_limit=90,
+    autoretry_for=(OperationalError, OSError),
+    retry_backoff=True,
+    max_retries=5,
+)
+def render_document(document_id: int) -> None:
+    documents.render(document_id)
+
+
+@shared_task(time_limit=60, soft_time_limit=50)
+def reconcile_documents() -> None:
+    documents.requeue_stuck()

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
-from flask import Flask, Response, url_for
+from flask import Flask, Response, jsonify, render_template, request, url_for
 
-from app.models import Proof
+from app.models import Document, Proof
+from configurator.states import DocumentStatus
 
 STATUS_TEXT = {
     "queued": "Waiting for a renderer…",
@@ -28,6 +30,17 @@ def proof_status(proof: Proof) -> dict[str, Any]:
         "png": url_for("proofs.mockup", proof_id=proof.id) if ready else None,
         "pdf": url_for("proofs.pdf", proof_id=proof.id) if ready else None,
     }
+
+
+PREPARING = "We are preparing it now; this usually takes a few seconds."
+DOCUMENT_TEXT = {
+    DocumentStatus.QUEUED: PREPARING,
+    DocumentStatus.RENDERING: PREPARING,
+    DocumentStatus.READY: "Ready.",
+    DocumentStatus.FAILED: "We could not prepare this document. Please try again later, "
+    "or ask us and we will send it to you.",
+}
+"""What a person reads about a document the worker makes (see :func:`document_response`)."""
 
 
 ACTION_LABELS = {
@@ -60,4 +73,37 @@ def pdf_response(
         f'{"attachment" if download else "inline"}; filename="{filename}"'
     )
     response.headers["Cache-Control"] = cache
+    return response
+
+
+def document_response(
+    document: Document, serve: Callable[[bytes], Response], *, title: str, back: tuple[str, str]
+) -> Response:
+    """A document the worker makes: the stored file when ready, else a page that waits for it.
+
+    A poll (``Accept: application/json``) gets the document's state; the page polls the same
+    URL through ``app.js`` and opens the file once it is ready. Nothing is drawn here.
+    """
+    from app.services import documents
+
+    status = document.status
+    if request.accept_mimetypes.best_match(["text/html", "application/json"]) == "application/json":
+        response = jsonify(status=status.value, text=DOCUMENT_TEXT[status])
+        response.headers["Cache-Control"] = "no-store"
+        return response
+    if status == DocumentStatus.READY:
+        return serve(documents.read(document))
+    page = render_template(
+        "documents/preparing.html",
+        title=title,
+        status=status,
+        text=DOCUMENT_TEXT[status],
+        url=request.full_path.rstrip("?"),
+        back_url=back[0],
+        back_label=back[1],
+    )
+    response = Response(page, 500 if status == DocumentStatus.FAILED else 202)
+    response.headers["Cache-Control"] = "no-store"
+    if status != DocumentStatus.FAILED:
+        response.headers["Retry-After"] = "2"
     return response

@@ -451,6 +451,10 @@ def main() -> None:
         report("warm headless Chromium printing the same HTML", browser, "baseline")
     print("\nPipeline, real workers on Redis:")
     piped = pipeline()
+    if piped:
+        from bench.documents import measure
+
+        measure(ROOT, "Approval record request, gunicorn, served from storage", rounds=3)
 
     print("\nRatios (lower is better):")
     print(f"  typical / naive render            {pure['typical'] / naive_typical:6.2f}x")

@@ -1,4 +1,4 @@
-"""The lifecycles of proofs, designs, orders and production jobs.
+"""The lifecycles of proofs, designs, orders, production jobs and documents.
 
 Every status change in the app goes through ``MACHINE.next(state, action)``, so an illegal
 move fails loudly in one place instead of leaving a row in a state nobody planned for.
@@ -6,6 +6,7 @@ move fails loudly in one place instead of leaving a row in a state nobody planne
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Iterable, Mapping
 from types import MappingProxyType
 
@@ -97,5 +98,25 @@ JOB = StateMachine(
         ("pause", ["in_progress"], "paused"),
         ("finish", ["in_progress"], "done"),
         ("report_problem", ["claimed", "in_progress", "paused"], "problem"),
+    ),
+)
+
+
+class DocumentStatus(enum.StrEnum):
+    """Where a document the worker makes (approval record, packing slip, visual diff) stands."""
+
+    QUEUED = "queued"
+    RENDERING = "rendering"
+    READY = "ready"
+    FAILED = "failed"
+
+
+DOCUMENT = StateMachine(
+    "document",
+    _table(
+        ("start", [DocumentStatus.QUEUED], DocumentStatus.RENDERING),
+        ("finish", [DocumentStatus.RENDERING], DocumentStatus.READY),
+        ("fail", [DocumentStatus.RENDERING, DocumentStatus.QUEUED], DocumentStatus.FAILED),
+        ("requeue", [DocumentStatus.RENDERING, DocumentStatus.QUEUED], DocumentStatus.QUEUED),
     ),
 )

@@ -6,7 +6,6 @@ domain errors become messages. Guests (share links) see one proof version and no
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from flask import (
@@ -29,16 +28,17 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional
 from app.forms import DecisionForm, parse_id
 from app.models import Design, Proof, Role
 from app.security import roles_required
-from app.services import notifications, reviews, share_links
+from app.services import documents, notifications, reviews, share_links
 from app.services.designs import get_design
 from app.services.errors import Conflict, Forbidden, Invalid, NotFound, ServiceError
 from app.services.orders import get_order
 from app.services.proofs import file_key, proof_reference
 from app.storage import storage
-from app.views import pdf_response
+from app.views import document_response, pdf_response
 from configurator.catalog import load_catalog
 from configurator.changes import spec_changes
 from configurator.spec import BoxSpec
+from configurator.states import DocumentStatus
 
 bp = Blueprint("review", __name__)
 REVIEWERS = (Role.BUYER, Role.APPROVER, Role.STAFF)
@@ -152,18 +152,15 @@ def show(design_id: int) -> str:
 
 
 def _diff(old: Proof, new: Proof) -> dict[str, Any]:
-    """The visual diff of two ready proofs, computed once and kept next to the renders."""
-    from proofs.diff import visual_diff
-
-    store = storage()
-    base = f"diffs/{old.render_key}-{new.render_key}"
-    if not (store.exists(base + ".png") and store.exists(base + ".json")):
-        result = visual_diff(store.get(file_key(old, "png")), store.get(file_key(new, "png")))
-        store.put(base + ".png", result.png)
-        meta = {"regions": [r.to_dict() for r in result.regions], "changed": result.changed_fraction}
-        store.put(base + ".json", json.dumps(meta).encode())
-    meta = json.loads(store.get(base + ".json"))
-    return {"key": base, **meta}
+    """The visual diff of two ready proofs as the page shows it; the worker makes it (requested here)."""
+    document = documents.visual_diff(old, new)
+    meta = document.meta or {}
+    return {
+        "status": document.status,
+        "ready": document.status == DocumentStatus.READY,
+        "regions": meta.get("regions", []),
+        "changed": meta.get("changed", 0),
+    }
 
 
 def _pair(design_id: int, a: int, b: int) -> tuple[Design, Proof, Proof]:
@@ -183,7 +180,7 @@ def compare(design_id: int) -> str | Response:
     if a > b:
         return redirect(url_for("review.compare", design_id=design_id, a=b, b=a))
     design, old, new = _pair(design_id, a, b)
-    diff = _diff(old, new) if a != b else {"regions": [], "changed": 0}
+    diff = _diff(old, new) if a != b else {"ready": True, "regions": [], "changed": 0}
     return render_template(
         "review/compare.html",
         design=design,
@@ -198,11 +195,19 @@ def compare(design_id: int) -> str | Response:
 @bp.get("/designs/<int:design_id>/compare/v<int:a>-v<int:b>.png")
 @roles_required(*REVIEWERS)
 def diff_png(design_id: int, a: int, b: int) -> Response:
-    _design, old, new = _pair(design_id, a, b)
-    diff = _diff(old, new)
-    response = Response(storage().get(diff["key"] + ".png"), mimetype="image/png")
-    response.headers["Cache-Control"] = "private, max-age=3600"
-    return response
+    design, old, new = _pair(design_id, a, b)
+
+    def serve(png: bytes) -> Response:
+        response = Response(png, mimetype="image/png")
+        response.headers["Cache-Control"] = "private, max-age=3600"
+        return response
+
+    return document_response(
+        documents.visual_diff(old, new),
+        serve,
+        title=f"The changes from v{a} to v{b}",
+        back=(url_for("review.compare", design_id=design.id, a=a, b=b), "Back to the comparison"),
+    )
 
 
 # --- Decisions and comments ----------------------------------------------------------------
@@ -456,14 +461,13 @@ def paper_size() -> Response:
 @bp.get("/orders/<int:order_id>/approval-record.pdf")
 @roles_required(*REVIEWERS)
 def approval_record(order_id: int) -> Response:
-    from proofs.approval_record import render_approval_record
-
     order = get_order(current_user, order_id)
-    store = storage()
-    key = file_key(order.proof, "png")
-    mockup = store.get(key) if order.proof.render_key and store.exists(key) else None
-    pdf = render_approval_record(reviews.approval_record(order), mockup)
-    return pdf_response(pdf, f"{order.reference}-approval-record.pdf", download=True)
+    return document_response(
+        documents.approval_record(order),
+        lambda pdf: pdf_response(pdf, f"{order.reference}-approval-record.pdf", download=True),
+        title=f"Approval record of order {order.reference}",
+        back=(url_for("orders.show", order_id=order.id), f"Back to order {order.reference}"),
+    )
 
 
 # --- Dev mail -------------------------------------------------------------------------------

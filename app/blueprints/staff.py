@@ -15,10 +15,10 @@ from app.forms import MAX_ID, parse_id
 from app.models import Order, Role
 from app.models.production import Shipment
 from app.security import roles_required
-from app.services import orders, reviews
+from app.services import documents, orders, reviews
 from app.services import production as service
 from app.services.errors import Conflict, Invalid
-from app.views import pdf_response
+from app.views import document_response, pdf_response
 from configurator.catalog import load_catalog
 from configurator.jobs import needed_by_date
 from configurator.spec import BoxSpec
@@ -218,7 +218,7 @@ def order_first(order_id: int) -> Response:
 @roles_required(Role.STAFF)
 def packing_slip(order_id: int) -> Response:
     found = orders.get_order(current_user, order_id)
-    return pdf_response(service.packing_slip_pdf(found), f"{found.reference}-packing-slip.pdf")
+    return _slip(found, None, f"{found.reference}-packing-slip.pdf")
 
 
 @bp.get("/orders/<int:order_id>/shipments/<int:shipment_id>/packing-slip.pdf")
@@ -228,8 +228,16 @@ def shipment_slip(order_id: int, shipment_id: int) -> Response:
     shipment = db.session.get(Shipment, shipment_id)
     if shipment is None or shipment.order_id != found.id:
         abort(404)
-    return pdf_response(
-        service.packing_slip_pdf(found, shipment), f"{found.reference}-parcel-{shipment.id}.pdf"
+    return _slip(found, shipment, f"{found.reference}-parcel-{shipment.id}.pdf")
+
+
+def _slip(order: Order, shipment: Shipment | None, filename: str) -> Response:
+    """The stored slip, or a page that waits while the worker lays it out."""
+    return document_response(
+        documents.packing_slip(order, shipment),
+        lambda pdf: pdf_response(pdf, filename),
+        title=f"Packing slip for {order.reference}" + (f", parcel {shipment.id}" if shipment else ""),
+        back=(url_for("staff.order", order_id=order.id), f"Back to order {order.reference}"),
     )
 
 

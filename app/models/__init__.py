@@ -188,5 +188,6 @@ class AuditEvent(db.Model):
 # Models of later capabilities live in their own modules and register here.
 # (Imported at the end so that they can import the core models above.)
 from app.models.branding import Logo  # noqa: E402, F401
+from app.models.documents import Document, DocumentKind  # noqa: E402, F401
 from app.models.production import CapacityDay, CapacityException, Shipment  # noqa: E402, F401
 from app.models.review import Comment  # noqa: E402, F401

@@ -37,6 +37,31 @@ document.querySelectorAll(".proof[data-status-url]").forEach((el) => {
   if (el.dataset.status === "queued" || el.dataset.status === "rendering") watchProof(el);
 });
 
+// A document the worker is still preparing (a PDF, the picture of changes): poll its state at
+// its own address and reload once it is ready, which opens the file (or the finished page).
+function watchDocument(el) {
+  const url = el.dataset.documentStatus;
+  const text = el.querySelector("[data-document-text]");
+  let delay = 1000;
+  const tick = async () => {
+    try {
+      const response = await fetch(url, { headers: { Accept: "application/json" }, credentials: "same-origin" });
+      if (response.ok) {
+        const state = await response.json();
+        if (state.status === "ready" || state.status === "failed") {
+          if (text && state.status === "ready" && el.dataset.documentReady) text.textContent = el.dataset.documentReady;
+          window.location.reload();
+          return;
+        }
+      }
+    } catch (e) { /* network blip: try again */ }
+    delay = Math.min(delay * 1.3, 5000);
+    setTimeout(tick, delay);
+  };
+  setTimeout(tick, delay);
+}
+document.querySelectorAll("[data-document-status]").forEach(watchDocument);
+
 // The wizard: as the buyer changes choices, ask the server for the preview, price and fit
 // of the unsaved choices (it saves nothing) and show them beside the form.
 function liveWizard(form) {

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import DateTime, String, exists, func, insert, literal, select, update
 
@@ -16,6 +17,9 @@ from app.services.production._shared import HELD, lock, release_path, today, wal
 from configurator.catalog import load_catalog
 from configurator.jobs import needed_by_date
 from configurator.spec import BoxSpec
+
+if TYPE_CHECKING:
+    from proofs.packing_slip import PackingSlip
 
 MANUAL_ORDER_ACTIONS = ("start_production", "send_to_qa", "fail_qa", "pack", "deliver", "cancel")
 """Order moves staff make with a button; shipping needs carrier and tracking (see :func:`ship`)."""
@@ -231,9 +235,9 @@ def timeline(order: Order) -> list[TimelineEntry]:
     return entries
 
 
-def packing_slip_pdf(order: Order, shipment: Shipment | None = None) -> bytes:
-    """The packing slip for an order (or one parcel of it), as PDF bytes."""
-    from proofs.packing_slip import PackingSlip, SlipLine, render_packing_slip
+def packing_slip(order: Order, shipment: Shipment | None = None) -> PackingSlip:
+    """What the packing slip of an order (or one parcel of it) shows; the worker lays it out."""
+    from proofs.packing_slip import PackingSlip, SlipLine  # WeasyPrint loads only where it is used
 
     catalog = load_catalog()
     spec = BoxSpec.from_dict(order.spec)
@@ -274,4 +278,4 @@ def packing_slip_pdf(order: Order, shipment: Shipment | None = None) -> bytes:
         tracking=shipment.tracking_number if shipment else "",
         printed=f"{today():%d %B %Y}",
     )
-    return render_packing_slip(slip)
+    return slip

@@ -1,0 +1,419 @@
+"""Documents made by the worker and served from storage: approval records, packing slips, diffs.
+
+Laying out a PDF or comparing two pictures takes seconds, so no request ever does it. A
+request builds the document's plain inputs (a few queries), finds or creates the ``Document``
+row for their content key and, once its transaction commits, wakes a worker; the worker claims
+the row with a conditional UPDATE, calls the pure renderer in ``proofs/`` under the render
+limits, stores the bytes and marks the row ready. Pages serve the stored file, or say that it
+is being prepared. A reconciler re-enqueues rows a lost message or a dead worker left behind.
+
+A new kind of document is a member of :class:`~app.models.documents.DocumentKind`, a
+:class:`Recipe` in ``RECIPES`` and a function that builds its inputs.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import hashlib
+import json
+import logging
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from datetime import timedelta
+from typing import Any
+
+from flask import current_app
+from sqlalchemy import event, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session, SessionTransaction
+
+from app.config import ROOT
+from app.extensions import db
+from app.models import Order, Proof, utcnow
+from app.models.documents import Document, DocumentKind
+from app.models.production import Shipment
+from app.services.proofs import file_key
+from app.storage import storage
+from configurator.states import DOCUMENT, DocumentStatus
+
+log = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 3
+"""Renders a document may start (a killed worker, a lost message) before it is marked failed."""
+RENDER_SECONDS = 60.0
+"""Wall-clock limit for one render; past it the document fails with a reason."""
+RENDER_MEMORY_MB = 1024
+"""Memory one render may add to the worker."""
+
+
+# --- What each kind is made from ----------------------------------------------------------
+
+
+def _approval_record(data: dict[str, Any], assets: dict[str, bytes]) -> tuple[bytes, None]:
+    from proofs.approval_record import render_approval_record
+
+    return render_approval_record(data, assets.get("mockup")), None
+
+
+def _packing_slip(data: dict[str, Any], _assets: dict[str, bytes]) -> tuple[bytes, None]:
+    from proofs.packing_slip import PackingSlip, SlipLine, render_packing_slip
+
+    slip = PackingSlip(
+        **{
+            **data,
+            "lines": tuple(SlipLine(**line) for line in data["lines"]),
+            "personalisation": tuple(data["personalisation"]),
+        }
+    )
+    return render_packing_slip(slip), None
+
+
+def _visual_diff(_data: dict[str, Any], assets: dict[str, bytes]) -> tuple[bytes, dict[str, Any]]:
+    from proofs.diff import visual_diff
+
+    result = visual_diff(assets["old"], assets["new"])
+    meta = {"regions": [r.to_dict() for r in result.regions], "changed": result.changed_fraction}
+    return result.png, meta
+
+
+@dataclass(frozen=True)
+class Recipe:
+    """How one kind is drawn: a pure function of plain data and asset bytes, and what shapes it."""
+
+    draw: Callable[[dict[str, Any], dict[str, bytes]], tuple[bytes, dict[str, Any] | None]]
+    extension: str
+    mimetype: str
+    shaped_by: tuple[str, ...]
+    """Files (from the project root) whose content shapes the output: part of the content key."""
+    fonts: bool = True
+
+
+RECIPES: dict[DocumentKind, Recipe] = {
+    DocumentKind.APPROVAL_RECORD: Recipe(
+        _approval_record,
+        "pdf",
+        "application/pdf",
+        (
+            "proofs/approval_record.py",
+            "proofs/documents.py",
+            "templates/proofs/approval_record.html",
+            "templates/proofs/approval_record.css",
+        ),
+    ),
+    DocumentKind.PACKING_SLIP: Recipe(
+        _packing_slip,
+        "pdf",
+        "application/pdf",
+        (
+            "proofs/packing_slip.py",
+            "proofs/documents.py",
+            "templates/proofs/packing_slip.html",
+            "templates/proofs/packing_slip.css",
+        ),
+    ),
+    DocumentKind.VISUAL_DIFF: Recipe(_visual_diff, "png", "image/png", ("proofs/diff.py",), fonts=False),
+}
+
+
+@functools.cache
+def _revision(kind: DocumentKind) -> str:
+    """Digest of the renderer's templates and code (and fonts): a new layout makes new files."""
+    recipe = RECIPES[kind]
+    digest = hashlib.sha256()
+    for name in recipe.shaped_by:
+        digest.update((ROOT / name).read_bytes())
+    if recipe.fonts:
+        from proofs.fonts import font_set_id
+
+        digest.update(font_set_id().encode())
+    return digest.hexdigest()
+
+
+def _plain(value: Any) -> Any:
+    """Inputs as the database will hand them back (JSON), so the key hashes what the worker reads."""
+    return json.loads(json.dumps(value, default=str))
+
+
+def content_key(kind: DocumentKind, inputs: dict[str, Any]) -> str:
+    shape = {"kind": kind.value, "inputs": inputs, "renderer": _revision(kind)}
+    return hashlib.sha256(json.dumps(shape, sort_keys=True).encode()).hexdigest()
+
+
+# --- Requesting ---------------------------------------------------------------------------
+
+
+_PENDING = "documents.pending"
+
+
+def _send_pending(session: Session) -> None:
+    if session.in_nested_transaction():
+        return  # a savepoint committed; the transaction itself has not
+    pending = session.info.get(_PENDING, [])
+    ids, pending[:] = list(pending), []
+    for document_id in ids:
+        _enqueue(document_id)
+
+
+def _drop_pending(session: Session, previous: SessionTransaction) -> None:
+    if previous.parent is None:
+        session.info.get(_PENDING, []).clear()
+
+
+def _enqueue_after_commit(document_id: int) -> None:
+    """Wake a worker when the current transaction commits; nothing is sent if it rolls back."""
+    session = db.session()
+    if _PENDING not in session.info:
+        session.info[_PENDING] = []
+        event.listen(session, "after_commit", _send_pending)
+        event.listen(session, "after_soft_rollback", _drop_pending)
+    session.info[_PENDING].append(document_id)
+
+
+def _enqueue(document_id: int) -> None:
+    from app.tasks import render_document
+
+    try:
+        render_document.delay(document_id)
+    except Exception:  # the row is safe in the database; a broker outage only delays the document
+        log.exception("could not enqueue document %s; the reconciler will retry", document_id)
+
+
+def _insert() -> Callable[..., Any]:
+    return postgresql.insert if db.session.get_bind().dialect.name == "postgresql" else sqlite.insert
+
+
+def _request(
+    kind: DocumentKind, subject: str, organisation_id: int, data: Any, assets: dict[str, str | None]
+) -> Document:
+    """Find or create the document for these inputs in the caller's transaction.
+
+    A missing row is made with one ``INSERT … ON CONFLICT DO NOTHING`` on (kind, content key):
+    of two requests at the same moment one creates it and the other finds it, and only the
+    creator enqueues.
+    """
+    inputs = _plain({"data": data, "assets": {name: key for name, key in assets.items() if key}})
+    key = content_key(kind, inputs)
+    existing = select(Document).where(Document.kind == kind, Document.content_key == key)
+    document = db.session.scalar(existing)
+    if document is not None:
+        return document  # the usual case: no write at all
+    statement = (
+        _insert()(Document)
+        .values(
+            kind=kind,
+            organisation_id=organisation_id,
+            subject=subject,
+            content_key=key,
+            inputs=inputs,
+            status=DocumentStatus.QUEUED,
+        )
+        .on_conflict_do_nothing(index_elements=["kind", "content_key"])
+    )
+    created = db.session.execute(statement.returning(Document.id)).scalar() is not None
+    document = db.session.scalar(existing)
+    if created:
+        _enqueue_after_commit(document.id)
+    return document
+
+
+def _committed(document: Document) -> Document:
+    db.session.commit()
+    return document
+
+
+def _request_approval_record(order: Order) -> Document:
+    from app.services.reviews.record import approval_record
+
+    mockup = file_key(order.proof, "png") if order.proof.render_key else None
+    if mockup and not storage().exists(mockup):
+        mockup = None
+    return _request(
+        DocumentKind.APPROVAL_RECORD,
+        f"order:{order.id}",
+        order.organisation_id,
+        approval_record(order),
+        {"mockup": mockup},
+    )
+
+
+def request_approval_record(order: Order) -> None:
+    """Request a new order's approval record in its transaction; a worker draws it after the commit.
+
+    The order matters more than its record: a fault building the record's inputs is logged
+    and the order goes ahead (the first person to ask requests the record again).
+    """
+    try:
+        _request_approval_record(order)
+    except SQLAlchemyError:
+        raise
+    except Exception:
+        log.exception("could not request the approval record of order %s", order.id)
+
+
+def approval_record(order: Order) -> Document:
+    """Find or request the order's approval record as it stands now (commits)."""
+    return _committed(_request_approval_record(order))
+
+
+def packing_slip(order: Order, shipment: Shipment | None = None) -> Document:
+    """Find or request the packing slip of an order, or of one parcel of it (commits)."""
+    from app.services.production import packing_slip as slip
+
+    subject = f"shipment:{shipment.id}" if shipment else f"order:{order.id}"
+    return _committed(
+        _request(DocumentKind.PACKING_SLIP, subject, order.organisation_id, asdict(slip(order, shipment)), {})
+    )
+
+
+def visual_diff(old: Proof, new: Proof) -> Document:
+    """Find or request the picture of what changed from ``old`` to ``new`` (both ready; commits)."""
+    return _committed(
+        _request(
+            DocumentKind.VISUAL_DIFF,
+            f"proof:{old.id}-{new.id}",
+            new.design.organisation_id,
+            {},
+            {"old": file_key(old, "png"), "new": file_key(new, "png")},
+        )
+    )
+
+
+def diff_for_new_proof(proof_id: int) -> Document | None:
+    """Once a newer proof is ready, request its diff from the version before, before anyone asks."""
+    proof = db.session.get(Proof, proof_id)
+    if proof is None or proof.status != "ready":
+        return None
+    earlier = [p for p in proof.design.proofs if p.version < proof.version and p.status == "ready"]
+    return visual_diff(earlier[-1], proof) if earlier else None
+
+
+def read(document: Document) -> bytes:
+    """The stored file of a ready document."""
+    return storage().get(document.storage_key)
+
+
+def mimetype(document: Document) -> str:
+    return RECIPES[document.kind].mimetype
+
+
+# --- Rendering (in the worker) -------------------------------------------------------------
+
+
+def _claim(document_id: int) -> int | None:
+    """queued -> rendering in one conditional UPDATE; returns this attempt's number, None if taken."""
+    claimed = db.session.execute(
+        update(Document)
+        .where(Document.id == document_id, Document.status == DocumentStatus.QUEUED)
+        .values(
+            status=DOCUMENT.next(DocumentStatus.QUEUED, "start"),
+            attempts=Document.attempts + 1,
+            updated_at=utcnow(),
+        )
+    ).rowcount
+    attempt = (
+        db.session.scalar(select(Document.attempts).where(Document.id == document_id)) if claimed else None
+    )
+    db.session.commit()
+    return attempt
+
+
+def _settle(document_id: int, attempt: int, action: str, **values: Any) -> bool:
+    """Move a document this attempt still holds; a stale holder (re-queued meanwhile) moves nothing."""
+    moved = db.session.execute(
+        update(Document)
+        .where(
+            Document.id == document_id,
+            Document.status == DocumentStatus.RENDERING,
+            Document.attempts == attempt,
+        )
+        .values(status=DOCUMENT.next(DocumentStatus.RENDERING, action), updated_at=utcnow(), **values)
+    ).rowcount
+    db.session.commit()
+    if not moved:
+        log.info("document %s attempt %s no longer holds it; its result is dropped", document_id, attempt)
+    return moved == 1
+
+
+def render(document_id: int) -> None:
+    """Draw one document; a no-op when another delivery already took it.
+
+    Only the renderer's own failure fails the document. A fault of the database or storage
+    puts it back in the queue (the attempt does not count) and propagates, so the task retries.
+    """
+    from proofs.sandbox import RenderFailed, run_limited
+
+    attempt = _claim(document_id)
+    if attempt is None:
+        return
+    try:
+        document = db.session.get(Document, document_id)
+        recipe = RECIPES[document.kind]
+        key = f"documents/{document.kind.value}/{document.content_key}.{recipe.extension}"
+        store = storage()
+        assets = {name: store.get(path) for name, path in document.inputs["assets"].items()}
+        data = document.inputs["data"]
+        db.session.commit()  # no transaction stays open while we draw
+        try:
+            output, meta = run_limited(
+                recipe.draw, data, assets, seconds=RENDER_SECONDS, memory_mb=RENDER_MEMORY_MB
+            )
+        except RenderFailed as exc:
+            log.warning("document %s failed: %s", document_id, exc)
+            _settle(document_id, attempt, "fail", failure_reason=str(exc)[:500])
+            return
+        store.put(key, output)
+        _settle(document_id, attempt, "finish", storage_key=key, meta=meta)
+    except (SQLAlchemyError, OSError):
+        db.session.rollback()
+        with contextlib.suppress(SQLAlchemyError):  # if the database is the fault, the reconciler steps in
+            _release(document_id, attempt)
+        raise
+
+
+def _release(document_id: int, attempt: int) -> None:
+    db.session.execute(
+        update(Document)
+        .where(
+            Document.id == document_id,
+            Document.status == DocumentStatus.RENDERING,
+            Document.attempts == attempt,
+        )
+        .values(
+            status=DOCUMENT.next(DocumentStatus.RENDERING, "requeue"),
+            attempts=Document.attempts - 1,
+            updated_at=utcnow(),
+        )
+    )
+    db.session.commit()
+
+
+def requeue_stuck() -> list[int]:
+    """Re-enqueue documents left in queued/rendering past ``DOCUMENT_STUCK_SECONDS``; fail them after a few tries."""
+    cutoff = utcnow() - timedelta(seconds=current_app.config["DOCUMENT_STUCK_SECONDS"])
+    stuck = db.session.execute(
+        select(Document.id, Document.status, Document.attempts, Document.updated_at).where(
+            Document.status.in_((DocumentStatus.QUEUED, DocumentStatus.RENDERING)),
+            Document.updated_at < cutoff,
+        )
+    ).all()
+    requeued = []
+    for document_id, status, attempts, updated_at in stuck:
+        give_up = attempts >= MAX_ATTEMPTS
+        values: dict[str, Any] = {
+            "status": DOCUMENT.next(status, "fail" if give_up else "requeue"),
+            "updated_at": utcnow(),
+        }
+        if give_up:
+            values["failure_reason"] = f"Rendering did not finish after {MAX_ATTEMPTS} attempts."
+        moved = db.session.execute(
+            update(Document)
+            .where(Document.id == document_id, Document.status == status, Document.updated_at == updated_at)
+            .values(**values)
+        ).rowcount
+        if moved and not give_up:
+            _enqueue_after_commit(document_id)
+            requeued.append(document_id)
+    db.session.commit()
+    return requeued

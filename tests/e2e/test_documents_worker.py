@@ -1,0 +1,86 @@
+"""A real Celery worker on Redis makes the documents: the diff once v2 is ready, the approval
+record once the order exists; the pages then serve the stored files."""
+
+from __future__ import annotations
+
+import io
+import time
+
+import pytest
+from PIL import Image
+from pypdf import PdfReader
+
+from tests.e2e.conftest import stop
+from tests.e2e.test_worker import app, start_worker, submitted_proof, wait_for_status, worker_env  # noqa: F401
+
+pytestmark = [pytest.mark.redis, pytest.mark.slow]
+
+
+def wait_for_document(kind, timeout: float = 90):
+    """The first document of ``kind`` once the worker has settled it (ready or failed)."""
+    from sqlalchemy import select
+
+    from app.extensions import db
+    from app.models import Document
+    from configurator.states import DocumentStatus
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        db.session.expire_all()
+        document = db.session.scalar(select(Document).where(Document.kind == kind).order_by(Document.id))
+        if document is not None and document.status in (DocumentStatus.READY, DocumentStatus.FAILED):
+            return document
+        db.session.rollback()
+        time.sleep(0.05)
+    raise AssertionError(f"no settled {kind} document after {timeout} s")
+
+
+def test_the_worker_makes_the_diff_after_v2_and_the_record_after_the_order(app, worker_env, tmp_path):  # noqa: F811
+    from app.extensions import db
+    from app.models import DocumentKind, Order, Proof
+    from app.services import designs, proofs, reviews
+    from configurator.spec import BoxSpec
+    from configurator.states import DocumentStatus
+    from tests.app.conftest import Browser
+    from tests.app.factories import StaffFactory
+
+    v1 = submitted_proof()
+    design_id = v1.design_id
+    worker = start_worker(worker_env, tmp_path / "worker.log")
+    try:
+        proofs.enqueue_render(v1.id)
+        v1 = wait_for_status(v1.id, ("ready", "failed"))
+        assert v1.status == "ready", v1.failure_reason
+        buyer = v1.design.created_by
+        reviews.decide(buyer, v1, 1, "request_changes", "A red ribbon, please")
+        design = v1.design
+        designs.commit_spec(design, BoxSpec.from_dict(design.spec).replace(ribbon_colour="red"))
+        v2 = designs.submit(design, buyer, design.revision)
+        proofs.enqueue_render(v2.id)
+        v2 = wait_for_status(v2.id, ("ready", "failed"))
+        assert v2.status == "ready", v2.failure_reason
+
+        diff = wait_for_document(DocumentKind.VISUAL_DIFF)  # nobody asked: the render task requested it
+        assert diff.status == DocumentStatus.READY, diff.failure_reason
+        assert diff.subject == f"proof:{v1.id}-{v2.id}" and diff.meta["regions"]
+
+        reviews.decide(buyer, db.session.get(Proof, v2.id), 2, "approve", "Perfect, thank you")
+        reviews.decide(StaffFactory(), db.session.get(Proof, v2.id), 2, "approve", "")
+        record = wait_for_document(DocumentKind.APPROVAL_RECORD)
+        assert record.status == DocumentStatus.READY, record.failure_reason
+    finally:
+        stop(worker)
+
+    order = db.session.scalar(db.select(Order))
+    browser = Browser(app.test_client())
+    browser.login(buyer.email)
+    page = browser.get(f"/designs/{design_id}/compare?a=1&b=2")
+    assert page.status_code == 200 and "of the picture changed" in page.text
+    png = browser.get(f"/designs/{design_id}/compare/v1-v2.png")
+    assert png.status_code == 200 and Image.open(io.BytesIO(png.data)).size == (1600, 1200)
+
+    pdf = browser.get(f"/orders/{order.id}/approval-record.pdf")
+    assert pdf.status_code == 200 and pdf.mimetype == "application/pdf"
+    text = " ".join(" ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.data)).pages).split())
+    assert order.reference in text and "Perfect, thank you" in text and buyer.email in text
+    assert record.attempts == 1 and diff.attempts == 1
