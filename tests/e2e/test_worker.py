@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import io
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -61,7 +62,7 @@ def submitted_proof(**changes):
 
     buyer = UserFactory()
     design = designs.create_from_classic(buyer, "cosy-winter")
-    spec = BoxSpec.from_dict(design.spec).replace(message=MESSAGE, sign_off="Acme", quantity=20, **changes)
+    spec = BoxSpec.from_dict(design.spec).replace(**{"message": MESSAGE, "sign_off": "Acme", "quantity": 20} | changes)
     designs.commit_spec(design, spec)
     proof = designs.submit(design, buyer, design.revision)
     assert proof.status == "queued"
@@ -86,10 +87,11 @@ def big_logo_png(side: int = 6000) -> bytes:
     return out.getvalue()
 
 
-def start_worker(env: dict[str, str], log: Path) -> subprocess.Popen:
+def start_worker(env: dict[str, str], log: Path, *options: str, app: str = "worker") -> subprocess.Popen:
+    """A solo worker process; ``options`` such as ``--beat`` go to ``celery worker``."""
     with open(log, "ab") as handle:  # the child keeps its own copy of the descriptor
         return subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "worker", "worker", "--pool=solo", "--loglevel=WARNING"],
+            [sys.executable, "-m", "celery", "-A", app, "worker", "--pool=solo", "--loglevel=WARNING", *options],
             cwd=ROOT,
             env=env,
             stdout=handle,
@@ -110,6 +112,12 @@ def wait_for_status(proof_id: int, statuses: tuple[str, ...], timeout: float = 9
         db.session.rollback()
         time.sleep(poll)
     raise AssertionError(f"proof {proof_id} is {proof.status}, not {statuses}, after {timeout} s")
+
+
+def assert_sentence(reason: str | None) -> None:
+    """A failure reason people read: a sentence, no exception class, no SQL, no traceback."""
+    assert reason and reason[0].isupper() and reason.rstrip().endswith("."), reason
+    assert not re.search(r"\b\w*(Error|Exception)\b|Traceback|SELECT|UPDATE|INSERT|\(psycopg|sqlite3", reason), reason
 
 
 def render_files(root: Path) -> list[Path]:
