@@ -139,7 +139,7 @@ def _dropped_connection():
 @pytest.mark.parametrize("fault", ["storage", "database"])
 def test_an_infrastructure_fault_leaves_the_proof_queued_for_a_retry(app, monkeypatch, fault):
     from app.faults import InfrastructureFault
-    from app.services import notifications, proofs
+    from app.services import notifications
     from app.storage import storage
 
     proof = submitted_proof()
@@ -194,7 +194,9 @@ def _lapse(proof_id: int) -> None:
 
     with db.engine.begin() as connection:
         connection.execute(
-            db.update(Proof).where(Proof.id == proof_id).values(lease_expires_at=utcnow() - timedelta(seconds=1))
+            db.update(Proof)
+            .where(Proof.id == proof_id)
+            .values(lease_expires_at=utcnow() - timedelta(seconds=1))
         )
 
 
