@@ -302,7 +302,7 @@ def _render_held(proof_id: int, token: str) -> None:
     except RenderFailed as exc:
         db.session.rollback()
         log.warning("proof %s failed in the renderer: %s", proof_id, exc, exc_info=exc.__cause__)
-        _settle(proof_id, token, "fail", failure_reason=failure_reason(exc))
+        _settle(proof_id, token, "fail", failure_reason=_failure_reason(exc))
         db.session.commit()
     except Exception as exc:
         db.session.rollback()
@@ -325,7 +325,7 @@ def _release(proof_id: int, token: str) -> None:
         log.warning("could not release proof %s (%s); its lease will lapse", proof_id, exc)
 
 
-def failure_reason(exc: Exception) -> str:
+def _failure_reason(exc: Exception) -> str:
     """The sentence buyers and staff read about a failed render; technical detail goes to the log."""
     from proofs.logo import LogoError
     from proofs.logoprint import LogoUnreadable

@@ -127,20 +127,20 @@ def _terminate_connections_until(stop_event, database: str, admin_url: str, kill
         admin.dispose()
 
 
-def _statuses(ids: list[int]) -> dict[int, tuple[str, str | None]]:
-    """Proof states read through a connection that may just have been killed (then read again)."""
+def _statuses(ids: list[int], column: str | None = None) -> dict[int, object]:
+    """(status, failure reason) of each proof, or one ``column``, read through a connection that
+    may just have been killed (then read again)."""
     from sqlalchemy.exc import DBAPIError
 
     from app.extensions import db
     from app.models import Proof
 
+    columns = (getattr(Proof, column),) if column else (Proof.status, Proof.failure_reason)
     while True:
         try:
-            rows = db.session.execute(
-                db.select(Proof.id, Proof.status, Proof.failure_reason).where(Proof.id.in_(ids))
-            ).all()
+            rows = db.session.execute(db.select(Proof.id, *columns).where(Proof.id.in_(ids))).all()
             db.session.rollback()
-            return {row.id: (row.status, row.failure_reason) for row in rows}
+            return {row[0]: row[1] if column else tuple(row[1:]) for row in rows}
         except DBAPIError:
             db.session.rollback()
 
@@ -207,8 +207,10 @@ def test_proofs_render_while_database_connections_are_killed(tmp_path, monkeypat
                 stop(worker)
             counts = Counter(status for status, _ in states.values())
             reasons = [reason for _, reason in states.values() if reason]
+            renders = _statuses(ids, "attempts")
             print(
-                f"connections killed: {sum(kills)} in {len(kills)} rounds; proofs: {dict(counts)}; {reasons}"
+                f"connections killed: {sum(kills)} in {len(kills)} rounds; proofs: {dict(counts)}; "
+                f"renders started: {sum(renders.values())}; reasons: {reasons}"
             )
             assert counts == {"ready": N_PROOFS}, (counts, reasons)
             assert reasons == []
