@@ -228,7 +228,10 @@ def test_a_worker_killed_mid_render_delays_the_proof_but_never_loses_it(app, wor
         proof = wait_for_status(proof.id, ("ready", "failed"))
     finally:
         stop(second)
-    print(f"ready {time.monotonic() - killed:.1f} s after the kill (lease 3 s, reconciler every 1 s)")
+    lease, period = worker_env["PROOF_LEASE_SECONDS"], worker_env["PROOF_RECONCILE_SECONDS"]
+    print(
+        f"ready {time.monotonic() - killed:.1f} s after the kill (lease {lease} s, reconciler every {period} s)"
+    )
     assert proof.status == "ready", proof.failure_reason
     # Two renders started; the one lost with its worker is counted apart and failed nothing.
     assert (proof.attempts, proof.lost_attempts, proof.failure_reason) == (2, 1, None)
