@@ -21,7 +21,7 @@ def create_app(config: dict[str, Any] | None = None, env: dict[str, str] | None 
     from app.cli import register_cli
     from app.security import init_security
     from app.storage import init_storage
-    from app.views import register_filters
+    from app.views import register_database_outage_page, register_filters
 
     app = Flask(__name__, template_folder=str(ROOT / "templates"), instance_relative_config=False)
     app.url_map.converters["int"] = BoundedInt
@@ -38,6 +38,7 @@ def create_app(config: dict[str, Any] | None = None, env: dict[str, str] | None 
     register_blueprints(app)
     register_cli(app)
     register_filters(app)
+    register_database_outage_page(app)
     return app
 
 

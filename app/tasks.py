@@ -1,8 +1,8 @@
 """Celery tasks: thin wrappers that take ids and call a service."""
 
 from celery import shared_task
-from sqlalchemy.exc import OperationalError
 
+from app.faults import InfrastructureFault
 from app.services import documents, proofs
 
 
@@ -11,9 +11,12 @@ from app.services import documents, proofs
     reject_on_worker_lost=True,
     time_limit=120,
     soft_time_limit=90,
-    autoretry_for=(OperationalError,),
+    # A database, storage or broker fault is retried with backoff (a few minutes in all); the
+    # reconciler stands behind it, so the proof is never failed for it.
+    autoretry_for=(InfrastructureFault,),
     retry_backoff=True,
-    max_retries=3,
+    retry_backoff_max=60,
+    max_retries=10,
 )
 def render_proof(proof_id: int) -> None:
     proofs.render(proof_id)
@@ -22,7 +25,7 @@ def render_proof(proof_id: int) -> None:
 
 @shared_task(time_limit=60, soft_time_limit=50)
 def reconcile_proofs() -> None:
-    proofs.requeue_stuck()
+    proofs.reconcile()
 
 
 @shared_task(acks_late=True, time_limit=300, soft_time_limit=240)
@@ -38,9 +41,10 @@ def send_outbox() -> int:
     reject_on_worker_lost=True,
     time_limit=120,
     soft_time_limit=90,
-    autoretry_for=(OperationalError, OSError),
+    autoretry_for=(InfrastructureFault,),
     retry_backoff=True,
-    max_retries=5,
+    retry_backoff_max=60,
+    max_retries=10,
 )
 def render_document(document_id: int) -> None:
     documents.render(document_id)

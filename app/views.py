@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
 from flask import Flask, Response, jsonify, render_template, request, url_for
+from sqlalchemy.exc import DBAPIError, DisconnectionError, SQLAlchemyError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 
+from app.extensions import db
+from app.faults import is_database_fault
 from app.models import Document, Proof
 from configurator.states import DocumentStatus
 
@@ -107,3 +112,34 @@ def document_response(
     if status != DocumentStatus.FAILED:
         response.headers["Retry-After"] = "2"
     return response
+
+
+DATABASE_UNAVAILABLE = "We could not reach our database. Please try again in a moment."
+RETRY_AFTER_SECONDS = 5
+
+
+def register_database_outage_page(app: Flask) -> None:
+    """A request that loses its database connection answers 503 with a sentence, never a 500.
+
+    Its transaction is rolled back (what was committed before stays); the next request gets
+    a fresh connection (``pool_pre_ping``). Other database errors stay what they were.
+    """
+
+    @app.errorhandler(DBAPIError)
+    @app.errorhandler(DisconnectionError)
+    @app.errorhandler(PoolTimeout)
+    def database_unavailable(error: SQLAlchemyError) -> Any:
+        if not is_database_fault(error):
+            raise error
+        with contextlib.suppress(SQLAlchemyError):
+            db.session.rollback()
+        app.logger.warning("Database unreachable in %s %s: %s", request.method, request.path, error)
+        if request.path.startswith("/api/") or request.path.endswith(".json"):
+            response = jsonify(error=DATABASE_UNAVAILABLE)
+        else:
+            response = Response(
+                render_template("errors/database_unavailable.html", message=DATABASE_UNAVAILABLE)
+            )
+        response.status_code = 503
+        response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return response

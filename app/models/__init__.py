@@ -106,6 +106,13 @@ class Proof(db.Model):
     render_key: Mapped[str | None] = mapped_column(String(64))
     """Content hash of everything that shaped the files; the files are stored under it."""
     attempts: Mapped[int] = mapped_column(default=0)
+    """Renders started (each claim), whatever became of them."""
+    lost_attempts: Mapped[int] = mapped_column(default=0)
+    """Renders whose lease lapsed (a dead or cut-off worker): retried, never held against the proof."""
+    lease_token: Mapped[str | None] = mapped_column(String(32))
+    """Who holds the render now; every write of a render is conditional on it."""
+    lease_expires_at: Mapped[datetime | None]
+    """The holder renews this while it renders; once past, the reconciler queues the proof again."""
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 

@@ -82,6 +82,10 @@ class OutboxMessage(db.Model):
     status: Mapped[str] = mapped_column(String(20), default="pending", index=True)
     """pending -> sending -> sent; back to pending after a failed attempt; failed after too many."""
     attempts: Mapped[int] = mapped_column(default=0)
+    lease_token: Mapped[str | None] = mapped_column(String(32))
+    """The sender holding a "sending" row; its outcome is written only while it still holds it."""
+    lease_expires_at: Mapped[datetime | None]
+    """A "sending" row past this (its sender crashed) is pending again: sent once more, same Message-ID."""
     next_attempt_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     last_error: Mapped[str | None] = mapped_column(Text)
     sent_at: Mapped[datetime | None]

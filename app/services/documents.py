@@ -31,6 +31,7 @@ from sqlalchemy.orm import Session, SessionTransaction
 
 from app.config import ROOT
 from app.extensions import db
+from app.faults import InfrastructureFault, is_infrastructure_fault
 from app.models import Order, Proof, utcnow
 from app.models.documents import Document, DocumentKind
 from app.models.production import Shipment
@@ -365,11 +366,15 @@ def render(document_id: int) -> None:
             return
         store.put(key, output)
         _settle(document_id, attempt, "finish", storage_key=key, meta=meta)
-    except (SQLAlchemyError, OSError):
+    except Exception as exc:
+        if not is_infrastructure_fault(exc):
+            raise
         db.session.rollback()
         with contextlib.suppress(SQLAlchemyError):  # if the database is the fault, the reconciler steps in
             _release(document_id, attempt)
-        raise
+        raise InfrastructureFault(
+            f"document {document_id} met {type(exc).__name__}; it will be retried"
+        ) from exc
 
 
 def _release(document_id: int, attempt: int) -> None:

@@ -4,13 +4,16 @@
 the event it tells about was committed. ``send_pending`` (a periodic Celery task) delivers
 them over SMTP, or into ``MAIL_DIR`` when no SMTP server is configured. A failed attempt
 leaves the message pending with a growing delay, so an SMTP outage delays mail and never
-loses it; delivery is at least once, and every copy carries the same Message-ID.
+loses it; delivery is at least once, and every copy carries the same Message-ID. A sender
+holds a short lease on the message it sends: if it crashes mid-send, the message is sent
+again once the lease lapses (``MAIL_LEASE_SECONDS``), so a crash can repeat one email.
 """
 
 from __future__ import annotations
 
 import logging
 import os
+import secrets
 import smtplib
 import ssl
 import tempfile
@@ -23,7 +26,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from flask import current_app, render_template
-from sqlalchemy import select, update
+from sqlalchemy import or_, select, update
 
 from app.extensions import db
 from app.models import Design, Order, Proof, Role, User, utcnow
@@ -43,7 +46,6 @@ MAX_ATTEMPTS = 30
 """With the backoff below, about a day of retries before a message is marked failed (and kept)."""
 BACKOFF_SECONDS = 30
 BACKOFF_CAP_SECONDS = 3600
-STUCK_SENDING = timedelta(minutes=10)
 
 
 class UnknownEvent(ValueError):
@@ -234,12 +236,33 @@ def backoff(attempts: int) -> timedelta:
     return timedelta(seconds=min(BACKOFF_SECONDS * 2 ** max(0, attempts - 1), BACKOFF_CAP_SECONDS))
 
 
-def _claim(message_id: int) -> bool:
-    """pending -> sending in one conditional UPDATE, so two workers never send the same row at once."""
+def _claim(message_id: int) -> str | None:
+    """pending -> sending under a lease, in one conditional UPDATE; return the lease token.
+
+    Two workers never send the same row at once; the token makes sure only the holder
+    writes the outcome.
+    """
+    token = secrets.token_hex(16)
+    now = utcnow()
     result = db.session.execute(
         update(OutboxMessage)
         .where(OutboxMessage.id == message_id, OutboxMessage.status == "pending")
-        .values(status="sending", updated_at=utcnow())
+        .values(status="sending", lease_token=token, lease_expires_at=now + _lease(), updated_at=now)
+    )
+    db.session.commit()
+    return token if result.rowcount == 1 else None
+
+
+def _lease() -> timedelta:
+    return timedelta(seconds=current_app.config["MAIL_LEASE_SECONDS"])
+
+
+def _settle(message_id: int, token: str, **values: Any) -> bool:
+    """Write the outcome of a send, only while this sender still holds the message; commits."""
+    result = db.session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id == message_id, OutboxMessage.lease_token == token)
+        .values(lease_token=None, lease_expires_at=None, attempts=OutboxMessage.attempts + 1, **values)
     )
     db.session.commit()
     return result.rowcount == 1
@@ -248,11 +271,15 @@ def _claim(message_id: int) -> bool:
 def send_pending(limit: int = 100) -> int:
     """Deliver due messages; return how many went out. Safe to run in several workers at once."""
     now = utcnow()
-    # A worker killed mid-send leaves "sending" behind; after a while it is someone else's to send.
+    # A sender killed mid-send leaves "sending" behind; once its lease lapses the message is
+    # someone else's to send (again, with the same Message-ID: at least once).
     db.session.execute(
         update(OutboxMessage)
-        .where(OutboxMessage.status == "sending", OutboxMessage.updated_at < now - STUCK_SENDING)
-        .values(status="pending", updated_at=now)
+        .where(
+            OutboxMessage.status == "sending",
+            or_(OutboxMessage.lease_expires_at.is_(None), OutboxMessage.lease_expires_at < now),
+        )
+        .values(status="pending", lease_token=None, lease_expires_at=None, updated_at=now)
     )
     db.session.commit()
     due = db.session.scalars(
@@ -265,38 +292,46 @@ def send_pending(limit: int = 100) -> int:
     sent = 0
     try:
         for message_id in due:
-            if not _claim(message_id):
+            token = _claim(message_id)
+            if token is None:
                 continue
             message = db.session.get(OutboxMessage, message_id)
             try:
                 transport.send(message, build_email(message))
             except (smtplib.SMTPException, OSError, ValueError) as exc:
-                _failed(message, exc)
+                _failed(message, token, exc)
                 if not isinstance(exc, smtplib.SMTPRecipientsRefused | smtplib.SMTPDataError):
                     break  # the server is unreachable or broken: the rest wait for the next round
                 continue
-            message.status = "sent"
-            message.sent_at = utcnow()
-            message.attempts += 1
-            message.last_error = None
-            db.session.commit()
+            _settle(message_id, token, status="sent", sent_at=utcnow(), last_error=None)
             sent += 1
     finally:
         transport.close()
     return sent
 
 
-def _failed(message: OutboxMessage, exc: Exception) -> None:
-    message.attempts += 1
-    message.last_error = f"{type(exc).__name__}: {exc}"[:1000]
-    if message.attempts >= MAX_ATTEMPTS:
-        message.status = "failed"
-        log.error("giving up on outbox message %s after %s attempts: %s", message.id, message.attempts, exc)
+def _error_sentence(exc: Exception) -> str:
+    """What staff read about a failed send (on /dev/mail); the exception itself goes to the log."""
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        return "The mail server refused the recipient's address."
+    if isinstance(exc, smtplib.SMTPAuthenticationError):
+        return "The mail server refused our login (SMTP_USER, SMTP_PASSWORD)."
+    if isinstance(exc, smtplib.SMTPDataError):
+        return "The mail server refused this message."
+    if isinstance(exc, ValueError):
+        return "The message could not be written (an address or header is not valid)."
+    return "The mail server could not be reached; we will try again."
+
+
+def _failed(message: OutboxMessage, token: str, exc: Exception) -> None:
+    attempts = message.attempts + 1
+    if attempts >= MAX_ATTEMPTS:
+        values: dict[str, Any] = {"status": "failed"}
+        log.error("giving up on outbox message %s after %s attempts: %s", message.id, attempts, exc)
     else:
-        message.status = "pending"
-        message.next_attempt_at = utcnow() + backoff(message.attempts)
-        log.warning("outbox message %s not sent (attempt %s): %s", message.id, message.attempts, exc)
-    db.session.commit()
+        values = {"status": "pending", "next_attempt_at": utcnow() + backoff(attempts)}
+        log.warning("outbox message %s not sent (attempt %s): %s", message.id, attempts, exc)
+    _settle(message.id, token, last_error=_error_sentence(exc), **values)
 
 
 def recent(limit: int = 200) -> list[OutboxMessage]:

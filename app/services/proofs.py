@@ -7,13 +7,16 @@ import hashlib
 import json
 import logging
 import os
+import secrets
+import threading
 from dataclasses import dataclass
 from datetime import date, timedelta
 
 from flask import current_app, url_for
-from sqlalchemy import select, update
+from sqlalchemy import ColumnElement, Engine, or_, select, update
 
 from app.extensions import db
+from app.faults import InfrastructureFault, is_infrastructure_fault
 from app.models import Proof, utcnow
 from app.services import branding, notifications
 from app.storage import storage
@@ -24,7 +27,13 @@ from configurator.states import PROOF
 
 log = logging.getLogger(__name__)
 
-MAX_ATTEMPTS = 3
+MAX_LOST_RENDERS = 5
+"""Renders of one proof lost to a dead worker before it fails: a design that kills its worker every time."""
+RENDER_FAILED = "We could not draw this proof. Our team has been told and will look at it."
+LOST_TOO_OFTEN = (
+    f"We could not draw this proof: the renderer stopped {MAX_LOST_RENDERS} times while drawing it. "
+    "Our team has been told and will look at it."
+)
 RENDER_SECONDS = 30.0
 """Wall-clock limit for one render; past it the render is stopped and the proof fails with a reason."""
 RENDER_MEMORY_MB = 1024
@@ -46,7 +55,11 @@ def proof_reference(proof: Proof) -> str:
 
 
 def file_key(proof: Proof, kind: str) -> str:
-    return f"renders/{proof.render_key}.{kind}"
+    return _file_key(proof.render_key, kind)
+
+
+def _file_key(render_key: str | None, kind: str) -> str:
+    return f"renders/{render_key}.{kind}"
 
 
 @dataclass(frozen=True)
@@ -153,56 +166,176 @@ def _limits() -> tuple[float, int]:
     return seconds, memory
 
 
-def _claim(proof_id: int) -> bool:
-    """Move queued -> rendering in one conditional UPDATE, so duplicate deliveries render once."""
+def _claim(proof_id: int) -> str | None:
+    """Move queued -> rendering under a fresh lease in one conditional UPDATE; return its token.
+
+    Duplicate deliveries find the row taken and get None, so a proof renders once at a time.
+    """
+    token = secrets.token_hex(16)
+    now = utcnow()
     result = db.session.execute(
         update(Proof)
         .where(Proof.id == proof_id, Proof.status == "queued")
-        .values(status=PROOF.next("queued", "start"), attempts=Proof.attempts + 1, updated_at=utcnow())
+        .values(
+            status=PROOF.next("queued", "start"),
+            attempts=Proof.attempts + 1,
+            lease_token=token,
+            lease_expires_at=now + _lease(),
+            updated_at=now,
+        )
     )
     db.session.commit()
+    return token if result.rowcount == 1 else None
+
+
+def _lease() -> timedelta:
+    return timedelta(seconds=current_app.config["PROOF_LEASE_SECONDS"])
+
+
+def _held(proof_id: int, token: str) -> tuple[ColumnElement[bool], ...]:
+    """The proof is still rendering under our lease (nobody took it over)."""
+    return Proof.id == proof_id, Proof.status == "rendering", Proof.lease_token == token
+
+
+def _settle(proof_id: int, token: str, action: str, **values: object) -> bool:
+    """Move our rendering proof on (finish, fail, requeue) only while we hold its lease; caller commits."""
+    result = db.session.execute(
+        update(Proof)
+        .where(*_held(proof_id, token))
+        .values(
+            status=PROOF.next("rendering", action),
+            lease_token=None,
+            lease_expires_at=None,
+            updated_at=utcnow(),
+            **values,
+        )
+    )
     return result.rowcount == 1
 
 
+class _LeaseKeeper:
+    """Renews a render's lease from a thread while the render (one blocking call) runs.
+
+    A renewal that finds the lease gone (taken over after a long stall) stops; the render's
+    result is then discarded by the conditional writes. A renewal the database refuses is
+    tried again at the next tick: the lease has room for two misses.
+    """
+
+    def __init__(self, engine: Engine, proof_id: int, token: str, lease: timedelta) -> None:
+        self.engine, self.proof_id, self.token, self.lease = engine, proof_id, token, lease
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name=f"lease-proof-{proof_id}", daemon=True)
+
+    def __enter__(self) -> _LeaseKeeper:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def _run(self) -> None:
+        while not self._stop.wait(self.lease.total_seconds() / 3):
+            try:
+                with self.engine.begin() as connection:
+                    renewed = connection.execute(
+                        update(Proof)
+                        .where(*_held(self.proof_id, self.token))
+                        .values(lease_expires_at=utcnow() + self.lease)
+                    ).rowcount
+            except Exception as exc:  # logged; the next tick tries again
+                log.warning("could not renew the lease of proof %s: %s", self.proof_id, exc)
+                continue
+            if not renewed:
+                log.warning(
+                    "proof %s: the lease was taken over; this render's result is discarded", self.proof_id
+                )
+                return
+
+
 def render(proof_id: int) -> None:
-    """Render one proof version; a no-op when another delivery already took it.
+    """Render one proof version; a no-op when another delivery already holds it.
 
     The render runs under a time and memory limit (:mod:`proofs.sandbox`), so a hostile
-    design fails its own proof, with a reason, and this worker carries on.
+    design fails its own proof, with a sentence, and this worker carries on. A fault of the
+    database, storage or broker is raised as :class:`InfrastructureFault` for the task to
+    retry: the proof goes back to queued (or its lease lapses) and never fails for it.
     """
+    try:
+        token = _claim(proof_id)
+        if token is not None:
+            with _LeaseKeeper(db.engine, proof_id, token, _lease()):
+                _render_held(proof_id, token)
+    except Exception as exc:
+        db.session.rollback()
+        if not is_infrastructure_fault(exc):
+            raise
+        raise InfrastructureFault(f"proof {proof_id} met {type(exc).__name__}; it will be retried") from exc
+
+
+def _render_held(proof_id: int, token: str) -> None:
     from proofs.sandbox import RenderFailed, run_limited
 
-    if not _claim(proof_id):
-        return
-    proof = db.session.get(Proof, proof_id)
     try:
+        proof = db.session.get(Proof, proof_id)
         job = build_job(proof, with_logo=False)
         key = job.key()
-        proof.render_key = key
         store = storage()
-        if not (store.exists(file_key(proof, "pdf")) and store.exists(file_key(proof, "png"))):
+        pdf_key, png_key = _file_key(key, "pdf"), _file_key(key, "png")
+        if not (store.exists(pdf_key) and store.exists(png_key)):
             seconds, memory_mb = _limits()
-            # End the transaction first: no row stays locked while we draw.
             job = dataclasses.replace(job, logo_png=branding.logo_png(job.spec.logo_id))
             if job.spec.logo_id and job.logo_png is None and not job.preflight:
                 job = dataclasses.replace(
                     job, preflight=("The logo file is missing; please upload it again.",)
                 )
-            db.session.commit()
+            db.session.commit()  # end the transaction first: no row stays locked while we draw
             pdf, png = run_limited(render_job_files, job, seconds=seconds, memory_mb=memory_mb)
-            store.put(file_key(proof, "png"), png)
-            store.put(file_key(proof, "pdf"), pdf)
-        proof.status = PROOF.next(proof.status, "finish")
-        notifications.notify("proof_ready", proof_id=proof.id)
+            store.put(png_key, png)
+            store.put(pdf_key, pdf)
+        if not _settle(proof_id, token, "finish", render_key=key, failure_reason=None):
+            db.session.rollback()
+            log.warning("proof %s: the lease was taken over; the other render finishes it", proof_id)
+            return
+        notifications.notify("proof_ready", proof_id=proof_id)
         db.session.commit()
     except RenderFailed as exc:
         db.session.rollback()
-        log.warning("proof %s failed: %s", proof_id, exc)
-        _fail(proof_id, str(exc)[:500])
+        log.warning("proof %s failed in the renderer: %s", proof_id, exc, exc_info=exc.__cause__)
+        _settle(proof_id, token, "fail", failure_reason=_failure_reason(exc))
+        db.session.commit()
     except Exception as exc:
         db.session.rollback()
-        log.exception("proof %s failed", proof_id)
-        _fail(proof_id, f"{type(exc).__name__}: {exc}"[:500])
+        if not is_infrastructure_fault(exc):  # a bug of ours: fail this proof with a sentence, not a loop
+            log.exception("proof %s failed", proof_id)
+            _settle(proof_id, token, "fail", failure_reason=RENDER_FAILED)
+            db.session.commit()
+            return
+        _release(proof_id, token)
+        raise
+
+
+def _release(proof_id: int, token: str) -> None:
+    """Give the proof back to the queue after an infrastructure fault (if the database lets us)."""
+    try:
+        _settle(proof_id, token, "requeue")
+        db.session.commit()
+    except Exception as exc:  # then the lease lapses and the reconciler requeues it
+        db.session.rollback()
+        log.warning("could not release proof %s (%s); its lease will lapse", proof_id, exc)
+
+
+def _failure_reason(exc: Exception) -> str:
+    """The sentence buyers and staff read about a failed render; technical detail goes to the log."""
+    from proofs.logo import LogoError
+    from proofs.logoprint import LogoUnreadable
+
+    cause = exc.__cause__
+    if isinstance(cause, LogoError | LogoUnreadable):  # those messages are written for the buyer
+        return str(cause)
+    if cause is None and str(exc).startswith("Rendering"):  # the sandbox's time and memory limits
+        return str(exc)
+    return RENDER_FAILED
 
 
 def warm_up() -> None:
@@ -212,29 +345,47 @@ def warm_up() -> None:
     warm()
 
 
-def _fail(proof_id: int, reason: str) -> None:
-    proof = db.session.get(Proof, proof_id)
-    proof.status = PROOF.next(proof.status, "fail")
-    proof.failure_reason = reason
-    db.session.commit()
+def reconcile() -> list[int]:
+    """Send proofs to the workers again: lapsed leases (a dead worker) and long-queued ones (a lost message).
 
-
-def requeue_stuck() -> list[int]:
-    """Re-enqueue proofs stuck in queued/rendering (lost message, killed worker); give up after a few tries."""
-    cutoff = utcnow() - timedelta(seconds=current_app.config["PROOF_STUCK_SECONDS"])
-    stuck = db.session.scalars(
-        select(Proof).where(Proof.status.in_(("queued", "rendering")), Proof.updated_at < cutoff)
+    A lapsed render counts as lost, not failed; only a proof lost again and again (a design
+    that kills its worker every time) fails, with a sentence. Returns the ids sent.
+    """
+    now = utcnow()
+    lapsed = or_(Proof.lease_expires_at.is_(None), Proof.lease_expires_at < now)
+    rows = db.session.execute(
+        select(Proof.id, Proof.lease_token, Proof.lost_attempts).where(Proof.status == "rendering", lapsed)
     ).all()
-    requeued = []
-    for proof in stuck:
-        if proof.attempts >= MAX_ATTEMPTS:
-            proof.status = PROOF.next(proof.status, "fail")
-            proof.failure_reason = f"Rendering did not finish after {MAX_ATTEMPTS} attempts."
-        else:
-            proof.status = PROOF.next(proof.status, "requeue")
-            proof.updated_at = utcnow()
-            requeued.append(proof.id)
+    send = []
+    for row in rows:
+        lost = row.lost_attempts + 1
+        action = "fail" if lost >= MAX_LOST_RENDERS else "requeue"
+        result = db.session.execute(
+            update(Proof)
+            .where(
+                Proof.id == row.id, Proof.status == "rendering", Proof.lease_token == row.lease_token, lapsed
+            )
+            .values(
+                status=PROOF.next("rendering", action),
+                lost_attempts=lost,
+                lease_token=None,
+                lease_expires_at=None,
+                updated_at=now,
+                failure_reason=LOST_TOO_OFTEN if action == "fail" else None,
+            )
+        )
+        if result.rowcount == 1:
+            log.warning("proof %s: render lease lapsed (lost %s times); %s", row.id, lost, action)
+            if action == "requeue":
+                send.append(row.id)
+    cutoff = now - timedelta(seconds=current_app.config["PROOF_RESEND_SECONDS"])
+    waiting = db.session.scalars(
+        update(Proof)
+        .where(Proof.status == "queued", Proof.updated_at < cutoff)
+        .values(updated_at=now)
+        .returning(Proof.id)
+    ).all()
     db.session.commit()
-    for proof_id in requeued:
+    for proof_id in (*send, *waiting):
         enqueue_render(proof_id)
-    return requeued
+    return [*send, *waiting]

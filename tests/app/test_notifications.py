@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from aiosmtpd.controller import Controller
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from app.extensions import db
 from app.models import Order, utcnow
@@ -173,3 +173,38 @@ def test_no_smtp_host_writes_files_and_staff_see_them(browser, app, tmp_path):
 def test_unknown_event_is_an_error(app):
     with pytest.raises(notifications.UnknownEvent):
         notifications.notify("birthday", proof_id=1)
+
+
+def test_a_message_left_sending_by_a_crashed_sender_is_sent_again_with_the_same_message_id(app, smtp):
+    inbox, _controller = smtp
+    proof = ready_proof(DesignFactory())
+    notifications.notify("proof_ready", proof_id=proof.id)
+    db.session.commit()
+    message = db.session.scalar(select(OutboxMessage))
+    # A sender claims the message, hands it to the server, and dies before it can say so.
+    crashed = notifications._claim(message.id)
+    transport = notifications._transport()
+    transport.send(message, notifications.build_email(message))
+    transport.close()
+    assert notifications.send_pending() == 0  # its lease is live: nobody else sends it yet
+
+    lapsed = utcnow() - timedelta(seconds=app.config["MAIL_LEASE_SECONDS"] + 1)
+    db.session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id == message.id)
+        .values(lease_expires_at=lapsed, updated_at=lapsed)
+    )
+    db.session.commit()
+    assert notifications.send_pending() == 1
+    first, again = inbox.messages
+    assert first["Message-ID"] == again["Message-ID"] == message.message_id  # the receiver can tell
+    db.session.refresh(message)
+    assert message.status == "sent" and message.lease_token is None
+    # The crashed sender's late word changes nothing.
+    assert not notifications._settle(message.id, crashed, status="pending")
+    db.session.refresh(message)
+    assert message.status == "sent"
+
+
+def test_the_sending_lease_is_about_a_minute(app):
+    assert 30 <= app.config["MAIL_LEASE_SECONDS"] <= 120

@@ -1,4 +1,5 @@
-"""Fault injection with real processes: Redis down when a proof is submitted, then back."""
+"""Fault injection with real processes: Redis down when a proof is submitted, then back; the
+database's connections killed again and again while proofs render."""
 
 from __future__ import annotations
 
@@ -6,6 +7,8 @@ import os
 import subprocess
 import sys
 import time
+from collections import Counter
+from datetime import timedelta
 
 import pytest
 import redis
@@ -49,7 +52,6 @@ def test_a_proof_submitted_while_redis_is_down_renders_once_redis_is_back(tmp_pa
         "REDIS_URL": f"redis://127.0.0.1:{port}/0",
         "INSTANCE_PATH": str(tmp_path / "instance"),
         "STORAGE_DIR": str(tmp_path / "files"),
-        "PROOF_STUCK_SECONDS": "1",
     }
     for key, value in env.items():
         monkeypatch.setenv(key, value)
@@ -58,7 +60,7 @@ def test_a_proof_submitted_while_redis_is_down_renders_once_redis_is_back(tmp_pa
 
     from app import create_app
     from app.extensions import db
-    from app.models import Proof
+    from app.models import Proof, utcnow
     from app.services import designs, proofs
     from configurator.spec import BoxSpec
     from tests.app.factories import UserFactory
@@ -86,8 +88,11 @@ def test_a_proof_submitted_while_redis_is_down_renders_once_redis_is_back(tmp_pa
         )
         try:
             assert app.test_client().get("/healthz").status_code == 200
-            time.sleep(1.1)  # older than PROOF_STUCK_SECONDS: the reconciler's business now
-            assert proofs.requeue_stuck() == [proof.id]
+            # Queued past PROOF_RESEND_SECONDS (set in the row, not waited for): the reconciler's now.
+            long_ago = utcnow() - timedelta(seconds=app.config["PROOF_RESEND_SECONDS"] + 1)
+            db.session.execute(db.update(Proof).where(Proof.id == proof.id).values(updated_at=long_ago))
+            db.session.commit()
+            assert proofs.reconcile() == [proof.id]
             deadline = time.monotonic() + 90
             while time.monotonic() < deadline:
                 db.session.expire_all()
@@ -100,3 +105,115 @@ def test_a_proof_submitted_while_redis_is_down_renders_once_redis_is_back(tmp_pa
         finished = db.session.get(Proof, proof.id)
         assert finished.status == "ready", finished.failure_reason
         assert finished.attempts == 1  # rendered once, by the message the reconciler sent
+
+
+def _terminate_connections_until(stop_event, database: str, admin_url: str, kills: list[int]) -> None:
+    """Kill every connection to ``database`` (web, worker, test) every 50 ms until told to stop."""
+    from sqlalchemy import create_engine, text
+
+    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as connection:
+            while not stop_event.wait(0.05):
+                killed = connection.execute(
+                    text(
+                        "SELECT count(*) FILTER (WHERE pg_terminate_backend(pid)) FROM pg_stat_activity"
+                        " WHERE datname = :name AND pid <> pg_backend_pid()"
+                    ),
+                    {"name": database},
+                ).scalar_one()
+                kills.append(killed)
+    finally:
+        admin.dispose()
+
+
+def _statuses(ids: list[int], column: str | None = None) -> dict[int, object]:
+    """(status, failure reason) of each proof, or one ``column``, read through a connection that
+    may just have been killed (then read again)."""
+    from sqlalchemy.exc import DBAPIError
+
+    from app.extensions import db
+    from app.models import Proof
+
+    columns = (getattr(Proof, column),) if column else (Proof.status, Proof.failure_reason)
+    while True:
+        try:
+            rows = db.session.execute(db.select(Proof.id, *columns).where(Proof.id.in_(ids))).all()
+            db.session.rollback()
+            return {row[0]: row[1] if column else tuple(row[1:]) for row in rows}
+        except DBAPIError:
+            db.session.rollback()
+
+
+def test_proofs_render_while_database_connections_are_killed(tmp_path, monkeypatch):
+    """30 s of `pg_terminate_backend` on every connection while proofs render: every proof ends ready."""
+    import threading
+
+    from flask_migrate import upgrade
+    from sqlalchemy import make_url
+
+    from app import create_app
+    from tests.e2e.test_worker import start_worker, submitted_proof
+    from tests.services import private_database, require_postgres, require_redis
+
+    redis_url = require_redis()
+    redis.Redis.from_url(redis_url).flushdb()
+    with private_database(require_postgres()) as url:
+        env = {
+            "DATABASE_URL": url,
+            "REDIS_URL": redis_url,
+            "INSTANCE_PATH": str(tmp_path / "instance"),
+            "STORAGE_DIR": str(tmp_path / "files"),
+            "PROOF_LEASE_SECONDS": "6",
+            "PROOF_RECONCILE_SECONDS": "2",
+            "PROOF_RESEND_SECONDS": "10",
+        }
+        for key, value in env.items():
+            monkeypatch.setenv(key, value)
+        monkeypatch.delenv("CELERY_EAGER", raising=False)
+        app = create_app()
+        with app.app_context():
+            upgrade()
+            from app.services import proofs
+
+            ids = [submitted_proof(message=f"Thank you, team {n}!").id for n in range(N_PROOFS)]
+            worker = start_worker({**os.environ, **env}, tmp_path / "worker.log", "--beat")
+            stop_killing, kills = threading.Event(), []
+            killer = threading.Thread(
+                target=_terminate_connections_until,
+                args=(stop_killing, make_url(url).database, make_url(url).set(database="postgres"), kills),
+            )
+            try:
+                for proof_id in ids:
+                    proofs.enqueue_render(proof_id)
+                while all(status == "queued" for status, _ in _statuses(ids).values()):
+                    time.sleep(0.1)  # the worker has warmed up and taken the first proof
+                killer.start()
+                started = time.monotonic()
+                while time.monotonic() - started < 30:  # faults for a bounded time, then let it heal
+                    time.sleep(0.5)
+                stop_killing.set()
+                killer.join()
+                deadline = time.monotonic() + 240
+                while time.monotonic() < deadline:
+                    states = _statuses(ids)
+                    if all(status in ("ready", "failed") for status, _ in states.values()):
+                        break
+                    time.sleep(0.5)
+            finally:
+                stop_killing.set()
+                if killer.is_alive():
+                    killer.join()
+                stop(worker)
+            counts = Counter(status for status, _ in states.values())
+            reasons = [reason for _, reason in states.values() if reason]
+            renders = _statuses(ids, "attempts")
+            print(
+                f"connections killed: {sum(kills)} in {len(kills)} rounds; proofs: {dict(counts)}; "
+                f"renders started: {sum(renders.values())}; reasons: {reasons}"
+            )
+            assert counts == {"ready": N_PROOFS}, (counts, reasons)
+            assert reasons == []
+
+
+N_PROOFS = 25
