@@ -19,6 +19,7 @@ from pypdf import PdfReader
 from sqlalchemy import func, select, update
 
 from app.extensions import db
+from app.faults import InfrastructureFault
 from app.models import Document, DocumentKind, Order, utcnow
 from app.models.production import Shipment
 from app.services import documents, reviews
@@ -288,7 +289,7 @@ def test_a_storage_fault_puts_the_document_back_without_counting_the_attempt(app
         raise OSError("disk not mounted")
 
     monkeypatch.setattr(store, "put", broken_put)
-    with pytest.raises(OSError):
+    with pytest.raises(InfrastructureFault):
         documents.render(record.id)  # the task retries this
     [record] = rows()
     assert record.status == DocumentStatus.QUEUED and record.attempts == 0 and record.failure_reason is None
