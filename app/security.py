@@ -14,8 +14,8 @@ from sqlalchemy.exc import DataError
 from werkzeug.exceptions import HTTPException
 
 from app.extensions import db, login_manager
-from app.forms import parse_id
 from app.models import Role, User
+from app.services.accounts import session_user
 from app.services.errors import ServiceError
 
 CSP = (
@@ -80,9 +80,8 @@ def init_security(app: Flask) -> None:
     login_manager.login_message_category = "info"
 
     @login_manager.user_loader
-    def load_user(user_id: str) -> User | None:
-        found = parse_id(user_id)
-        return db.session.get(User, found) if found else None
+    def load_user(session_id: str) -> User | None:
+        return session_user(session_id)
 
     @app.after_request
     def headers(response: Any) -> Any:

@@ -6,7 +6,7 @@ from werkzeug.wrappers import Response
 
 from app.forms import ActionForm, LoginForm
 from app.security import home_for, safe_next
-from app.services.accounts import authenticate
+from app.services.accounts import authenticate, end_sessions
 
 bp = Blueprint("auth", __name__)
 
@@ -28,6 +28,8 @@ def login() -> str | Response:
 @bp.post("/logout")
 def logout() -> Response:
     if ActionForm().validate_on_submit():
+        if current_user.is_authenticated:
+            end_sessions(current_user)  # every copy of this session cookie stops working too
         logout_user()
         flash("You are logged out.", "info")
     return redirect(url_for("auth.login"))
