@@ -8,6 +8,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from flask import Flask, flash, jsonify, redirect, render_template, request, url_for
+from flask_limiter import RateLimitExceeded
 from flask_login import current_user, login_required
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DataError
@@ -119,6 +120,15 @@ def init_security(app: Flask) -> None:
         if wants_json():
             return jsonify(error="We could not find that."), 404
         return render_template("errors/error.html", code=404, message="We could not find that page."), 404
+
+    @app.errorhandler(RateLimitExceeded)
+    def too_many(error: RateLimitExceeded) -> Any:
+        """The page the limit chose (the login form with when to try again), else a plain sentence."""
+        if error.response is not None:
+            return error.response
+        if wants_json():
+            return jsonify(error=error.description), 429
+        return render_template("errors/error.html", code=429, message=error.description), 429
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException) -> Any:

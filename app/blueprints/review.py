@@ -26,6 +26,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, HiddenField, IntegerField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
+from app.extensions import limiter
 from app.forms import DecisionForm, parse_id
 from app.models import Design, Proof, Role
 from app.security import roles_required
@@ -44,6 +45,12 @@ bp = Blueprint("review", __name__)
 REVIEWERS = (Role.BUYER, Role.APPROVER, Role.STAFF)
 BUYER_SIDE = (Role.BUYER, Role.APPROVER)
 NEW_LINK = "review.new_share_link"
+guest_limit = limiter.shared_limit(
+    lambda: current_app.config["RATELIMIT_GUEST_LINK"],
+    scope="guest-link",
+    error_message="Too many requests for review links from your network. Please wait a minute and try again.",
+)
+"""Per address, across every review-link page: guessing or hammering links gets a 429."""
 
 
 class CommentForm(FlaskForm):
@@ -332,11 +339,13 @@ def _guest_page(token: str, form: GuestForm, status: int = 200) -> Response:
 
 
 @bp.get("/r/<token>")
+@guest_limit
 def guest(token: str) -> Response:
     return _guest_page(token, GuestForm())
 
 
 @bp.get("/r/<token>/mockup.png")
+@guest_limit
 def guest_mockup(token: str) -> Response:
     proof = _guest_link(token).proof
     if proof.status != "ready":
@@ -345,6 +354,7 @@ def guest_mockup(token: str) -> Response:
 
 
 @bp.get("/r/<token>/proof.pdf")
+@guest_limit
 def guest_pdf(token: str) -> Response:
     proof = _guest_link(token).proof
     if proof.status != "ready":
@@ -386,11 +396,13 @@ def _guest_action(token: str, action: str) -> Response:
 
 
 @bp.post("/r/<token>/comment")
+@guest_limit
 def guest_comment(token: str) -> Response:
     return _guest_action(token, "comment")
 
 
 @bp.post("/r/<token>/approve")
+@guest_limit
 def guest_approve(token: str) -> Response:
     return _guest_action(token, "approve")
 

@@ -160,3 +160,17 @@ def test_staff_cannot_create_links(browser, app, shared):
     browser.client.post("/logout", data={"csrf_token": browser.token()})
     browser.login(StaffFactory().email)
     assert browser.post(f"/proofs/{v2.id}/share-links", {"days": 7}).status_code == 403
+
+
+def test_review_link_pages_are_limited_per_address(app, shared):
+    *_, token = shared
+    assert app.config["RATELIMIT_GUEST_LINK"] == "120 per minute"
+    app.config["RATELIMIT_GUEST_LINK"] = "3 per minute"  # the same rule, fewer requests
+    guest = app.test_client()
+    statuses = [guest.get(url).status_code for url in (f"/r/{token}", f"/r/{token}/mockup.png", "/r/wrong")]
+    assert statuses == [200, 200, 404]
+    refused = guest.get(f"/r/{token}")
+    assert refused.status_code == 429
+    assert "Please wait a minute and try again." in refused.text
+    other = app.test_client().get(f"/r/{token}", environ_base={"REMOTE_ADDR": "198.51.100.9"})
+    assert other.status_code == 200
