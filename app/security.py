@@ -24,6 +24,8 @@ CSP = (
     "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 )
 
+HSTS = "max-age=31536000; includeSubDomains"
+
 
 def safe_next(target: str | None) -> str | None:
     """Only our own pages: a path with no scheme, no host and no protocol-relative trick."""
@@ -84,12 +86,17 @@ def init_security(app: Flask) -> None:
     def load_user(session_id: str) -> User | None:
         return session_user(session_id)
 
+    production = app.config.get("APP_ENV") == "production"
+
     @app.after_request
     def headers(response: Any) -> Any:
         response.headers.setdefault("Content-Security-Policy", CSP)
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "same-origin")
         response.headers.setdefault("X-Frame-Options", "DENY")
+        if production:
+            # Browsers then never try plain HTTP for this site again (for a year), even from a typed link.
+            response.headers.setdefault("Strict-Transport-Security", HSTS)
         return response
 
     def wants_json() -> bool:
