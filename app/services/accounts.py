@@ -10,6 +10,7 @@ from app.extensions import db
 from app.forms import parse_id
 from app.models import Organisation, Role, User
 from app.services import audit
+from app.services.email_address import clean_email
 from app.services.errors import Invalid
 
 _hasher = PasswordHasher()
@@ -87,7 +88,7 @@ def create_user(
     email: str, password: str, role: Role, display_name: str, organisation: Organisation | None = None
 ) -> User:
     user = User(
-        email=email.lower(),
+        email=clean_email(email),
         password_hash=hash_password(password),
         role=role,
         display_name=display_name,
