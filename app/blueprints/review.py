@@ -27,7 +27,7 @@ from wtforms import BooleanField, EmailField, HiddenField, IntegerField, StringF
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from app.extensions import limiter
-from app.forms import DecisionForm, parse_id
+from app.forms import BuyerVisibleText, DecisionForm, parse_id
 from app.models import Design, Proof, Role
 from app.security import roles_required
 from app.services import notifications, reviews, share_links
@@ -53,7 +53,8 @@ guest_limit = limiter.shared_limit(
 """Per address, across every review-link page: guessing or hammering links gets a 429."""
 
 
-class CommentForm(FlaskForm):
+class CommentForm(BuyerVisibleText, FlaskForm):
+    buyer_text_fields = ("body",)
     version = HiddenField()
     body = TextAreaField(
         "Add a comment",
@@ -101,10 +102,20 @@ def _proof_by_version(design: Design, version: int) -> Proof:
 @bp.get("/designs/<int:design_id>/review")
 @roles_required(*REVIEWERS)
 def show(design_id: int) -> str:
+    return review_page(design_id, request.args.get("v", type=int))
+
+
+def review_page(
+    design_id: int,
+    version: int | None = None,
+    *,
+    decision_form: DecisionForm | None = None,
+    comment_form: CommentForm | None = None,
+) -> str:
+    """The review page; the forms, when given, bring back what was typed with its warnings."""
     design = get_design(current_user, design_id)
     proofs = list(design.proofs)
     latest = design.latest_proof
-    version = request.args.get("v", type=int)
     proof = _proof_by_version(design, version) if version else latest
     catalog = load_catalog()
     ready = [p for p in proofs if p.status == "ready"]
@@ -146,8 +157,8 @@ def show(design_id: int) -> str:
         preflight=reviews.preflight(proof) if proof and current_user.is_staff else [],
         logo=reviews.logo_facts(proof) if proof and current_user.is_staff else None,
         reference=proof_reference(proof) if proof else "",
-        decision_form=DecisionForm(),
-        comment_form=CommentForm(version=proof.version if proof else ""),
+        decision_form=decision_form or DecisionForm(formdata=None),
+        comment_form=comment_form or CommentForm(formdata=None, version=proof.version if proof else ""),
         share_form=ShareForm(),
         summary_for=lambda p: _decision_summary(p),
     )
@@ -228,7 +239,7 @@ def diff_png(design_id: int, a: int, b: int) -> Response:
 
 @bp.post("/designs/<int:design_id>/comments")
 @roles_required(*REVIEWERS)
-def comment(design_id: int) -> Response:
+def comment(design_id: int) -> Response | tuple[str, int]:
     design = get_design(current_user, design_id)
     form = CommentForm()
     if not form.validate_on_submit():
@@ -237,6 +248,8 @@ def comment(design_id: int) -> Response:
                 flash(error, "error")
         return _back(design_id, anchor="thread")
     version = parse_id(form.version.data)
+    if current_user.is_staff and form.names_a_maker():
+        return review_page(design_id, version, comment_form=form), 422
     try:
         reviews.add_comment(current_user, design, form.body.data or "", version)
     except Invalid as exc:

@@ -11,7 +11,7 @@ from wtforms import DateField, DecimalField, HiddenField, IntegerField, StringFi
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from app.extensions import db
-from app.forms import MAX_ID, parse_id
+from app.forms import MAX_ID, BuyerVisibleText, parse_id
 from app.models import Role
 from app.models.production import Shipment
 from app.security import roles_required
@@ -32,7 +32,8 @@ class BareForm(FlaskForm):
     """A button: CSRF only."""
 
 
-class ShipForm(FlaskForm):
+class ShipForm(BuyerVisibleText, FlaskForm):
+    buyer_text_fields = ("carrier", "tracking_number")
     carrier = StringField("Carrier", validators=[DataRequired("Enter the carrier."), Length(max=60)])
     tracking_number = StringField(
         "Tracking number", validators=[DataRequired("Enter the tracking number."), Length(max=80)]
@@ -129,6 +130,11 @@ def order_list() -> str:
 @bp.get("/orders/<int:order_id>")
 @roles_required(Role.STAFF)
 def order(order_id: int) -> str:
+    return _order_page(order_id)
+
+
+def _order_page(order_id: int, ship_form: ShipForm | None = None) -> str:
+    """The order page; ``ship_form`` brings back what staff typed, with its warnings."""
     found = orders.get_order(current_user, order_id)
     plan = service.plan()
     assign = AssignForm()
@@ -149,7 +155,7 @@ def order(order_id: int) -> str:
             and not (a == "send_to_qa" and any(j.status != "done" for j in found.jobs))
         ],
         can_ship=found.status in ("packed", "shipped"),
-        ship_form=ShipForm(boxes=spec.quantity),
+        ship_form=ship_form or ShipForm(boxes=spec.quantity),
         assign_form=assign,
         priority_form=PriorityForm(),
         form=BareForm(),
@@ -181,6 +187,8 @@ def ship(order_id: int) -> Response:
     if not form.validate_on_submit():
         flash("Please enter the carrier and the tracking number.", "error")
         return redirect(url_for("staff.order", order_id=order_id, _anchor="ship"))
+    if form.names_a_maker():
+        return _order_page(order_id, form), 422
     try:
         shipment = service.ship(
             current_user, found, form.carrier.data or "", form.tracking_number.data or "", form.boxes.data
