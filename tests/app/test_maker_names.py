@@ -73,9 +73,13 @@ def submitted():
 
 
 def test_a_send_back_reason_naming_a_maker_is_held_for_confirmation(app, browser, submitted):
-    design, proof = submitted
+    _design, proof = submitted
     browser.login(StaffFactory().email)
-    reason = {"version": proof.version, "decision": "request_changes", "comment": "Sparrow says the ribbon is wrong"}
+    reason = {
+        "version": proof.version,
+        "decision": "request_changes",
+        "comment": "Sparrow says the ribbon is wrong",
+    }
 
     warned = browser.post(f"/proofs/{proof.id}/decision", reason)
 
