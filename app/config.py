@@ -60,7 +60,7 @@ def _ratelimit_storage(broker_url: str) -> str:
     """
     if broker_url.startswith(("redis://", "rediss://")):
         return broker_url
-    if broker_url.startswith("redis+socket://"):  # Celery's spelling of a Redis Unix socket
+    if broker_url.startswith(("redis+socket://", "unix://")):  # Redis on a Unix socket
         parts = urlsplit(broker_url)
         query = parse_qs(parts.query)
         db = (query.get("virtual_host") or query.get("db") or ["0"])[0]

@@ -110,6 +110,7 @@ def test_the_app_uses_redis_for_counters_when_it_has_one(tmp_path):
     [
         ("redis://127.0.0.1:6379/3", "redis://127.0.0.1:6379/3"),
         ("redis+socket:///tmp/x/redis.sock?virtual_host=2", "redis+unix:///tmp/x/redis.sock?db=2"),
+        ("unix:///tmp/x/redis.sock", "redis+unix:///tmp/x/redis.sock?db=0"),
         ("filesystem://", "memory://"),
     ],
 )
