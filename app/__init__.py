@@ -10,7 +10,7 @@ from sqlalchemy.engine import Engine
 from werkzeug.routing import IntegerConverter
 
 from app.config import ROOT, build_config
-from app.extensions import csrf, db, login_manager, migrate
+from app.extensions import csrf, db, limiter, login_manager, migrate
 
 
 def create_app(config: dict[str, Any] | None = None, env: dict[str, str] | None = None) -> Flask:
@@ -32,6 +32,7 @@ def create_app(config: dict[str, Any] | None = None, env: dict[str, str] | None 
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
     csrf.init_app(app)
     login_manager.init_app(app)
+    limiter.init_app(app)
     init_storage(app)
     init_security(app)
     celery_init_app(app)

@@ -10,6 +10,7 @@ import os
 import secrets
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -50,6 +51,21 @@ def _broker(instance: Path, env: dict[str, str]) -> dict[str, Any]:
             "polling_interval": 0.1,
         },
     }
+
+
+def _ratelimit_storage(broker_url: str) -> str:
+    """Login-attempt counters go where every web process sees them: the broker's Redis if it is one.
+
+    Without Redis they stay in this process's memory (the embedded default runs one web process).
+    """
+    if broker_url.startswith(("redis://", "rediss://")):
+        return broker_url
+    if broker_url.startswith(("redis+socket://", "unix://")):  # Redis on a Unix socket
+        parts = urlsplit(broker_url)
+        query = parse_qs(parts.query)
+        db = (query.get("virtual_host") or query.get("db") or ["0"])[0]
+        return f"redis+unix://{parts.path}?db={db}"
+    return "memory://"
 
 
 def build_config(env: dict[str, str] | None = None) -> dict[str, Any]:
@@ -98,6 +114,20 @@ def build_config(env: dict[str, str] | None = None) -> dict[str, Any]:
         "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,
         "WTF_CSRF_TIME_LIMIT": 8 * 3600,
         "CELERY": celery,
+        # Flask-Limiter (login attempts, guest links): counters in Redis when the app has one.
+        "RATELIMIT_STORAGE_URI": _ratelimit_storage(celery["broker_url"]),
+        "RATELIMIT_STRATEGY": "moving-window",
+        "RATELIMIT_HEADERS_ENABLED": True,
+        # A Redis outage must not lock everyone out: count in memory until it is back.
+        "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
+        "RATELIMIT_SWALLOW_ERRORS": True,
+        "RATELIMIT_KEY_PREFIX": "goh-limit",
+        # Wrong passwords (only failures count) one account may get from anywhere, and one address
+        # for any accounts: much looser, as an office (the workshop tablet and the buyers beside
+        # it) shares one address and must not lock itself out.
+        "RATELIMIT_LOGIN_ACCOUNT": "10 per 15 minutes",
+        "RATELIMIT_LOGIN_ADDRESS": "50 per 15 minutes",
+        "RATELIMIT_GUEST_LINK": "120 per minute",
         "INSTANCE_PATH": str(instance),
         # Mail: with no SMTP_HOST, messages are written to MAIL_DIR (the embedded default).
         "SMTP_HOST": env.get("SMTP_HOST", ""),

@@ -1,5 +1,7 @@
 """Extension objects, created here and bound to an app in ``create_app`` with ``init_app``."""
 
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
@@ -25,3 +27,6 @@ db = SQLAlchemy(model_class=Base)
 migrate = Migrate(render_as_batch=True)
 login_manager = LoginManager()
 csrf = CSRFProtect()
+# Counters live where RATELIMIT_STORAGE_URI says (app/config.py): Redis shared by every web process,
+# or this process's memory when the app has no Redis.
+limiter = Limiter(key_func=get_remote_address)

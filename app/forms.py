@@ -3,7 +3,15 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import EmailField, HiddenField, IntegerField, PasswordField, StringField, TextAreaField
+from wtforms import (
+    BooleanField,
+    EmailField,
+    HiddenField,
+    IntegerField,
+    PasswordField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import (
     DataRequired,
     Length,
@@ -27,13 +35,47 @@ def parse_id(text: str | None) -> int | None:
     return value if 0 < value <= MAX_ID else None
 
 
+class BuyerVisibleText:
+    """Mixin for staff forms whose free text reaches buyers verbatim (carrier, tracking, reasons).
+
+    Buyers must never learn a maker's name. Before such text is saved, :meth:`names_a_maker`
+    puts a warning at each field that contains a maker's pseudonym; the form comes back with
+    everything typed and a "Save anyway" box for the text that only looks like a name
+    ("River Freight Ltd").
+    """
+
+    buyer_text_fields: tuple[str, ...] = ()
+    save_anyway = BooleanField("Save anyway: this text does not name one of our makers")
+
+    def names_a_maker(self) -> bool:
+        """True when the form must come back to staff with a warning instead of being saved."""
+        from app.services.production.identities import pseudonyms_in
+
+        self.maker_warning = False
+        if self.save_anyway.data:
+            return False
+        for name in self.buyer_text_fields:
+            field = self[name]
+            if found := pseudonyms_in(field.data or ""):
+                names = " and ".join(f"“{n}”" for n in found)
+                noun = "is a maker's pseudonym" if len(found) == 1 else "are makers' pseudonyms"
+                field.errors = [
+                    *field.errors,
+                    f"{names} {noun}, and buyers read this text. Remove the name, "
+                    "or tick “Save anyway” if it means something else.",
+                ]
+                self.maker_warning = True
+        return self.maker_warning
+
+
 class LoginForm(FlaskForm):
     email = EmailField("Email", validators=[DataRequired("Enter your email.")])
     password = PasswordField("Password", validators=[DataRequired("Enter your password.")])
     next = HiddenField()
 
 
-class DecisionForm(FlaskForm):
+class DecisionForm(BuyerVisibleText, FlaskForm):
+    buyer_text_fields = ("comment",)
     version = HiddenField(validators=[DataRequired()])
     decision = HiddenField(validators=[DataRequired()])
     comment = TextAreaField(

@@ -8,20 +8,23 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from flask import Flask, flash, jsonify, redirect, render_template, request, url_for
+from flask_limiter import RateLimitExceeded
 from flask_login import current_user, login_required
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DataError
 from werkzeug.exceptions import HTTPException
 
 from app.extensions import db, login_manager
-from app.forms import parse_id
 from app.models import Role, User
+from app.services.accounts import session_user
 from app.services.errors import ServiceError
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 )
+
+HSTS = "max-age=31536000; includeSubDomains"
 
 
 def safe_next(target: str | None) -> str | None:
@@ -80,9 +83,10 @@ def init_security(app: Flask) -> None:
     login_manager.login_message_category = "info"
 
     @login_manager.user_loader
-    def load_user(user_id: str) -> User | None:
-        found = parse_id(user_id)
-        return db.session.get(User, found) if found else None
+    def load_user(session_id: str) -> User | None:
+        return session_user(session_id)
+
+    production = app.config.get("APP_ENV") == "production"
 
     @app.after_request
     def headers(response: Any) -> Any:
@@ -90,6 +94,9 @@ def init_security(app: Flask) -> None:
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "same-origin")
         response.headers.setdefault("X-Frame-Options", "DENY")
+        if production:
+            # Browsers then never try plain HTTP for this site again (for a year), even from a typed link.
+            response.headers.setdefault("Strict-Transport-Security", HSTS)
         return response
 
     def wants_json() -> bool:
@@ -120,6 +127,15 @@ def init_security(app: Flask) -> None:
         if wants_json():
             return jsonify(error="We could not find that."), 404
         return render_template("errors/error.html", code=404, message="We could not find that page."), 404
+
+    @app.errorhandler(RateLimitExceeded)
+    def too_many(error: RateLimitExceeded) -> Any:
+        """The page the limit chose (the login form with when to try again), else a plain sentence."""
+        if error.response is not None:
+            return error.response
+        if wants_json():
+            return jsonify(error=error.description), 429
+        return render_template("errors/error.html", code=429, message=error.description), 429
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException) -> Any:

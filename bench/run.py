@@ -417,7 +417,7 @@ def preview_endpoint() -> dict[str, float]:
             ]
             client = app.test_client()
             with client.session_transaction() as session:
-                session["_user_id"] = str(buyer.id)
+                session["_user_id"] = buyer.get_id()  # id and session generation
                 session["_fresh"] = True
             url = f"/designs/{design.id}/preview/{{}}.png"
 

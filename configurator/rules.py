@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from configurator.catalog import Catalog
 from configurator.spec import BoxSpec, ItemLine
+from configurator.text import hidden_characters_message
 
 MESSAGE_MAX_CHARS = 400
 SIGN_OFF_MAX_CHARS = 80
@@ -163,12 +164,6 @@ def _combinations(spec: BoxSpec, catalog: Catalog) -> list[Violation]:
     return out
 
 
-def _bad_characters(s: str, single_line: bool) -> bool:
-    """Control characters and lone surrogates can't be printed, stored as UTF-8 or hashed."""
-    banned = ("Cc", "Cs", "Zl", "Zp") if single_line else ("Cc", "Cs")
-    return any(unicodedata.category(c) in banned and (single_line or c != "\n") for c in s)
-
-
 def _text(spec: BoxSpec, message_required: bool) -> list[Violation]:
     out = []
     if message_required and not spec.message.strip():
@@ -182,14 +177,8 @@ def _text(spec: BoxSpec, message_required: bool) -> list[Violation]:
                 f"Please shorten it by {length - MESSAGE_MAX_CHARS}.",
             )
         )
-    if _bad_characters(spec.message, single_line=False):
-        out.append(
-            Violation(
-                "message",
-                "Your message contains hidden characters (such as tabs) that can't be printed. "
-                "Please retype it as plain text.",
-            )
-        )
+    if hidden := hidden_characters_message(spec.message, "message"):
+        out.append(Violation("message", hidden))
     length = len(unicodedata.normalize("NFC", spec.sign_off))
     if length > SIGN_OFF_MAX_CHARS:
         out.append(
@@ -199,13 +188,10 @@ def _text(spec: BoxSpec, message_required: bool) -> list[Violation]:
                 f"Please shorten it by {length - SIGN_OFF_MAX_CHARS}.",
             )
         )
-    if _bad_characters(spec.sign_off, single_line=True):
-        out.append(
-            Violation(
-                "sign_off",
-                "The sign-off must be a single line of plain text, without line breaks or tabs.",
-            )
-        )
+    if hidden := hidden_characters_message(spec.sign_off, "sign-off", single_line=True):
+        out.append(Violation("sign_off", hidden))
+    if hidden := hidden_characters_message(spec.monogram, "monogram", single_line=True):
+        out.append(Violation("monogram", hidden))
     return out
 
 

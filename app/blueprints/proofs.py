@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, abort, flash, redirect, url_for
 from flask_login import current_user
 
+from app.blueprints.review import review_page
 from app.extensions import db
 from app.forms import DecisionForm, parse_id
 from app.models import Role
@@ -45,7 +46,7 @@ def pdf(proof_id: int) -> Response:
 
 @bp.post("/proofs/<int:proof_id>/decision")
 @roles_required(*REVIEWERS)
-def decide(proof_id: int) -> Response:
+def decide(proof_id: int) -> Response | tuple[str, int]:
     """Approve or request changes on the version the person saw; they return to the review page."""
     proof = reviews.get_proof(current_user, proof_id)
     form = DecisionForm()
@@ -53,6 +54,8 @@ def decide(proof_id: int) -> Response:
     if not form.validate_on_submit() or version is None:
         abort(400)
     back = url_for("review.show", design_id=proof.design_id)
+    if current_user.is_staff and form.decision.data == "request_changes" and form.names_a_maker():
+        return review_page(proof.design_id, decision_form=form), 422
     try:
         order = reviews.decide(current_user, proof, version, form.decision.data, form.comment.data or "")
     except (Invalid, Conflict) as exc:

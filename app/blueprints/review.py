@@ -25,7 +25,8 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, HiddenField, IntegerField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
-from app.forms import DecisionForm, parse_id
+from app.extensions import limiter
+from app.forms import BuyerVisibleText, DecisionForm, parse_id
 from app.models import Design, Proof, Role
 from app.security import roles_required
 from app.services import documents, notifications, reviews, share_links
@@ -44,9 +45,16 @@ bp = Blueprint("review", __name__)
 REVIEWERS = (Role.BUYER, Role.APPROVER, Role.STAFF)
 BUYER_SIDE = (Role.BUYER, Role.APPROVER)
 NEW_LINK = "review.new_share_link"
+guest_limit = limiter.shared_limit(
+    lambda: current_app.config["RATELIMIT_GUEST_LINK"],
+    scope="guest-link",
+    error_message="Too many requests for review links from your network. Please wait a minute and try again.",
+)
+"""Per address, across every review-link page: guessing or hammering links gets a 429."""
 
 
-class CommentForm(FlaskForm):
+class CommentForm(BuyerVisibleText, FlaskForm):
+    buyer_text_fields = ("body",)
     version = HiddenField()
     body = TextAreaField(
         "Add a comment",
@@ -94,10 +102,20 @@ def _proof_by_version(design: Design, version: int) -> Proof:
 @bp.get("/designs/<int:design_id>/review")
 @roles_required(*REVIEWERS)
 def show(design_id: int) -> str:
+    return review_page(design_id, request.args.get("v", type=int))
+
+
+def review_page(
+    design_id: int,
+    version: int | None = None,
+    *,
+    decision_form: DecisionForm | None = None,
+    comment_form: CommentForm | None = None,
+) -> str:
+    """The review page; the forms, when given, bring back what was typed with its warnings."""
     design = get_design(current_user, design_id)
     proofs = list(design.proofs)
     latest = design.latest_proof
-    version = request.args.get("v", type=int)
     proof = _proof_by_version(design, version) if version else latest
     catalog = load_catalog()
     ready = [p for p in proofs if p.status == "ready"]
@@ -141,8 +159,8 @@ def show(design_id: int) -> str:
         preflight=reviews.preflight(proof) if proof and current_user.is_staff else [],
         logo=reviews.logo_facts(proof) if proof and current_user.is_staff else None,
         reference=proof_reference(proof) if proof else "",
-        decision_form=DecisionForm(),
-        comment_form=CommentForm(version=proof.version if proof else ""),
+        decision_form=decision_form or DecisionForm(formdata=None),
+        comment_form=comment_form or CommentForm(formdata=None, version=proof.version if proof else ""),
         share_form=ShareForm(),
         summary_for=lambda p: reviews.decision_summary(p, current_user),
     )
@@ -215,7 +233,7 @@ def diff_png(design_id: int, a: int, b: int) -> Response:
 
 @bp.post("/designs/<int:design_id>/comments")
 @roles_required(*REVIEWERS)
-def comment(design_id: int) -> Response:
+def comment(design_id: int) -> Response | tuple[str, int]:
     design = get_design(current_user, design_id)
     form = CommentForm()
     if not form.validate_on_submit():
@@ -224,6 +242,8 @@ def comment(design_id: int) -> Response:
                 flash(error, "error")
         return _back(design_id, anchor="thread")
     version = parse_id(form.version.data)
+    if current_user.is_staff and form.names_a_maker():
+        return review_page(design_id, version, comment_form=form), 422
     try:
         reviews.add_comment(current_user, design, form.body.data or "", version)
     except Invalid as exc:
@@ -326,11 +346,13 @@ def _guest_page(token: str, form: GuestForm, status: int = 200) -> Response:
 
 
 @bp.get("/r/<token>")
+@guest_limit
 def guest(token: str) -> Response:
     return _guest_page(token, GuestForm())
 
 
 @bp.get("/r/<token>/mockup.png")
+@guest_limit
 def guest_mockup(token: str) -> Response:
     proof = _guest_link(token).proof
     if proof.status != "ready":
@@ -339,6 +361,7 @@ def guest_mockup(token: str) -> Response:
 
 
 @bp.get("/r/<token>/proof.pdf")
+@guest_limit
 def guest_pdf(token: str) -> Response:
     proof = _guest_link(token).proof
     if proof.status != "ready":
@@ -380,11 +403,13 @@ def _guest_action(token: str, action: str) -> Response:
 
 
 @bp.post("/r/<token>/comment")
+@guest_limit
 def guest_comment(token: str) -> Response:
     return _guest_action(token, "comment")
 
 
 @bp.post("/r/<token>/approve")
+@guest_limit
 def guest_approve(token: str) -> Response:
     return _guest_action(token, "approve")
 

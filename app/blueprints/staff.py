@@ -11,7 +11,7 @@ from wtforms import DateField, DecimalField, HiddenField, IntegerField, StringFi
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from app.extensions import db
-from app.forms import MAX_ID, parse_id
+from app.forms import MAX_ID, BuyerVisibleText, parse_id
 from app.models import Order, Role
 from app.models.production import Shipment
 from app.security import roles_required
@@ -32,7 +32,8 @@ class BareForm(FlaskForm):
     """A button: CSRF only."""
 
 
-class ShipForm(FlaskForm):
+class ShipForm(BuyerVisibleText, FlaskForm):
+    buyer_text_fields = ("carrier", "tracking_number")
     carrier = StringField("Carrier", validators=[DataRequired("Enter the carrier."), Length(max=60)])
     tracking_number = StringField(
         "Tracking number", validators=[DataRequired("Enter the tracking number."), Length(max=80)]
@@ -184,7 +185,7 @@ def advance(order_id: int, action: str) -> Response:
 def ship(order_id: int) -> Response | str | tuple[str, int]:
     found = orders.get_order(current_user, order_id)
     form = ShipForm()
-    if not form.validate_on_submit():
+    if not form.validate_on_submit() or form.names_a_maker():
         return _order_page(found, form, 422)
     try:
         shipment = service.ship(

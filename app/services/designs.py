@@ -15,6 +15,7 @@ from configurator.catalog import load_catalog
 from configurator.rules import check, check_draft, field_kind, normalise_text
 from configurator.spec import BoxSpec
 from configurator.states import DESIGN, IllegalTransition
+from configurator.text import hidden_characters_message
 
 STALE = "This design was changed in another tab or by a colleague. We reloaded the latest version; please check it and try again."
 
@@ -72,6 +73,8 @@ def rename(user: User, design: Design, revision: int, name: str) -> None:
     name = normalise_text(name)[:120]
     if not name:
         raise Invalid("Give the design a name.", {"name": "Give the design a name."})
+    if hidden := hidden_characters_message(name, "design name", single_line=True):
+        raise Invalid(hidden, {"name": hidden})
     design.name = name
     _commit_or_conflict()
 

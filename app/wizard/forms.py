@@ -29,6 +29,7 @@ from configurator.rules import (
     SIGN_OFF_MAX_CHARS,
     normalise_text,
 )
+from configurator.text import hidden_characters_message
 from proofs.card_fit import LAYOUTS, fit_message
 
 
@@ -44,6 +45,12 @@ CARD_SIZES = options([(size, f"{size.replace('x', ' × ')} in") for size in LAYO
 DELIVERY = options(
     [("bulk", "All boxes to one address"), ("per_recipient", "Each box to its recipient (list comes later)")]
 )
+
+
+def refuse_hidden_characters(text: str, what: str, *, single_line: bool) -> None:
+    """Say at the field which invisible character was typed where (the rule is configurator.text's)."""
+    if problem := hidden_characters_message(normalise_text(text), what, single_line=single_line):
+        raise ValidationError(problem)
 
 
 class StepForm(FlaskForm):
@@ -121,6 +128,7 @@ class BrandingForm(StepForm):
     monogram_style = RadioField("Monogram style", choices=MONOGRAM_STYLES, default="serif")
 
     def validate_monogram(self, field: StringField) -> None:
+        refuse_hidden_characters(field.data or "", "monogram", single_line=True)
         value = unicodedata.normalize("NFC", (field.data or "").strip())
         if value and not all(ch.isalpha() for ch in value):
             raise ValidationError("Use letters only, for example AB or ÉM.")
@@ -137,7 +145,11 @@ class MessageForm(StepForm):
         ],
     )
 
+    def validate_sign_off(self, field: StringField) -> None:
+        refuse_hidden_characters(field.data or "", "sign-off", single_line=True)
+
     def validate_message(self, field: TextAreaField) -> None:
+        refuse_hidden_characters(field.data or "", "message", single_line=False)
         text = normalise_text(field.data or "")
         if len(text) > MESSAGE_MAX_CHARS:
             raise ValidationError(

@@ -160,3 +160,44 @@ def test_staff_cannot_create_links(browser, app, shared):
     browser.client.post("/logout", data={"csrf_token": browser.token()})
     browser.login(StaffFactory().email)
     assert browser.post(f"/proofs/{v2.id}/share-links", {"days": 7}).status_code == 403
+
+
+def test_review_link_pages_are_limited_per_address(app, shared):
+    *_, token = shared
+    assert app.config["RATELIMIT_GUEST_LINK"] == "120 per minute"
+    app.config["RATELIMIT_GUEST_LINK"] = "3 per minute"  # the same rule, fewer requests
+    guest = app.test_client()
+    statuses = [guest.get(url).status_code for url in (f"/r/{token}", f"/r/{token}/mockup.png", "/r/wrong")]
+    assert statuses == [200, 200, 404]
+    refused = guest.get(f"/r/{token}")
+    assert refused.status_code == 429
+    assert "Please wait a minute and try again." in refused.text
+    other = app.test_client().get(f"/r/{token}", environ_base={"REMOTE_ADDR": "198.51.100.9"})
+    assert other.status_code == 200
+
+
+def test_a_colleague_at_the_organisations_own_domain_can_respond(app, shared):
+    """colleague@acme.test was refused (a reserved .test domain) under a banner about the name."""
+    *_, token = shared
+    response = guest_post(app, token, "comment", name="Colleague", email="Colleague@Acme.test", body="Nice")
+    assert response.status_code == 302
+    assert db.session.scalar(select(Comment)).guest_email == "colleague@acme.test"
+
+
+@pytest.mark.parametrize(
+    ("email", "reason"),
+    [
+        ("colleague@acme", "It should have a period."),
+        ("colleague@@acme.test", "invalid characters"),
+        ("colleague@acme.invalid", "special-use or reserved name"),
+    ],
+)
+def test_a_wrong_email_is_explained_at_the_email_field_only(app, shared, email, reason):
+    *_, token = shared
+    refused = guest_post(app, token, "comment", name="Colleague", email=email, body="Nice")
+    assert refused.status_code == 422
+    at_field = re.search(r'<p class="error" id="email-error">([^<]+)</p>', refused.text)
+    assert at_field and "such as name@example.com" in at_field.group(1) and reason in at_field.group(1)
+    assert 'id="name-error"' not in refused.text
+    assert "who you are" not in refused.text
+    assert 'value="Colleague"' in refused.text and "Nice</textarea>" in refused.text  # nothing lost

@@ -119,6 +119,25 @@ def test_message_fit_uses_real_layout(browser):
     assert spec_of(design_id)["message"].startswith("谢谢")
 
 
+def test_invisible_controls_are_refused_at_their_field_and_joiners_kept(browser):
+    browser.login(UserFactory().email)
+    design_id = start_classic(browser)
+    refused = write_card(browser, design_id, "Thanks\u202e for all your live work", sign_off="Acme\u200bteam")
+    assert refused.status_code == 422
+    assert "right-to-left override (U+202E) at character 7" in refused.text
+    assert "zero width space (U+200B) at character 5" in refused.text
+    assert 'id="message-error"' in refused.text and 'id="sign_off-error"' in refused.text
+    assert "for all your live work</textarea>" in refused.text  # nothing typed is lost
+    assert spec_of(design_id)["message"] == ""
+
+    joined = "Thank you 👩\u200d💻 می\u200cخواهم 🏳\ufe0f\u200d🌈"
+    assert write_card(browser, design_id, joined).status_code == 302
+    assert spec_of(design_id)["message"] == joined
+
+    monogram = save_step(browser, design_id, "branding", {"monogram": "A\u2060B", "logo_placement": "lid"})
+    assert monogram.status_code == 422 and "word joiner (U+2060) at character 2" in monogram.text
+
+
 def test_any_script_and_markup_are_kept_as_text(browser):
     browser.login(UserFactory().email)
     design_id = start_classic(browser)
@@ -429,3 +448,18 @@ def test_odd_digits_in_hidden_fields_are_refused_not_a_server_error(browser):
     )
     assert odd.status_code == 422
     assert spec_of(design_id)["message"] == ""
+
+
+def test_a_design_name_with_a_hidden_character_is_refused(app):
+    from app.services import designs
+    from app.services.errors import Invalid
+
+    design = DesignFactory()
+    try:
+        designs.rename(design.created_by, design, design.revision, "Gift\u202e box")
+    except Invalid as refused:
+        assert "right-to-left override (U+202E) at character 5" in refused.violations["name"]
+    else:
+        raise AssertionError("a hidden character in the design name was accepted")
+    db.session.expire_all()
+    assert db.session.get(Design, design.id).name == "Warm Welcome"

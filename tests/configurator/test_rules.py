@@ -157,11 +157,22 @@ def test_message_length_counts_composed_characters():
     ]
 
 
-@pytest.mark.parametrize("bad", ["\t", "\x00", "\r", "\x1b", "\ud800"])
-def test_message_rejects_control_characters_but_keeps_newlines(bad):
+@pytest.mark.parametrize(
+    ("bad", "named"),
+    [
+        ("\t", "tab (U+0009)"),
+        ("\x00", "control character (U+0000)"),
+        ("\r", "line break (U+000D)"),
+        ("\x1b", "control character (U+001B)"),
+        ("\ud800", "control character (U+D800)"),
+        ("\u202e", "right-to-left override (U+202E)"),
+        ("\u200b", "zero width space (U+200B)"),
+    ],
+)
+def test_message_rejects_hidden_characters_naming_them_but_keeps_newlines(bad, named):
     assert messages(make(message=f"Dear all,\nthanks{bad}!"), "message") == [
-        "Your message contains hidden characters (such as tabs) that can't be printed. "
-        "Please retype it as plain text."
+        f"Your message contains a hidden character that would not print as it reads: {named} at "
+        "character 17. Please delete it or retype the text."
     ]
     assert messages(make(message="Dear all,\n\nthank you! 谢谢 שלום"), "message") == []
 
@@ -172,11 +183,22 @@ def test_sign_off_length():
     ]
 
 
-@pytest.mark.parametrize("bad", ["\n", "\t", "\u2028"])
-def test_sign_off_is_a_single_line(bad):
+@pytest.mark.parametrize(
+    ("bad", "named"),
+    [("\n", "line break (U+000A)"), ("\t", "tab (U+0009)"), ("\u2028", "line separator (U+2028)")],
+)
+def test_sign_off_is_a_single_line(bad, named):
     assert messages(make(sign_off=f"Team{bad}Acme"), "sign_off") == [
-        "The sign-off must be a single line of plain text, without line breaks or tabs."
+        f"Your sign-off contains a hidden character that would not print as it reads: {named} at "
+        "character 5. Please delete it or retype the text."
     ]
+
+
+def test_the_reported_bidi_override_is_refused_in_message_sign_off_and_monogram():
+    spec = make(
+        message="Thanks\u202e for all your live work", sign_off="Acme\u2066 team", monogram="A\u200bB"
+    )
+    assert [v.field for v in check(spec, CATALOG)] == ["message", "sign_off", "monogram"]
 
 
 @pytest.mark.parametrize(

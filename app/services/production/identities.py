@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from sqlalchemy import func, select
 
 from app.extensions import db
@@ -18,6 +20,23 @@ def makers(*, include_inactive: bool = False) -> list[User]:
     if not include_inactive:
         query = query.where(User.active.is_(True))
     return list(db.session.scalars(query))
+
+
+def pseudonyms_in(text: str) -> list[str]:
+    """The maker pseudonyms ``text`` names (whole words, any case), for warning staff before
+    their free text (a carrier, a reason) reaches a buyer. Retired makers count too: their name
+    still points at a person."""
+    if not text.strip():
+        return []
+    names = db.session.scalars(select(User.display_name).where(User.role == Role.MAKER))
+    return sorted(
+        {
+            name
+            for name in names
+            if re.search(rf"(?<!\w){re.escape(name)}(?!\w)", text, re.IGNORECASE | re.UNICODE)
+        },
+        key=str.lower,
+    )
 
 
 def get_maker(maker_id: int | None) -> User | None:

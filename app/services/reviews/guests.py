@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from email_validator import EmailNotValidError, validate_email
-
 from app.models.review import ShareLink
+from app.services.email_address import NotAnEmail, clean_email
 from app.services.errors import Invalid
 from app.services.reviews.rules import needs_approver
 
@@ -25,12 +24,12 @@ def clean_guest(name: str, email: str) -> Guest:
     elif len(name) > 120:
         problems["name"] = "Keep your name under 120 characters."
     try:
-        email = validate_email(email.strip(), check_deliverability=False).normalized
-    except EmailNotValidError:
-        problems["email"] = "Enter your email address, such as name@example.com."
+        email = clean_email(email)
+    except NotAnEmail as exc:
+        problems["email"] = str(exc)
     if problems:
-        raise Invalid("Please tell us who you are.", problems)
-    return Guest(name, email.lower())
+        raise Invalid("Please correct what is marked below.", problems)
+    return Guest(name, email)
 
 
 def guest_may_approve(link: ShareLink) -> bool:
