@@ -5,19 +5,22 @@ from celery import shared_task
 from app.faults import InfrastructureFault
 from app.services import documents, proofs
 
-
-@shared_task(
-    acks_late=True,
-    reject_on_worker_lost=True,
-    time_limit=120,
-    soft_time_limit=90,
+RENDER_TASK = {
+    "acks_late": True,
+    "reject_on_worker_lost": True,
+    "time_limit": 120,
+    "soft_time_limit": 90,
     # A database, storage or broker fault is retried with backoff (a few minutes in all); the
-    # reconciler stands behind it, so the proof is never failed for it.
-    autoretry_for=(InfrastructureFault,),
-    retry_backoff=True,
-    retry_backoff_max=60,
-    max_retries=10,
-)
+    # reconciler stands behind it, so the work is never failed for it.
+    "autoretry_for": (InfrastructureFault,),
+    "retry_backoff": True,
+    "retry_backoff_max": 60,
+    "max_retries": 10,
+}
+"""Options of every task that draws something (a proof, a document)."""
+
+
+@shared_task(**RENDER_TASK)
 def render_proof(proof_id: int) -> None:
     proofs.render(proof_id)
     documents.diff_for_new_proof(proof_id)  # what changed since the version before, made now
@@ -36,16 +39,7 @@ def send_outbox() -> int:
     return notifications.send_pending()
 
 
-@shared_task(
-    acks_late=True,
-    reject_on_worker_lost=True,
-    time_limit=120,
-    soft_time_limit=90,
-    autoretry_for=(InfrastructureFault,),
-    retry_backoff=True,
-    retry_backoff_max=60,
-    max_retries=10,
-)
+@shared_task(**RENDER_TASK)
 def render_document(document_id: int) -> None:
     documents.render(document_id)
 

@@ -10,27 +10,29 @@ document.addEventListener("submit", (event) => {
   form.querySelectorAll("button[type=submit]").forEach((b) => b.setAttribute("aria-disabled", "true"));
 });
 
-// While a proof renders, poll its small JSON status and reload when it settles.
-function watchProof(el) {
-  const url = el.dataset.statusUrl;
-  const text = el.querySelector("[data-proof-text]");
-  let delay = 700;
+// Poll a small JSON state at ``url`` with a growing delay until ``settled(state)`` says so.
+function poll(url, firstDelay, settled) {
+  let delay = firstDelay;
   const tick = async () => {
     try {
       const response = await fetch(url, { headers: { Accept: "application/json" }, credentials: "same-origin" });
-      if (response.ok) {
-        const state = await response.json();
-        if (state.proof && text) text.textContent = state.proof.text;
-        if (state.proof && (state.proof.status === "ready" || state.proof.status === "failed")) {
-          window.location.reload();
-          return;
-        }
-      }
+      if (response.ok && settled(await response.json())) return;
     } catch (e) { /* network blip: try again */ }
     delay = Math.min(delay * 1.3, 5000);
     setTimeout(tick, delay);
   };
   setTimeout(tick, delay);
+}
+
+// While a proof renders, poll its status and reload when it settles.
+function watchProof(el) {
+  const text = el.querySelector("[data-proof-text]");
+  poll(el.dataset.statusUrl, 700, (state) => {
+    if (state.proof && text) text.textContent = state.proof.text;
+    if (!state.proof || (state.proof.status !== "ready" && state.proof.status !== "failed")) return false;
+    window.location.reload();
+    return true;
+  });
 }
 
 document.querySelectorAll(".proof[data-status-url]").forEach((el) => {
@@ -40,25 +42,13 @@ document.querySelectorAll(".proof[data-status-url]").forEach((el) => {
 // A document the worker is still preparing (a PDF, the picture of changes): poll its state at
 // its own address and reload once it is ready, which opens the file (or the finished page).
 function watchDocument(el) {
-  const url = el.dataset.documentStatus;
   const text = el.querySelector("[data-document-text]");
-  let delay = 1000;
-  const tick = async () => {
-    try {
-      const response = await fetch(url, { headers: { Accept: "application/json" }, credentials: "same-origin" });
-      if (response.ok) {
-        const state = await response.json();
-        if (state.status === "ready" || state.status === "failed") {
-          if (text && state.status === "ready" && el.dataset.documentReady) text.textContent = el.dataset.documentReady;
-          window.location.reload();
-          return;
-        }
-      }
-    } catch (e) { /* network blip: try again */ }
-    delay = Math.min(delay * 1.3, 5000);
-    setTimeout(tick, delay);
-  };
-  setTimeout(tick, delay);
+  poll(el.dataset.documentStatus, 1000, (state) => {
+    if (state.status !== "ready" && state.status !== "failed") return false;
+    if (text && state.status === "ready" && el.dataset.documentReady) text.textContent = el.dataset.documentReady;
+    window.location.reload();
+    return true;
+  });
 }
 document.querySelectorAll("[data-document-status]").forEach(watchDocument);
 

@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.services import CHROMIUM_ARGS, require_chromium
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -65,3 +67,15 @@ def running_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     finally:
         stop(process)
         log.close()
+
+
+@pytest.fixture(scope="module")
+def chromium(running_app):
+    """Debian's Chromium driven by Playwright (never a downloaded browser), one per test module."""
+    executable = require_chromium()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=executable, args=list(CHROMIUM_ARGS), headless=True)
+        yield browser
+        browser.close()

@@ -9,20 +9,7 @@ import pytest
 from PIL import Image
 from pypdf import PdfReader
 
-from tests.services import CHROMIUM_ARGS, require_chromium
-
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
-
-
-@pytest.fixture(scope="module")
-def chromium(running_app):
-    executable = require_chromium()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=executable, args=list(CHROMIUM_ARGS), headless=True)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture

@@ -205,6 +205,10 @@ def test_proofs_render_while_database_connections_are_killed(tmp_path, monkeypat
                 if killer.is_alive():
                     killer.join()
                 stop(worker)
+            from app.extensions import db
+
+            # Close the pool's connections (some killed) now, not whenever a later test collects them.
+            db.engine.dispose()
             counts = Counter(status for status, _ in states.values())
             reasons = [reason for _, reason in states.values() if reason]
             renders = _statuses(ids, "attempts")

@@ -13,8 +13,6 @@ from dataclasses import dataclass
 
 import pytest
 
-from tests.services import CHROMIUM_ARGS, require_chromium
-
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 PHONE = {"width": 390, "height": 844}
@@ -51,17 +49,6 @@ class Seeded:
     sent_back: int
     """A design staff sent back with a reason: a draft again."""
     order: int
-
-
-@pytest.fixture(scope="module")
-def chromium(running_app):
-    executable = require_chromium()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=executable, args=list(CHROMIUM_ARGS), headless=True)
-        yield browser
-        browser.close()
 
 
 class Session:
