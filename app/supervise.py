@@ -18,7 +18,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -73,7 +73,6 @@ class Child:
     delay: float = FIRST_DELAY
     restart_at: float | None = None
     restarts: int = 0
-    on_start: Callable[[Child], None] | None = field(default=None, repr=False)
 
     def start(self) -> None:
         self.process = subprocess.Popen(self.argv, env=self.env, process_group=0)  # noqa: S603 - fixed argv

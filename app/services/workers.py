@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from flask import Flask, current_app
-from sqlalchemy import create_engine, delete, insert, select, update
+from sqlalchemy import create_engine, delete, func, insert, select, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.pool import NullPool
 
@@ -40,22 +40,17 @@ class WorkerState:
 
     alive: bool
     age_seconds: float | None
-    name: str | None = None
 
 
 def state() -> WorkerState:
     """Whether any worker renewed its heartbeat within WORKER_STALE_SECONDS."""
     if current_app.config["CELERY"].get("task_always_eager"):
-        return WorkerState(alive=True, age_seconds=0.0, name="in-process")  # tasks run in the request
-    newest = db.session.execute(
-        select(WorkerHeartbeat.name, WorkerHeartbeat.last_seen).order_by(WorkerHeartbeat.last_seen.desc())
-    ).first()
+        return WorkerState(alive=True, age_seconds=0.0)  # tasks run inside the request
+    newest = db.session.scalar(select(func.max(WorkerHeartbeat.last_seen)))
     if newest is None:
         return WorkerState(alive=False, age_seconds=None)
-    age = max(0.0, (utcnow() - newest.last_seen).total_seconds())
-    return WorkerState(
-        alive=age <= current_app.config["WORKER_STALE_SECONDS"], age_seconds=round(age, 1), name=newest.name
-    )
+    age = max(0.0, (utcnow() - newest).total_seconds())
+    return WorkerState(alive=age <= current_app.config["WORKER_STALE_SECONDS"], age_seconds=round(age, 1))
 
 
 def proof_is_late(proof: Proof) -> bool:
