@@ -10,12 +10,14 @@ import signal
 import socket
 import sqlite3
 import subprocess
+import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
+from app import supervise
 from bench.soak import Buyer, free_port, soak, start_serve, stop_serve, wait_healthy
 from tests.services import require_tool
 
@@ -127,3 +129,38 @@ def test_a_minute_of_steady_use_renders_every_proof_and_the_worker_never_exits(t
     assert figures.submitted >= 10
     assert (figures.rendered, figures.failed, figures.pending) == (figures.submitted, 0, 0), figures
     assert (figures.worker_starts, figures.worker_exits) == (1, 0), figures
+
+
+def restart_delays(capsys: pytest.CaptureFixture[str], count: int) -> list[str]:
+    """The delays of the first ``count`` restart lines serve's supervisor logged."""
+    seen: list[str] = []
+
+    def enough() -> bool:
+        seen.extend(
+            re.findall(r"exited with code 3 after \d+ s; restart \d+ in (\d+) s", capsys.readouterr().err)
+        )
+        return len(seen) >= count
+
+    wait_until(f"{count} restarts", enough, timeout=60)
+    return seen[:count]
+
+
+def test_a_child_that_keeps_dying_is_restarted_with_doubling_delays(capsys):
+    dying = supervise.Child(name="worker", argv=[sys.executable, "-c", "raise SystemExit(3)"])
+    supervisor = supervise.Supervisor([dying])
+    supervisor.start()
+    try:
+        assert restart_delays(capsys, 3) == ["1", "2", "4"]
+    finally:
+        supervisor.stop()
+
+
+def test_a_child_that_ran_a_while_is_restarted_after_the_first_delay_again(capsys, monkeypatch):
+    monkeypatch.setattr(supervise, "STEADY_SECONDS", 0.0)  # every run counts as a long one
+    dying = supervise.Child(name="worker", argv=[sys.executable, "-c", "raise SystemExit(3)"])
+    supervisor = supervise.Supervisor([dying])
+    supervisor.start()
+    try:
+        assert restart_delays(capsys, 3) == ["1", "1", "1"]
+    finally:
+        supervisor.stop()
