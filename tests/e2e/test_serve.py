@@ -70,7 +70,7 @@ def wait_ready(buyer: Buyer, design_id: int) -> None:
     assert status == "ready"
 
 
-def test_serve_on_port_from_env_renders_proofs_and_restarts_a_killed_worker(tmp_path):
+def test_serve_on_port_from_env_renders_proofs_and_restarts_a_killed_worker_and_broker(tmp_path):
     instance = tmp_path / "instance"
     port = free_port()
     serve = start_serve(instance, port, port_from_env=True)
@@ -98,6 +98,23 @@ def test_serve_on_port_from_env_renders_proofs_and_restarts_a_killed_worker(tmp_
         assert second != first
         assert not pool & set(processes_of(instance)), "the dead worker's pool processes were left behind"
         wait_ready(buyer, buyer.submit_proof(2))  # the restarted worker renders
+
+        [redis] = [
+            pid
+            for pid in processes_of(instance)
+            if b"redis-server" in Path(f"/proc/{pid}/cmdline").read_bytes()
+        ]
+        os.kill(redis, signal.SIGKILL)
+        wait_until(
+            "redis restart line",
+            lambda: re.search(
+                rf"serve: private redis-server \(pid {redis}\) exited .*; restart 1 in 1 s", log.read_text()
+            ),
+        )
+        wait_until(
+            "redis started again", lambda: log.read_text().count("serve: private redis-server started") == 2
+        )
+        wait_ready(buyer, buyer.submit_proof(3))  # web and worker found the new broker
     finally:
         assert stop_serve(serve) == 0
     assert processes_of(instance) == {}, "serve left a worker or redis-server running"
