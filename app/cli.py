@@ -72,6 +72,8 @@ def register_cli(app: Flask) -> None:
             click.echo("  Press Ctrl-C to stop the web server, the worker and the broker.\n")
             app_object = current_app._get_current_object()  # type: ignore[attr-defined]
             waitress_serve(app_object, sockets=[listener], threads=8)
+        except supervise.CannotStart as exc:
+            raise click.ClickException(str(exc)) from None
         finally:
             for stop_signal in (signal.SIGINT, signal.SIGTERM):  # a second Ctrl-C must not orphan a child
                 signal.signal(stop_signal, signal.SIG_IGN)
