@@ -116,7 +116,11 @@ def test_serve_on_port_from_env_renders_proofs_and_restarts_a_killed_worker_and_
         )
         wait_ready(buyer, buyer.submit_proof(3))  # web and worker found the new broker
     finally:
-        assert stop_serve(serve) == 0
+        serve.send_signal(signal.SIGINT)  # Ctrl-C
+        try:
+            assert serve.wait(timeout=60) == 0
+        finally:
+            stop_serve(serve)
     assert processes_of(instance) == {}, "serve left a worker or redis-server running"
 
 
