@@ -9,6 +9,7 @@ process or embedded beat behind (the whole group is cleaned up before the restar
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import shutil
 import signal
@@ -51,9 +52,11 @@ def listen(host: str, port: int) -> socket.socket:
         sock.bind((host, port))
     except OSError as exc:
         sock.close()
+        problem = (
+            "is already in use" if exc.errno == errno.EADDRINUSE else f"cannot be opened ({exc.strerror})"
+        )
         raise CannotStart(
-            f"Port {port} on {host} is already in use ({exc.strerror}); "
-            "stop the other program or choose another with PORT=… or --port."
+            f"Port {port} on {host} {problem}; stop the other program or choose another with PORT=… or --port."
         ) from None
     sock.listen(1024)
     return sock
