@@ -2,10 +2,11 @@
 
 import gc
 
-from celery.signals import worker_init, worker_process_init
+from celery.signals import worker_init, worker_process_init, worker_ready, worker_shutdown
 
 from app import create_app
 from app.services import proofs
+from app.services.workers import Heartbeat
 
 flask_app = create_app()
 celery_app = flask_app.extensions["celery"]
@@ -35,3 +36,18 @@ def _warm_pool_process(**_: object) -> None:
     """A no-op when inherited from the main process; warms a child started any other way."""
     proofs.warm_up()
     _settle()
+
+
+@worker_ready.connect
+def _start_heartbeat(sender: object, **_: object) -> None:
+    """Once connected to the broker, tell the web (through the database) that we are alive."""
+    heartbeat = Heartbeat(flask_app, name=getattr(sender, "hostname", "celery"))
+    flask_app.extensions["worker_heartbeat"] = heartbeat
+    heartbeat.start()
+
+
+@worker_shutdown.connect
+def _stop_heartbeat(**_: object) -> None:
+    heartbeat = flask_app.extensions.pop("worker_heartbeat", None)
+    if heartbeat is not None:
+        heartbeat.stop()

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import os
 import signal
-import subprocess
 import sys
+from pathlib import Path
 
 import click
 from flask import Flask, current_app
@@ -28,52 +28,54 @@ def register_cli(app: Flask) -> None:
         click.echo(f"Sent {send_pending()} message(s).")
 
     @app.cli.command("serve")
-    @click.option("--host", default="127.0.0.1")
-    @click.option("--port", default=5000, type=int)
+    @click.option("--host", default="127.0.0.1", show_default=True)
+    @click.option("--port", default=5000, type=int, envvar="PORT", show_default=True, help="Or set PORT.")
     def serve(host: str, port: int) -> None:
-        """Migrate, seed, then run the web server and a Celery worker until Ctrl-C."""
+        """Migrate, seed, then run the web server, a private Redis and a supervised worker until Ctrl-C."""
         from waitress import serve as waitress_serve
 
+        from app import supervise
         from app.seed import DEMO_USERS, seed_demo
 
-        upgrade()
-        seed_demo()
+        try:  # first of all: on a taken port nothing else may start
+            listener = supervise.listen(host, port)
+        except supervise.CannotStart as exc:
+            raise click.ClickException(str(exc)) from None
         env = os.environ.copy()
         if "PUBLIC_URL" not in env:
             # Links on proofs and in share links must point at this server, whatever its port.
             env["PUBLIC_URL"] = current_app.config["PUBLIC_URL"] = f"http://{host}:{port}"
-        worker = subprocess.Popen(  # noqa: S603 - fixed argv, our own interpreter
-            [
-                sys.executable,
-                "-m",
-                "celery",
-                "-A",
-                "worker",
-                "worker",
-                "--beat",
-                "--loglevel=INFO",
-                "--concurrency=2",
-                "--schedule",
-                current_app.config["CELERY"]["beat_schedule_filename"],
-            ],
-            env=env,
-        )
-        broker = "Redis" if os.environ.get("REDIS_URL") else "embedded file-system broker"
-        database = current_app.config["SQLALCHEMY_DATABASE_URI"].split(":", 1)[0]
-        click.echo(f"\n  Gifts of Hope is running at http://{host}:{port}/  ({database}, {broker})")
-        click.echo("  Demo logins (demo only):")
-        for email, password, role, *_ in DEMO_USERS:
-            click.echo(f"    {role.value:9} {email:26} {password}")
-        click.echo("  Press Ctrl-C to stop the web server and the worker.\n")
-        # Ctrl-C and SIGTERM (a supervisor, a test) both stop the worker too. SIGINT is set
-        # explicitly because a shell starting us in the background leaves it ignored.
+        redis_socket = current_app.config["EMBEDDED_REDIS_SOCKET"]
+        try:
+            children = [supervise.private_redis(Path(redis_socket))] if redis_socket else []
+        except supervise.CannotStart as exc:
+            listener.close()
+            raise click.ClickException(str(exc)) from None
+        upgrade()
+        seed_demo()
+        worker = [sys.executable, "-m", "celery", "-A", "worker", "worker", "--beat", "--loglevel=INFO"]
+        worker += ["--concurrency=2", "--schedule", current_app.config["CELERY"]["beat_schedule_filename"]]
+        children.append(supervise.Child(name="worker", argv=worker, env=env))
+        supervisor = supervise.Supervisor(children)
+        # Ctrl-C and SIGTERM (a supervisor, a test) stop everything. SIGINT is set explicitly
+        # because a shell starting us in the background leaves it ignored.
         for stop_signal in (signal.SIGINT, signal.SIGTERM):
             signal.signal(stop_signal, lambda *_: sys.exit(0))
         try:
-            waitress_serve(current_app._get_current_object(), host=host, port=port, threads=8)  # type: ignore[attr-defined]
+            supervisor.start()
+            broker = f"private Redis on {redis_socket}" if redis_socket else "Redis"
+            database = current_app.config["SQLALCHEMY_DATABASE_URI"].split(":", 1)[0]
+            click.echo(f"\n  Gifts of Hope is running at http://{host}:{port}/  ({database}, {broker})")
+            click.echo("  Demo logins (demo only):")
+            for email, password, role, *_ in DEMO_USERS:
+                click.echo(f"    {role.value:9} {email:26} {password}")
+            click.echo("  Press Ctrl-C to stop the web server, the worker and the broker.\n")
+            app_object = current_app._get_current_object()  # type: ignore[attr-defined]
+            waitress_serve(app_object, sockets=[listener], threads=8)
+        except supervise.CannotStart as exc:
+            raise click.ClickException(str(exc)) from None
         finally:
-            worker.send_signal(signal.SIGTERM)
-            try:
-                worker.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                worker.kill()
+            for stop_signal in (signal.SIGINT, signal.SIGTERM):  # a second Ctrl-C must not orphan a child
+                signal.signal(stop_signal, signal.SIG_IGN)
+            supervisor.stop()
+            listener.close()

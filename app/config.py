@@ -1,7 +1,8 @@
 """Configuration from the environment.
 
-The embedded default needs no server: SQLite and a file-system broker in ``instance/``.
-``DATABASE_URL`` and ``REDIS_URL`` switch to PostgreSQL and Redis without code changes.
+The embedded default needs no server installed: SQLite in ``instance/`` and a private
+``redis-server`` that ``flask serve`` starts on a Unix socket there. ``DATABASE_URL`` and
+``REDIS_URL`` switch to PostgreSQL and a Redis of your own without code changes.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ import os
 import secrets
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, quote, urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -32,25 +33,25 @@ def _secret_key(instance: Path, env: dict[str, str]) -> str:
     return path.read_text(encoding="utf-8").strip()
 
 
+def embedded_redis_socket(instance: Path, env: dict[str, str]) -> Path | None:
+    """The Unix socket of the private redis-server ``flask serve`` starts; None when not ours to start.
+
+    Redis hands a consumer whole messages only. kombu's file-system transport (the embedded
+    broker before) let the worker read a message file still being written and die within
+    minutes (JSONDecodeError, a known kombu problem).
+    """
+    if env.get("REDIS_URL") or env.get("CELERY_EAGER") == "1":
+        return None
+    return instance.resolve() / "redis.sock"
+
+
 def _broker(instance: Path, env: dict[str, str]) -> dict[str, Any]:
-    if env.get("REDIS_URL"):
-        return {"broker_url": env["REDIS_URL"], "broker_transport_options": {"visibility_timeout": 600}}
-    # Embedded broker: kombu's file-system transport, shared by web and worker through instance/.
-    folder = instance / "broker"
-    for sub in ("queue", "processed", "control"):
-        (folder / sub).mkdir(parents=True, exist_ok=True)
-    queue = str(folder / "queue")
-    return {
-        "broker_url": "filesystem://",
-        "broker_transport_options": {
-            "data_folder_in": queue,
-            "data_folder_out": queue,
-            "processed_folder": str(folder / "processed"),
-            "control_folder": str(folder / "control"),
-            "store_processed": False,
-            "polling_interval": 0.1,
-        },
-    }
+    socket = embedded_redis_socket(instance, env)
+    if socket is not None:
+        url = f"redis+socket://{quote(str(socket))}"
+    else:  # REDIS_URL, or in-process tasks (CELERY_EAGER) that need no broker at all
+        url = env.get("REDIS_URL") or "memory://"
+    return {"broker_url": url, "broker_transport_options": {"visibility_timeout": 600}}
 
 
 def _ratelimit_storage(broker_url: str) -> str:
@@ -128,6 +129,8 @@ def build_config(env: dict[str, str] | None = None) -> dict[str, Any]:
         "RATELIMIT_LOGIN_ACCOUNT": "10 per 15 minutes",
         "RATELIMIT_LOGIN_ADDRESS": "50 per 15 minutes",
         "RATELIMIT_GUEST_LINK": "120 per minute",
+        "EMBEDDED_REDIS_SOCKET": str(embedded_redis_socket(instance, env) or ""),
+        "WORKER_STALE_SECONDS": int(env.get("WORKER_STALE_SECONDS", "60")),
         "INSTANCE_PATH": str(instance),
         # Mail: with no SMTP_HOST, messages are written to MAIL_DIR (the embedded default).
         "SMTP_HOST": env.get("SMTP_HOST", ""),

@@ -14,6 +14,7 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 from app.extensions import db
 from app.faults import is_database_fault
 from app.models import Document, Proof
+from app.services import workers
 from configurator.states import DocumentStatus
 
 STATUS_TEXT = {
@@ -27,11 +28,13 @@ STATUS_TEXT = {
 def proof_status(proof: Proof) -> dict[str, Any]:
     """The proof's state as plain data, for the page and for the polling endpoint."""
     ready = proof.status == "ready"
+    late = workers.proof_is_late(proof)
     return {
         "id": proof.id,
         "version": proof.version,
         "status": proof.status,
-        "text": STATUS_TEXT[proof.status],
+        "late": late,
+        "text": workers.LATE_TEXT.capitalize() + "." if late else STATUS_TEXT[proof.status],
         "png": url_for("proofs.mockup", proof_id=proof.id) if ready else None,
         "pdf": url_for("proofs.pdf", proof_id=proof.id) if ready else None,
     }
@@ -66,6 +69,7 @@ def money(value: Decimal | str | int) -> str:
 
 def register_filters(app: Flask) -> None:
     app.jinja_env.filters["money"] = money
+    app.jinja_env.globals["worker_state"] = workers.state
     app.jinja_env.globals["action_label"] = lambda action: ACTION_LABELS.get(action, action.replace("_", " "))
 
 

@@ -1,4 +1,6 @@
-"""Liveness of the database and the broker, for monitors and for people."""
+"""Liveness of the database, the broker and the worker, for monitors and for people."""
+
+import contextlib
 
 from flask import Blueprint, current_app, jsonify
 from flask import Response as FlaskResponse
@@ -6,6 +8,7 @@ from sqlalchemy import text
 from werkzeug.wrappers import Response
 
 from app.extensions import db
+from app.services import workers
 
 bp = Blueprint("health", __name__)
 
@@ -27,9 +30,15 @@ def healthz() -> tuple[Response, int]:
         with current_app.extensions["celery"].connection_for_write() as conn:
             conn.ensure_connection(max_retries=1, timeout=2)
 
-    state = {"database": _check(database), "broker": _check(broker)}
+    state = {"database": _check(database), "broker": _check(broker), "worker": "error: unknown"}
+    age = None
+    with contextlib.suppress(Exception):  # the database check above already says why
+        worker = workers.state()
+        age = worker.age_seconds
+        state["worker"] = "ok" if worker.alive else ("stale" if age is not None else "never seen")
     healthy = all(v == "ok" for v in state.values())
-    return jsonify(status="ok" if healthy else "degraded", **state), 200 if healthy else 503
+    body = {"status": "ok" if healthy else "degraded", **state, "worker_last_seen_seconds_ago": age}
+    return jsonify(body), 200 if healthy else 503
 
 
 @bp.get("/colours.css")

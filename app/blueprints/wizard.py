@@ -11,7 +11,7 @@ from flask_wtf import FlaskForm
 from app.forms import parse_id
 from app.models import Design, Role
 from app.security import roles_required
-from app.services import branding, designs, previews, reviews
+from app.services import branding, designs, previews, reviews, workers
 from app.services.errors import Conflict, Invalid
 from app.services.estimates import estimate
 from app.wizard.steps import BY_SLUG, STEPS, Step, completion, first_incomplete, neighbours
@@ -216,7 +216,13 @@ def _submit(design: Design, revision: int) -> Response:
     proof = designs.submit(design, current_user, revision)
     if proof.status == "queued":
         enqueue_render(proof.id)
-    flash(f"Submitted. We are preparing proof v{proof.version}; it appears here in a few seconds.", "success")
+    if workers.state().alive:
+        flash(
+            f"Submitted. We are preparing proof v{proof.version}; it appears here in a few seconds.",
+            "success",
+        )
+    else:  # no worker to draw it: no promise of seconds
+        flash(f"Submitted. Proof v{proof.version} is {workers.LATE_TEXT}.", "success")
     return redirect(url_for("designs.show", design_id=design.id, _anchor="proof"))
 
 

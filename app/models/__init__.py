@@ -205,3 +205,4 @@ from app.models.branding import Logo  # noqa: E402, F401
 from app.models.documents import Document, DocumentKind  # noqa: E402, F401
 from app.models.production import CapacityDay, CapacityException, Shipment  # noqa: E402, F401
 from app.models.review import Comment  # noqa: E402, F401
+from app.models.worker import WorkerHeartbeat  # noqa: E402, F401

@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import Design, Order, Proof, Review, Role, User
+from app.services import workers
 from app.services.reviews.comments import decided_by, when
 from app.services.reviews.common import COLLEAGUE
 from app.services.reviews.rules import needs_approver
@@ -97,6 +98,8 @@ def standing(design: Design, user: User) -> Standing:
     proof = design.latest_proof
     if proof is None:
         return Standing("wait", "No proof yet: submit the design to get one.")
+    if workers.proof_is_late(proof):
+        return Standing("wait", f"Proof v{proof.version} is {workers.LATE_TEXT}.")
     if proof.status in ("queued", "rendering"):
         return Standing("wait", f"Proof v{proof.version} is being drawn. This takes a few seconds.")
     if proof.status == "failed":
