@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from app import create_app
+from app.extensions import db
 
 
 def test_production_sends_hsts(app, tmp_path):
@@ -12,6 +13,8 @@ def test_production_sends_hsts(app, tmp_path):
     assert response.status_code == 200
     assert response.headers["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains"
     assert production.test_client().get("/no-such-page").headers["Strict-Transport-Security"]
+    with production.app_context():
+        db.engine.dispose()
 
 
 def test_development_sends_no_hsts(client):

@@ -207,7 +207,9 @@ def test_proofs_render_while_database_connections_are_killed(tmp_path, monkeypat
                 stop(worker)
             from app.extensions import db
 
-            # Close the pool's connections (some killed) now, not whenever a later test collects them.
+            # Close the session's and the pool's connections (some killed) now, not whenever a
+            # later test happens to collect them.
+            db.session.remove()
             db.engine.dispose()
             counts = Counter(status for status, _ in states.values())
             reasons = [reason for _, reason in states.values() if reason]
