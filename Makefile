@@ -23,9 +23,10 @@ run: $(STAMP) ## Migrate, seed demo data, start web server + Celery worker (SQLi
 test: $(STAMP) ## Run the whole test suite (set REQUIRE_SERVICES=1 to fail instead of skip when PostgreSQL/Redis/Chromium are missing)
 	$(VENV)/bin/pytest
 
-lint: $(STAMP) ## ruff check and format check
+lint: $(STAMP) ## ruff check, format check and mypy (configurator/ and proofs/, see pyproject.toml)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
 
 format: $(STAMP) ## Format the code with ruff
 	$(VENV)/bin/ruff format .

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from types import MappingProxyType
+from typing import Any
 
 import yaml
 
@@ -103,7 +104,7 @@ class Catalog:
         return colour.hex if colour else "#CCCCCC"
 
 
-def _classic(cid: str, raw: dict) -> ClassicBox:
+def _classic(cid: str, raw: dict[str, Any]) -> ClassicBox:
     spec = BoxSpec(
         box_size=raw["box_size"],
         box_colour=raw["box_colour"],
@@ -134,7 +135,7 @@ def _product_ids(ids: list[str], products: Mapping[str, Product], where: str) ->
 
 
 def _rules(
-    raw: dict, products: Mapping[str, Product]
+    raw: dict[str, Any], products: Mapping[str, Product]
 ) -> tuple[tuple[Incompatibility, ...], tuple[Requirement, ...]]:
     incompatibilities = tuple(
         Incompatibility(
@@ -155,7 +156,7 @@ def _rules(
     return incompatibilities, requirements
 
 
-def parse_catalog(raw: dict) -> Catalog:
+def parse_catalog(raw: dict[str, Any]) -> Catalog:
     """Build a :class:`Catalog` from the YAML structure (used by tests with small catalogs).
 
     ``rules`` and ``volume_discounts`` are optional so that small test catalogs stay small.

@@ -74,6 +74,17 @@ def _item_changes(old: BoxSpec, new: BoxSpec, catalog: Catalog) -> list[str]:
 def spec_changes(old: dict[str, Any], new: dict[str, Any], catalog: Catalog) -> list[str]:
     """List every difference between two stored specs, one plain sentence each, in page order."""
     a, b = BoxSpec.from_dict(old), BoxSpec.from_dict(new)
+    return [
+        *_box_changes(a, b, catalog),
+        *_item_changes(a, b, catalog),
+        *_logo_changes(a, b),
+        *_monogram_changes(a, b),
+        *_card_changes(a, b),
+        *_order_changes(a, b),
+    ]
+
+
+def _box_changes(a: BoxSpec, b: BoxSpec, catalog: Catalog) -> list[str]:
     colour = catalog.colour_name
 
     def box(size: str) -> str:
@@ -86,12 +97,16 @@ def spec_changes(old: dict[str, Any], new: dict[str, Any], catalog: Catalog) -> 
         ("ribbon_colour", colour, "Ribbon"),
         ("tissue_colour", colour, "Tissue paper"),
     ]
-    out = [
+    return [
         f"{label}: {show(getattr(a, name))} → {show(getattr(b, name))}"
         for name, show, label in simple
         if getattr(a, name) != getattr(b, name)
     ]
-    out += _item_changes(a, b, catalog)
+
+
+def _logo_changes(a: BoxSpec, b: BoxSpec) -> list[str]:
+    """Placement and width only matter while there is a logo to place."""
+    out = []
     if a.logo_id != b.logo_id:
         if a.logo_id is None:
             out.append("Logo added")
@@ -106,6 +121,12 @@ def spec_changes(old: dict[str, Any], new: dict[str, Any], catalog: Catalog) -> 
         )
     if b.logo_id and a.logo_width_in != b.logo_width_in:
         out.append(f"Logo width: {a.logo_width_in:g} in → {b.logo_width_in:g} in")
+    return out
+
+
+def _monogram_changes(a: BoxSpec, b: BoxSpec) -> list[str]:
+    """The style only matters while there is a monogram to draw in it."""
+    out = []
     if a.monogram != b.monogram:
         out.append(f"Monogram: {_quote(a.monogram)} → {_quote(b.monogram)}")
     if b.monogram and a.monogram_style != b.monogram_style:
@@ -113,6 +134,11 @@ def spec_changes(old: dict[str, Any], new: dict[str, Any], catalog: Catalog) -> 
             f"Monogram style: {STYLES.get(a.monogram_style, a.monogram_style)} → "
             f"{STYLES.get(b.monogram_style, b.monogram_style)}"
         )
+    return out
+
+
+def _card_changes(a: BoxSpec, b: BoxSpec) -> list[str]:
+    out = []
     if a.message != b.message:
         out.append(f"Card message: {_quote(a.message)} → {_quote(b.message)}")
     if a.sign_off != b.sign_off:
@@ -121,6 +147,11 @@ def spec_changes(old: dict[str, Any], new: dict[str, Any], catalog: Catalog) -> 
         out.append(f"Card style: {a.card_style} → {b.card_style}")
     if a.card_size != b.card_size:
         out.append(f"Card size: {a.card_size.replace('x', ' × ')} in → {b.card_size.replace('x', ' × ')} in")
+    return out
+
+
+def _order_changes(a: BoxSpec, b: BoxSpec) -> list[str]:
+    out = []
     if a.quantity != b.quantity:
         out.append(f"Number of boxes: {a.quantity:,} → {b.quantity:,}")
     if a.needed_by != b.needed_by:

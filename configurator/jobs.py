@@ -7,8 +7,10 @@ only when every job of an earlier stage of its order is done (see :data:`STAGES`
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from configurator.catalog import Catalog
 from configurator.spec import BoxSpec
@@ -131,6 +133,6 @@ def retitle(title: str, old: int, new: int) -> str:
     return f"{title} ({new})"
 
 
-def quote_is_rush(quote: dict) -> bool:
+def quote_is_rush(quote: Mapping[str, Any]) -> bool:
     """Whether a frozen quote (``Quote.to_dict()``) paid for rush production: the front of the queue."""
     return bool(quote.get("rush", False))

@@ -159,8 +159,8 @@ def plan_load(
         elif minutes > 0:
             done = days[cursor]
         else:  # no work left: it is done on the next day the workshop is open
-            done = next((d for d, f in zip(days[cursor:], free[cursor:], strict=True) if f > 0), None)
-            done = done or production_end(days[-1], 0, capacity)
+            opening = next((d for d, f in zip(days[cursor:], free[cursor:], strict=True) if f > 0), None)
+            done = opening or production_end(days[-1], 0, capacity)
         finish[key] = max(finish.get(key, done), done)
     loads = tuple(DayLoad(d, c, p) for d, c, p in zip(days, free, planned, strict=True))
     return LoadPlan(loads, finish, overflow)

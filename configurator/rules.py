@@ -150,15 +150,15 @@ def _combinations(spec: BoxSpec, catalog: Catalog) -> list[Violation]:
                         f"{name(a)} and {name(b)} can't share a box: {rule.reason} Remove one of them.",
                     )
                 )
-    for rule in catalog.requirements:
-        needy = [p for p in present if p in rule.products]
-        if needy and not set(present) & set(rule.needs_one_of):
+    for requirement in catalog.requirements:
+        needy = [p for p in present if p in requirement.products]
+        if needy and not set(present) & set(requirement.needs_one_of):
             verb = "need" if len(needy) > 1 else "needs"
             out.append(
                 Violation(
                     "items",
-                    f"{' and '.join(map(name, needy))} {verb} company: {rule.reason} "
-                    f"Add one of: {', '.join(map(name, rule.needs_one_of))}.",
+                    f"{' and '.join(map(name, needy))} {verb} company: {requirement.reason} "
+                    f"Add one of: {', '.join(map(name, requirement.needs_one_of))}.",
                 )
             )
     return out

@@ -81,7 +81,7 @@ def _draw_line(
     align_end: bool = False,
 ) -> None:
     """Draw one line at its paragraph's start (or end) with its runs in bidi visual order."""
-    pieces: list[tuple[ImageFont.FreeTypeFont, str, str]] = []
+    pieces: list[tuple[ImageFont.FreeTypeFont, str, bidi.Direction]] = []
     for chunk, direction in bidi.visual_runs(line.text, line.direction):
         parts = fonts.runs(chunk, chain, size)
         if direction == "rtl":

@@ -40,4 +40,5 @@ def write_pdf(html: str, stylesheet: str, assets: Mapping[str, bytes] | None = N
     """Lay out ``html`` with the named stylesheet from ``templates/proofs``; only ``assets`` can load."""
     fetcher = make_url_fetcher(dict(assets or {}))
     css = CSS(string=(TEMPLATE_DIR / stylesheet).read_text(encoding="utf-8"), url_fetcher=fetcher)
-    return HTML(string=html, url_fetcher=fetcher, base_url=None).write_pdf(stylesheets=[css])
+    pdf: bytes = HTML(string=html, url_fetcher=fetcher, base_url=None).write_pdf(stylesheets=[css])
+    return pdf

@@ -332,7 +332,8 @@ def render_proof_pdf(doc: ProofDocument) -> bytes:
     ]
     html = HTML(string=render_html(doc), url_fetcher=fetcher, base_url=None)
     # No attachments, no forms; images are embedded as given (already at print resolution).
-    return html.write_pdf(stylesheets=stylesheets, uncompressed_pdf=False, font_config=_font_config())
+    pdf: bytes = html.write_pdf(stylesheets=stylesheets, uncompressed_pdf=False, font_config=_font_config())
+    return pdf
 
 
 _fonts = threading.local()

@@ -14,6 +14,7 @@ import math
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
+from typing import cast
 
 from PIL import Image
 
@@ -39,6 +40,7 @@ SURFACES = {"card": "the cream message card", "tag": "the cream gift tag"}
 """Placements printed on paper; the lid is printed on the box colour."""
 
 Rgb = tuple[int, int, int]
+Rgba = tuple[int, int, int, int]
 Lab = tuple[float, float, float]
 _HEX = re.compile(r"#?([0-9a-fA-F]{6})")
 WHITE: Lab = (100.0, 0.0, 0.0)
@@ -48,7 +50,9 @@ def dominant_colours(img: Image.Image) -> tuple[str, ...]:
     """Up to five ``#RRGGBB`` colours, most prominent first, ignoring transparency and the backdrop."""
     sample = img.convert("RGBA")
     sample.thumbnail((SAMPLE_PX, SAMPLE_PX), Image.Resampling.NEAREST)
-    opaque = [(r, g, b) for r, g, b, a in sample.get_flattened_data() if a >= 128]
+    # Pillow types pixels as a union over every mode; this image is RGBA, so they are 4-tuples.
+    pixels = cast("tuple[Rgba, ...]", sample.get_flattened_data())
+    opaque = [(r, g, b) for r, g, b, a in pixels if a >= 128]
     if not opaque:
         return ()
     clusters = _clusters(opaque)
@@ -64,7 +68,9 @@ def _clusters(pixels: list[Rgb]) -> list[tuple[Rgb, int]]:
     strip.putdata(pixels)
     indexed = strip.quantize(CLUSTERS, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
     members: dict[int, Counter[Rgb]] = {}
-    for index, rgb in zip(indexed.get_flattened_data(), pixels, strict=True):
+    # A palette image's pixels are palette indexes; Pillow types them for every mode.
+    indexes = cast("tuple[int, ...]", indexed.get_flattened_data())
+    for index, rgb in zip(indexes, pixels, strict=True):
         members.setdefault(index, Counter())[rgb] += 1
     clusters = [(max(c.items(), key=lambda kv: (kv[1], kv[0]))[0], c.total()) for c in members.values()]
     return sorted(clusters, key=lambda cn: (-cn[1], cn[0]))
@@ -76,12 +82,14 @@ def _backdrop(sample: Image.Image, clusters: list[tuple[Rgb, int]]) -> list[Lab]
     A logo with any transparency chose its own backdrop, so an opaque border there (a badge,
     a filled rounded rectangle) is part of the logo and counts.
     """
-    if sample.getchannel("A").getextrema()[0] < 255:
+    # One band gives one (low, high) pair; Pillow types the result for many bands too.
+    lowest_alpha, _ = cast("tuple[int, int]", sample.getchannel("A").getextrema())
+    if lowest_alpha < 255:
         return []
     width, height = sample.size
     edge = [(x, 0) for x in range(width)] + [(x, height - 1) for x in range(width)]
     edge += [(0, y) for y in range(height)] + [(width - 1, y) for y in range(height)]
-    border = [lab(sample.getpixel(p)[:3]) for p in edge]
+    border = [lab(cast(Rgba, sample.getpixel(p))[:3]) for p in edge]
     for colour, _ in clusters:
         near = sum(1 for p in border if delta_e(p, lab(colour)) < SAME_COLOUR)
         if near >= BACKGROUND_SHARE * len(border):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import re
 from collections.abc import Iterator
@@ -34,6 +35,23 @@ def _migrated(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> st
         upgrade()
         db.engine.dispose()
     return database_url
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def bare_app(
+    request: pytest.FixtureRequest, tmp_path: object, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Flask]:
+    """An app on an empty database of its own, for tests that run the migrations themselves."""
+    with contextlib.ExitStack() as stack:
+        if request.param == "postgresql":
+            url = stack.enter_context(private_database(require_postgres()))
+        else:
+            url = f"sqlite:///{tmp_path_factory.mktemp('bare') / 'test.sqlite3'}"
+        app = create_app(_config(url, tmp_path), env=_env(tmp_path_factory))
+        with app.app_context():
+            yield app
+            db.session.remove()
+            db.engine.dispose()
 
 
 def _env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:

@@ -155,6 +155,36 @@ def test_problems_carry_a_plain_reason_for_staff(app):
     assert fresh(job).status == "queued" and fresh(job).problem is None
 
 
+def test_every_move_tells_the_audit_trail_what_the_maker_did(app):
+    make_order(quantity=10)
+    maker = MakerFactory()
+    job = production.claim_next(maker)
+    order_id, quantity, minutes = job.order_id, job.quantity, job.maker_minutes
+    production.act(maker, job.id, job.claim_token, "start")
+    production.act(maker, job.id, job.claim_token, "pause", quantity_done=2)
+    production.act(maker, job.id, job.claim_token, "start")
+    production.act(maker, job.id, job.claim_token, "finish", quantity_done=3)
+    rest = db.session.scalar(select(ProductionJob).where(ProductionJob.quantity == quantity - 3))
+    troubled = production.claim_next(maker)
+    production.act(maker, troubled.id, troubled.claim_token, "report_problem", problem=" what is  this? ")
+    let_go = production.claim_next(maker)
+    released = production.act(maker, let_go.id, let_go.claim_token, "release")
+    details = {
+        e.action: e.detail
+        for e in db.session.scalars(select(AuditEvent).where(AuditEvent.action.like("job.%")))
+    }
+    assert details["job.pause"] == {"order": order_id, "made": 2}
+    assert details["job.finish"] == {
+        "order": order_id,
+        "made": 3,
+        "minutes": round(minutes * 3 / quantity),
+        "rest_job": rest.id,
+    }
+    assert details["job.report_problem"] == {"order": order_id, "problem": "Something else: what is this?"}
+    assert details["job.release"] == {"order": order_id}
+    assert (released.maker_id, released.claim_token) == (None, None)
+
+
 def test_cancelled_orders_leave_the_board(app):
     order = make_order()
     maker, staff = MakerFactory(), StaffFactory()

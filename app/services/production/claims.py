@@ -117,37 +117,56 @@ def act(
         raise NotFound("We could not find that job.")
     if job.maker_id != maker.id or job.claim_token != token:
         raise Conflict(what_happened(job_id))
-    values: dict[str, object] = {}
-    detail: dict[str, object] = {"order": job.order_id, **_device(device)}
-    if action in ("finish", "pause") and quantity_done is not None and not 0 <= quantity_done <= job.quantity:
-        raise Invalid(f"Enter a number from 0 to {job.quantity}.", {"quantity_done": "out of range"})
-    if action == "finish":
-        made = job.quantity if quantity_done is None else quantity_done
-        values["quantity_done"] = made
-        detail["made"] = made
-    if action == "pause" and quantity_done is not None:
-        values["quantity_done"] = quantity_done
-        detail["made"] = quantity_done
-    if action == "report_problem":
-        label = PROBLEM_REASONS.get(reason)
-        words = " ".join(problem.split())[:500]
-        if label is None and not words:
-            raise Invalid("Tap a reason, or say what the problem is.", {"reason": "missing"})
-        values["problem"] = f"{label or PROBLEM_REASONS['other']}{': ' + words if words else ''}"
-        detail["problem"] = values["problem"]
-    if action == "release":
-        values.update(maker_id=None, claim_token=None)
+    values = _values(job, action, quantity_done, reason, problem)
+    detail: dict[str, object] = {"order": job.order_id, **_device(device), **_audited(values)}
     move(job, action, **values)
     if action == "finish":
-        rest = _split_shortfall(job)
-        detail["minutes"] = job.maker_minutes
-        if rest is not None:
-            detail["rest_job"] = rest.id
+        detail.update(_close_finished(job))
     audit.record(maker, f"job.{action}", f"job:{job_id}", None, **detail)
     if action == "finish":
         _finish_order_if_done(job.order)
     db.session.commit()
     return job
+
+
+def _values(
+    job: ProductionJob, action: str, quantity_done: int | None, reason: str, problem: str
+) -> dict[str, object]:
+    """The columns an action sets besides the status, checked: what a maker typed or tapped."""
+    if action in ("finish", "pause") and quantity_done is not None and not 0 <= quantity_done <= job.quantity:
+        raise Invalid(f"Enter a number from 0 to {job.quantity}.", {"quantity_done": "out of range"})
+    if action == "finish":
+        return {"quantity_done": job.quantity if quantity_done is None else quantity_done}
+    if action == "pause" and quantity_done is not None:
+        return {"quantity_done": quantity_done}
+    if action == "report_problem":
+        return {"problem": _problem(reason, problem)}
+    if action == "release":
+        return {"maker_id": None, "claim_token": None}
+    return {}
+
+
+def _problem(reason: str, problem: str) -> str:
+    """The reason tapped (or "Something else") and the maker's own words, if any."""
+    label = PROBLEM_REASONS.get(reason)
+    words = " ".join(problem.split())[:500]
+    if label is None and not words:
+        raise Invalid("Tap a reason, or say what the problem is.", {"reason": "missing"})
+    return f"{label or PROBLEM_REASONS['other']}{': ' + words if words else ''}"
+
+
+_AUDITED = {"quantity_done": "made", "problem": "problem"}
+"""The values staff read in the audit trail, under the names they read them by."""
+
+
+def _audited(values: dict[str, object]) -> dict[str, object]:
+    return {_AUDITED[name]: value for name, value in values.items() if name in _AUDITED}
+
+
+def _close_finished(job: ProductionJob) -> dict[str, object]:
+    """Queue the shortfall of a finished job as a new job; say in the audit what was split."""
+    rest = _split_shortfall(job)
+    return {"minutes": job.maker_minutes, **({"rest_job": rest.id} if rest is not None else {})}
 
 
 def _split_shortfall(job: ProductionJob) -> ProductionJob | None:

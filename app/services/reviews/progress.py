@@ -98,12 +98,9 @@ def standing(design: Design, user: User) -> Standing:
     proof = design.latest_proof
     if proof is None:
         return Standing("wait", "No proof yet: submit the design to get one.")
-    if workers.proof_is_late(proof):
-        return Standing("wait", f"Proof v{proof.version} is {workers.LATE_TEXT}.")
-    if proof.status in ("queued", "rendering"):
-        return Standing("wait", f"Proof v{proof.version} is being drawn. This takes a few seconds.")
-    if proof.status == "failed":
-        return Standing("problem", f"Proof v{proof.version} could not be drawn. Our team has been told.")
+    drawing = _drawing(proof)
+    if drawing is not None:
+        return drawing
     order = db.session.scalar(select(Order).where(Order.design_id == design.id))
     if order is not None:
         return Standing("done", f"Approved by both sides. Order {order.reference} is confirmed.")
@@ -111,47 +108,67 @@ def standing(design: Design, user: User) -> Standing:
         return Standing(
             "act", f"Changes were requested on proof v{proof.version}. Edit the design and submit it again."
         )
-    threshold = design.organisation.approval_threshold
     buyer_approval = _counted(proof, "buyer")
     staff_done = _counted(proof, "staff") is not None
     if buyer_approval is None:
-        if needs_approver(proof):
-            limit = f"${threshold:,.2f}"
-            if user.role in (Role.APPROVER, Role.ADMIN):
-                return Standing(
-                    "act",
-                    f"Waiting for your approval: this order is above your organisation's limit of {limit}.",
-                )
-            if user.is_buyer_side:
-                endorsed = [r for r in proof.reviews if r.side == COLLEAGUE and r.decision == "approve"]
-                if any(r.user_id == user.id and r.guest is None for r in endorsed):
-                    return Standing(
-                        "wait",
-                        f"You approved it. Waiting for your approver: orders above {limit} need their approval.",
-                    )
-                if endorsed:
-                    return Standing(
-                        "wait",
-                        f"{_approved_by(endorsed[-1], user)}. "
-                        f"Waiting for your approver: orders above {limit} need their approval.",
-                    )
-                return Standing(
-                    "act",
-                    f"Proof v{proof.version} is ready. Orders above {limit} need your approver: "
-                    "approve it to send it to them, or ask for changes.",
-                )
-            return Standing("wait", "Waiting for the buyer's approver.")
-        if user.is_buyer_side:
-            return Standing("act", f"Waiting for your approval of proof v{proof.version}.")
-        return Standing(
-            "wait",
-            "Waiting for the buyer's approval."
-            if staff_done
-            else "Waiting for the buyer's approval; you can check the print details now.",
-        )
+        return _awaiting_buyer(design, proof, user, staff_done)
     if not staff_done:
         approved = _approved_by(buyer_approval, user)
         if user.is_staff:
             return Standing("act", f"{approved}. Waiting for your check.")
         return Standing("wait", f"{approved}. Waiting for Gifts of Hope to check the print details.")
     return Standing("done", "Approved by both sides.")
+
+
+def _drawing(proof: Proof) -> Standing | None:
+    """The proof is not there to decide on yet (late, being drawn, or failed); None once it is."""
+    if workers.proof_is_late(proof):
+        return Standing("wait", f"Proof v{proof.version} is {workers.LATE_TEXT}.")
+    if proof.status in ("queued", "rendering"):
+        return Standing("wait", f"Proof v{proof.version} is being drawn. This takes a few seconds.")
+    if proof.status == "failed":
+        return Standing("problem", f"Proof v{proof.version} could not be drawn. Our team has been told.")
+    return None
+
+
+def _awaiting_buyer(design: Design, proof: Proof, user: User, staff_done: bool) -> Standing:
+    """The buyer side has not approved yet: their move, or their approver's above the threshold."""
+    if needs_approver(proof):
+        return _awaiting_approver(design, proof, user)
+    if user.is_buyer_side:
+        return Standing("act", f"Waiting for your approval of proof v{proof.version}.")
+    return Standing(
+        "wait",
+        "Waiting for the buyer's approval."
+        if staff_done
+        else "Waiting for the buyer's approval; you can check the print details now.",
+    )
+
+
+def _awaiting_approver(design: Design, proof: Proof, user: User) -> Standing:
+    """Above the organisation's threshold only an approver's approval counts; colleagues endorse."""
+    limit = f"${design.organisation.approval_threshold:,.2f}"
+    if user.role in (Role.APPROVER, Role.ADMIN):
+        return Standing(
+            "act",
+            f"Waiting for your approval: this order is above your organisation's limit of {limit}.",
+        )
+    if not user.is_buyer_side:
+        return Standing("wait", "Waiting for the buyer's approver.")
+    endorsed = [r for r in proof.reviews if r.side == COLLEAGUE and r.decision == "approve"]
+    if any(r.user_id == user.id and r.guest is None for r in endorsed):
+        return Standing(
+            "wait",
+            f"You approved it. Waiting for your approver: orders above {limit} need their approval.",
+        )
+    if endorsed:
+        return Standing(
+            "wait",
+            f"{_approved_by(endorsed[-1], user)}. "
+            f"Waiting for your approver: orders above {limit} need their approval.",
+        )
+    return Standing(
+        "act",
+        f"Proof v{proof.version} is ready. Orders above {limit} need your approver: "
+        "approve it to send it to them, or ask for changes.",
+    )
