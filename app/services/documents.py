@@ -35,7 +35,7 @@ from app.faults import InfrastructureFault, is_infrastructure_fault
 from app.models import Order, Proof
 from app.models.documents import Document, DocumentKind
 from app.models.production import Shipment
-from app.services.leases import Lease
+from app.services.leases import GiveUp, Lease
 from app.services.proofs import file_key
 from app.storage import storage
 from configurator.states import DOCUMENT, DocumentStatus
@@ -304,8 +304,14 @@ def mimetype(document: Document) -> str:
 # --- Rendering (in the worker) -------------------------------------------------------------
 
 
-LEASE = Lease(Document, DocumentStatus.QUEUED, DocumentStatus.RENDERING, "PROOF_LEASE_SECONDS")
-"""A render holds its document under the same lease as a proof render."""
+LEASE = Lease(
+    Document,
+    DocumentStatus.QUEUED,
+    DocumentStatus.RENDERING,
+    "PROOF_LEASE_SECONDS",
+    GiveUp(DOCUMENT, MAX_LOST_RENDERS, LOST_TOO_OFTEN),
+)
+"""A render holds its document under a lease with the same settings as a proof render's."""
 
 
 def _settle(document_id: int, token: str, action: str, **values: Any) -> bool:
@@ -366,8 +372,4 @@ def _render_held(document_id: int, token: str) -> None:
 def reconcile() -> list[int]:
     """Send documents to the workers again: lapsed leases (a dead worker, counted as lost) and
     long-queued ones (a lost message). Returns the ids sent."""
-    lost = LEASE.recover(DOCUMENT, give_up_after=MAX_LOST_RENDERS, reason=LOST_TOO_OFTEN)
-    waiting = LEASE.resend_waiting(current_app.config["PROOF_RESEND_SECONDS"])
-    for document_id in (*lost, *waiting):
-        _enqueue(document_id)
-    return [*lost, *waiting]
+    return LEASE.reconcile(_enqueue, current_app.config["PROOF_RESEND_SECONDS"])

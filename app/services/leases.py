@@ -4,7 +4,8 @@ A worker takes a row with one conditional UPDATE (waiting -> holding) that write
 token and an expiry; while the work runs a keeper thread renews the expiry; the outcome is
 written only ``WHERE lease_token = <ours>``, so a holder that stalled past its lease and was
 replaced writes nothing. A lease that lapsed (its worker died) makes the row eligible again;
-work that counts such losses keeps them in ``lost_attempts``, apart from real failures.
+work that counts such losses (:class:`GiveUp`) keeps them in ``lost_attempts``, apart from
+real failures.
 
 A table that takes leases has ``id``, ``status``, ``lease_token``, ``lease_expires_at`` and
 ``updated_at`` columns (and ``lost_attempts`` to be recovered by :meth:`Lease.recover`).
@@ -15,6 +16,7 @@ from __future__ import annotations
 import logging
 import secrets
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -30,6 +32,17 @@ log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
+class GiveUp:
+    """How lapsed work is moved on, and when work lost again and again fails instead."""
+
+    machine: StateMachine
+    after: int
+    """Lost attempts (work that kills its worker every time) before the row fails."""
+    reason: str
+    """The sentence people read about such a failure."""
+
+
+@dataclass(frozen=True)
 class Lease:
     """How the rows of one table are leased: which status waits, which holds, and for how long."""
 
@@ -39,6 +52,8 @@ class Lease:
     holding: str
     seconds_setting: str
     """The config key of the lease's length; the keeper renews every third of it."""
+    give_up: GiveUp | None = None
+    """For :meth:`recover`: work that counts its lost attempts (a ``lost_attempts`` column)."""
 
     def duration(self) -> timedelta:
         return timedelta(seconds=current_app.config[self.seconds_setting])
@@ -92,14 +107,15 @@ class Lease:
         expired = or_(model.lease_expires_at.is_(None), model.lease_expires_at < now)
         return (model.status == self.holding) & expired
 
-    def recover(self, machine: StateMachine, *, give_up_after: int, reason: str) -> list[int]:
+    def recover(self) -> list[int]:
         """Queue again the rows whose lease lapsed, counting each as lost (not failed); commits.
 
-        A row lost ``give_up_after`` times (work that kills its worker every time) fails with
-        ``reason``. Each move is conditional on the token read, so two reconcilers move a row
+        A row lost ``give_up.after`` times fails with ``give_up.reason``. Each move is conditional on the token read, so two reconcilers move a row
         once. Returns the ids queued again, for the caller to send to the workers.
         """
-        model = self.model
+        model, give_up = self.model, self.give_up
+        if give_up is None:
+            raise TypeError(f"the lease of {self._name} counts no lost attempts")
         now = utcnow()
         lapsed = self.lapsed(now)
         rows = db.session.execute(
@@ -108,17 +124,17 @@ class Lease:
         queued = []
         for row in rows:
             lost = row.lost_attempts + 1
-            action = "fail" if lost >= give_up_after else "requeue"
+            action = "fail" if lost >= give_up.after else "requeue"
             moved = db.session.execute(
                 update(model)
                 .where(model.id == row.id, model.lease_token == row.lease_token, lapsed)
                 .values(
-                    status=machine.next(self.holding, action),
+                    status=give_up.machine.next(self.holding, action),
                     lost_attempts=lost,
                     lease_token=None,
                     lease_expires_at=None,
                     updated_at=now,
-                    failure_reason=reason if action == "fail" else None,
+                    failure_reason=give_up.reason if action == "fail" else None,
                 )
             ).rowcount
             if moved:
@@ -127,6 +143,16 @@ class Lease:
                     queued.append(row.id)
         db.session.commit()
         return queued
+
+    def reconcile(self, send: Callable[[int], None], resend_seconds: float) -> list[int]:
+        """:meth:`recover` lapsed leases and :meth:`resend_waiting` rows; ``send`` each to a worker.
+
+        What a periodic reconciler of leased work does; returns the ids sent.
+        """
+        ids = [*self.recover(), *self.resend_waiting(resend_seconds)]
+        for row_id in ids:
+            send(row_id)
+        return ids
 
     def resend_waiting(self, seconds: float) -> list[int]:
         """Ids of rows waiting longer than ``seconds`` (their message lost), touched so each is sent once a period; commits."""

@@ -16,7 +16,7 @@ from app.extensions import db
 from app.faults import InfrastructureFault, is_infrastructure_fault
 from app.models import Proof
 from app.services import branding, notifications
-from app.services.leases import Lease
+from app.services.leases import GiveUp, Lease
 from app.storage import storage
 from configurator.catalog import load_catalog
 from configurator.pricing import Quote, quote
@@ -164,8 +164,10 @@ def _limits() -> tuple[float, int]:
     return seconds, memory
 
 
-LEASE = Lease(Proof, "queued", "rendering", "PROOF_LEASE_SECONDS")
-"""A render holds its proof under this lease (shared with documents' settings)."""
+LEASE = Lease(
+    Proof, "queued", "rendering", "PROOF_LEASE_SECONDS", GiveUp(PROOF, MAX_LOST_RENDERS, LOST_TOO_OFTEN)
+)
+"""A render holds its proof under this lease; documents' renders share its settings."""
 
 
 def _claim(proof_id: int) -> str | None:
@@ -276,8 +278,4 @@ def reconcile() -> list[int]:
     A lapsed render counts as lost, not failed; only a proof lost again and again (a design
     that kills its worker every time) fails, with a sentence. Returns the ids sent.
     """
-    lost = LEASE.recover(PROOF, give_up_after=MAX_LOST_RENDERS, reason=LOST_TOO_OFTEN)
-    waiting = LEASE.resend_waiting(current_app.config["PROOF_RESEND_SECONDS"])
-    for proof_id in (*lost, *waiting):
-        enqueue_render(proof_id)
-    return [*lost, *waiting]
+    return LEASE.reconcile(enqueue_render, current_app.config["PROOF_RESEND_SECONDS"])
