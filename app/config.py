@@ -87,11 +87,10 @@ def build_config(env: dict[str, str] | None = None) -> dict[str, Any]:
         "broker_connection_retry_on_startup": True,
         "task_always_eager": env.get("CELERY_EAGER") == "1",
         "beat_schedule": {
-            "reconcile-proofs": {
-                "task": "app.tasks.reconcile_proofs",
+            "reconcile-renders": {
+                "task": "app.tasks.reconcile_renders",
                 "schedule": float(env.get("PROOF_RECONCILE_SECONDS", "10")),
             },
-            "reconcile-documents": {"task": "app.tasks.reconcile_documents", "schedule": 30.0},
             "send-outbox": {"task": "app.tasks.send_outbox", "schedule": 10.0},
         },
         "beat_schedule_filename": str(instance / "celerybeat-schedule"),
@@ -103,11 +102,11 @@ def build_config(env: dict[str, str] | None = None) -> dict[str, Any]:
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "STORAGE_DIR": env.get("STORAGE_DIR", str(instance / "files")),
         "PUBLIC_URL": env.get("PUBLIC_URL", "http://127.0.0.1:5000"),
-        # A render holds a lease its worker renews (every third of it); lapsed, the proof is queued again.
+        # A render (a proof or a document) holds a lease its worker renews (every third of it);
+        # lapsed, the proof or document is queued again.
         "PROOF_LEASE_SECONDS": float(env.get("PROOF_LEASE_SECONDS", "30")),
-        # A proof still queued this long (its message lost) is sent to the workers again.
+        # A proof or document still queued this long (its message lost) is sent to the workers again.
         "PROOF_RESEND_SECONDS": float(env.get("PROOF_RESEND_SECONDS", "60")),
-        "DOCUMENT_STUCK_SECONDS": int(env.get("DOCUMENT_STUCK_SECONDS", "120")),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": production,

@@ -27,8 +27,10 @@ def render_proof(proof_id: int) -> None:
 
 
 @shared_task(time_limit=60, soft_time_limit=50)
-def reconcile_proofs() -> None:
+def reconcile_renders() -> None:
+    """Queue again the proofs and documents whose render lease lapsed or whose message was lost."""
     proofs.reconcile()
+    documents.reconcile()
 
 
 @shared_task(acks_late=True, time_limit=300, soft_time_limit=240)
@@ -42,8 +44,3 @@ def send_outbox() -> int:
 @shared_task(**RENDER_TASK)
 def render_document(document_id: int) -> None:
     documents.render(document_id)
-
-
-@shared_task(time_limit=60, soft_time_limit=50)
-def reconcile_documents() -> None:
-    documents.requeue_stuck()

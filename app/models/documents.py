@@ -55,6 +55,13 @@ class Document(db.Model):
     meta: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     """Facts about the output that pages show (the diff's changed areas)."""
     attempts: Mapped[int] = mapped_column(default=0)
+    """Renders that ran to an outcome or whose worker died (an infrastructure fault gives its back)."""
+    lost_attempts: Mapped[int] = mapped_column(default=0)
+    """Renders whose lease lapsed (a dead worker): retried, never counted as failures."""
+    lease_token: Mapped[str | None] = mapped_column(String(32))
+    """Who holds the render now; every write of a render is conditional on it."""
+    lease_expires_at: Mapped[datetime | None]
+    """The holder renews this while it renders; once past, the reconciler queues the document again."""
     failure_reason: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)

@@ -4,8 +4,9 @@ Laying out a PDF or comparing two pictures takes seconds, so no request ever doe
 request builds the document's plain inputs (a few queries), finds or creates the ``Document``
 row for their content key and, once its transaction commits, wakes a worker; the worker claims
 the row with a conditional UPDATE, calls the pure renderer in ``proofs/`` under the render
-limits, stores the bytes and marks the row ready. Pages serve the stored file, or say that it
-is being prepared. A reconciler re-enqueues rows a lost message or a dead worker left behind.
+limits under a lease it renews (:mod:`app.services.leases`), stores the bytes and marks the row
+ready. Pages serve the stored file, or say that it is being prepared. A reconciler re-enqueues
+rows a lost message or a dead worker (its lease lapsed) left behind.
 
 A new kind of document is a member of :class:`~app.models.documents.DocumentKind`, a
 :class:`Recipe` in ``RECIPES`` and a function that builds its inputs.
@@ -20,11 +21,10 @@ import json
 import logging
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
-from datetime import timedelta
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import event, select, update
+from sqlalchemy import event, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, SessionTransaction
@@ -32,17 +32,19 @@ from sqlalchemy.orm import Session, SessionTransaction
 from app.config import ROOT
 from app.extensions import db
 from app.faults import InfrastructureFault, is_infrastructure_fault
-from app.models import Order, Proof, utcnow
+from app.models import Order, Proof
 from app.models.documents import Document, DocumentKind
 from app.models.production import Shipment
+from app.services.leases import GiveUp, Lease
 from app.services.proofs import file_key
 from app.storage import storage
 from configurator.states import DOCUMENT, DocumentStatus
 
 log = logging.getLogger(__name__)
 
-MAX_ATTEMPTS = 3
-"""Renders a document may start (a killed worker, a lost message) before it is marked failed."""
+MAX_LOST_RENDERS = 5
+"""Renders of one document lost to a dead worker before it fails: inputs that kill their worker every time."""
+LOST_TOO_OFTEN = f"Rendering stopped {MAX_LOST_RENDERS} times before it finished."
 RENDER_SECONDS = 60.0
 """Wall-clock limit for one render; past it the document fails with a reason."""
 RENDER_MEMORY_MB = 1024
@@ -302,123 +304,72 @@ def mimetype(document: Document) -> str:
 # --- Rendering (in the worker) -------------------------------------------------------------
 
 
-def _claim(document_id: int) -> int | None:
-    """queued -> rendering in one conditional UPDATE; returns this attempt's number, None if taken."""
-    claimed = db.session.execute(
-        update(Document)
-        .where(Document.id == document_id, Document.status == DocumentStatus.QUEUED)
-        .values(
-            status=DOCUMENT.next(DocumentStatus.QUEUED, "start"),
-            attempts=Document.attempts + 1,
-            updated_at=utcnow(),
-        )
-    ).rowcount
-    attempt = (
-        db.session.scalar(select(Document.attempts).where(Document.id == document_id)) if claimed else None
-    )
-    db.session.commit()
-    return attempt
+LEASE = Lease(
+    Document,
+    DocumentStatus.QUEUED,
+    DocumentStatus.RENDERING,
+    "PROOF_LEASE_SECONDS",
+    GiveUp(DOCUMENT, MAX_LOST_RENDERS, LOST_TOO_OFTEN),
+)
+"""A render holds its document under a lease with the same settings as a proof render's."""
 
 
-def _settle(document_id: int, attempt: int, action: str, **values: Any) -> bool:
-    """Move a document this attempt still holds; a stale holder (re-queued meanwhile) moves nothing."""
-    moved = db.session.execute(
-        update(Document)
-        .where(
-            Document.id == document_id,
-            Document.status == DocumentStatus.RENDERING,
-            Document.attempts == attempt,
-        )
-        .values(status=DOCUMENT.next(DocumentStatus.RENDERING, action), updated_at=utcnow(), **values)
-    ).rowcount
+def _settle(document_id: int, token: str, action: str, **values: Any) -> bool:
+    """Move a document this render still holds (commits); a stale holder moves nothing."""
+    moved = LEASE.settle(document_id, token, status=DOCUMENT.next(DocumentStatus.RENDERING, action), **values)
     db.session.commit()
     if not moved:
-        log.info("document %s attempt %s no longer holds it; its result is dropped", document_id, attempt)
-    return moved == 1
+        log.info("document %s: the lease was taken over; this render's result is dropped", document_id)
+    return moved
 
 
 def render(document_id: int) -> None:
     """Draw one document; a no-op when another delivery already took it.
 
     Only the renderer's own failure fails the document. A fault of the database or storage
-    puts it back in the queue (the attempt does not count) and propagates, so the task retries.
+    puts it back in the queue (the attempt does not count) and propagates, so the task retries;
+    a dead worker's lease lapses and :func:`reconcile` queues it again, counted as lost.
     """
-    from proofs.sandbox import RenderFailed, run_limited
-
-    attempt = _claim(document_id)
-    if attempt is None:
+    token = LEASE.take(document_id, attempts=Document.attempts + 1)
+    if token is None:
         return
     try:
-        document = db.session.get(Document, document_id)
-        recipe = RECIPES[document.kind]
-        key = f"documents/{document.kind.value}/{document.content_key}.{recipe.extension}"
-        store = storage()
-        assets = {name: store.get(path) for name, path in document.inputs["assets"].items()}
-        data = document.inputs["data"]
-        db.session.commit()  # no transaction stays open while we draw
-        try:
-            output, meta = run_limited(
-                recipe.draw, data, assets, seconds=RENDER_SECONDS, memory_mb=RENDER_MEMORY_MB
-            )
-        except RenderFailed as exc:
-            log.warning("document %s failed: %s", document_id, exc)
-            _settle(document_id, attempt, "fail", failure_reason=str(exc)[:500])
-            return
-        store.put(key, output)
-        _settle(document_id, attempt, "finish", storage_key=key, meta=meta)
+        with LEASE.keeper(document_id, token):
+            _render_held(document_id, token)
     except Exception as exc:
         if not is_infrastructure_fault(exc):
             raise
         db.session.rollback()
-        with contextlib.suppress(SQLAlchemyError):  # if the database is the fault, the reconciler steps in
-            _release(document_id, attempt)
+        with contextlib.suppress(SQLAlchemyError):  # if the database is the fault, the lease lapses
+            _settle(document_id, token, "requeue", attempts=Document.attempts - 1)
         raise InfrastructureFault(
             f"document {document_id} met {type(exc).__name__}; it will be retried"
         ) from exc
 
 
-def _release(document_id: int, attempt: int) -> None:
-    db.session.execute(
-        update(Document)
-        .where(
-            Document.id == document_id,
-            Document.status == DocumentStatus.RENDERING,
-            Document.attempts == attempt,
+def _render_held(document_id: int, token: str) -> None:
+    from proofs.sandbox import RenderFailed, run_limited
+
+    document = db.session.get(Document, document_id)
+    recipe = RECIPES[document.kind]
+    key = f"documents/{document.kind.value}/{document.content_key}.{recipe.extension}"
+    store = storage()
+    assets = {name: store.get(path) for name, path in document.inputs["assets"].items()}
+    data = document.inputs["data"]
+    db.session.commit()  # no transaction stays open while we draw
+    try:
+        output, meta = run_limited(
+            recipe.draw, data, assets, seconds=RENDER_SECONDS, memory_mb=RENDER_MEMORY_MB
         )
-        .values(
-            status=DOCUMENT.next(DocumentStatus.RENDERING, "requeue"),
-            attempts=Document.attempts - 1,
-            updated_at=utcnow(),
-        )
-    )
-    db.session.commit()
+    except RenderFailed as exc:
+        log.warning("document %s failed: %s", document_id, exc)
+        _settle(document_id, token, "fail", failure_reason=str(exc)[:500])
+        return
+    store.put(key, output)
+    _settle(document_id, token, "finish", storage_key=key, meta=meta)
 
 
-def requeue_stuck() -> list[int]:
-    """Re-enqueue documents left in queued/rendering past ``DOCUMENT_STUCK_SECONDS``; fail them after a few tries."""
-    cutoff = utcnow() - timedelta(seconds=current_app.config["DOCUMENT_STUCK_SECONDS"])
-    stuck = db.session.execute(
-        select(Document.id, Document.status, Document.attempts, Document.updated_at).where(
-            Document.status.in_((DocumentStatus.QUEUED, DocumentStatus.RENDERING)),
-            Document.updated_at < cutoff,
-        )
-    ).all()
-    requeued = []
-    for document_id, status, attempts, updated_at in stuck:
-        give_up = attempts >= MAX_ATTEMPTS
-        values: dict[str, Any] = {
-            "status": DOCUMENT.next(status, "fail" if give_up else "requeue"),
-            "updated_at": utcnow(),
-        }
-        if give_up:
-            values["failure_reason"] = f"Rendering did not finish after {MAX_ATTEMPTS} attempts."
-        moved = db.session.execute(
-            update(Document)
-            .where(Document.id == document_id, Document.status == status, Document.updated_at == updated_at)
-            .values(**values)
-        ).rowcount
-        if moved and not give_up:
-            _enqueue_after_commit(document_id)
-            requeued.append(document_id)
-    db.session.commit()
-    return requeued
+def reconcile() -> list[int]:
+    """Send documents to the workers again: lapsed leases (a dead worker, counted as lost) and
+    long-queued ones (a lost message). Returns the ids sent."""
+    return LEASE.reconcile(_enqueue, current_app.config["PROOF_RESEND_SECONDS"])

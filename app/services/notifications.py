@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import logging
 import os
-import secrets
 import smtplib
 import ssl
 import tempfile
@@ -26,11 +25,12 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from flask import current_app, render_template
-from sqlalchemy import or_, select, update
+from sqlalchemy import select, update
 
 from app.extensions import db
 from app.models import Design, Order, Proof, Role, User, utcnow
 from app.models.review import OutboxMessage
+from app.services.leases import Lease
 
 log = logging.getLogger(__name__)
 
@@ -236,36 +236,15 @@ def backoff(attempts: int) -> timedelta:
     return timedelta(seconds=min(BACKOFF_SECONDS * 2 ** max(0, attempts - 1), BACKOFF_CAP_SECONDS))
 
 
-def _claim(message_id: int) -> str | None:
-    """pending -> sending under a lease, in one conditional UPDATE; return the lease token.
-
-    Two workers never send the same row at once; the token makes sure only the holder
-    writes the outcome.
-    """
-    token = secrets.token_hex(16)
-    now = utcnow()
-    result = db.session.execute(
-        update(OutboxMessage)
-        .where(OutboxMessage.id == message_id, OutboxMessage.status == "pending")
-        .values(status="sending", lease_token=token, lease_expires_at=now + _lease(), updated_at=now)
-    )
-    db.session.commit()
-    return token if result.rowcount == 1 else None
-
-
-def _lease() -> timedelta:
-    return timedelta(seconds=current_app.config["MAIL_LEASE_SECONDS"])
+LEASE = Lease(OutboxMessage, "pending", "sending", "MAIL_LEASE_SECONDS")
+"""A sender holds the message it sends; two workers never send the same row at once."""
 
 
 def _settle(message_id: int, token: str, **values: Any) -> bool:
     """Write the outcome of a send, only while this sender still holds the message; commits."""
-    result = db.session.execute(
-        update(OutboxMessage)
-        .where(OutboxMessage.id == message_id, OutboxMessage.lease_token == token)
-        .values(lease_token=None, lease_expires_at=None, attempts=OutboxMessage.attempts + 1, **values)
-    )
+    settled = LEASE.settle(message_id, token, attempts=OutboxMessage.attempts + 1, **values)
     db.session.commit()
-    return result.rowcount == 1
+    return settled
 
 
 def send_pending(limit: int = 100) -> int:
@@ -275,10 +254,7 @@ def send_pending(limit: int = 100) -> int:
     # someone else's to send (again, with the same Message-ID: at least once).
     db.session.execute(
         update(OutboxMessage)
-        .where(
-            OutboxMessage.status == "sending",
-            or_(OutboxMessage.lease_expires_at.is_(None), OutboxMessage.lease_expires_at < now),
-        )
+        .where(LEASE.lapsed(now))
         .values(status="pending", lease_token=None, lease_expires_at=None, updated_at=now)
     )
     db.session.commit()
@@ -292,7 +268,7 @@ def send_pending(limit: int = 100) -> int:
     sent = 0
     try:
         for message_id in due:
-            token = _claim(message_id)
+            token = LEASE.take(message_id)
             if token is None:
                 continue
             message = db.session.get(OutboxMessage, message_id)

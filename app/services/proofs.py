@@ -7,18 +7,16 @@ import hashlib
 import json
 import logging
 import os
-import secrets
-import threading
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 from flask import current_app, url_for
-from sqlalchemy import ColumnElement, Engine, or_, select, update
 
 from app.extensions import db
 from app.faults import InfrastructureFault, is_infrastructure_fault
-from app.models import Proof, utcnow
+from app.models import Proof
 from app.services import branding, notifications
+from app.services.leases import GiveUp, Lease
 from app.storage import storage
 from configurator.catalog import load_catalog
 from configurator.pricing import Quote, quote
@@ -166,91 +164,20 @@ def _limits() -> tuple[float, int]:
     return seconds, memory
 
 
+LEASE = Lease(
+    Proof, "queued", "rendering", "PROOF_LEASE_SECONDS", GiveUp(PROOF, MAX_LOST_RENDERS, LOST_TOO_OFTEN)
+)
+"""A render holds its proof under this lease; documents' renders share its settings."""
+
+
 def _claim(proof_id: int) -> str | None:
-    """Move queued -> rendering under a fresh lease in one conditional UPDATE; return its token.
-
-    Duplicate deliveries find the row taken and get None, so a proof renders once at a time.
-    """
-    token = secrets.token_hex(16)
-    now = utcnow()
-    result = db.session.execute(
-        update(Proof)
-        .where(Proof.id == proof_id, Proof.status == "queued")
-        .values(
-            status=PROOF.next("queued", "start"),
-            attempts=Proof.attempts + 1,
-            lease_token=token,
-            lease_expires_at=now + _lease(),
-            updated_at=now,
-        )
-    )
-    db.session.commit()
-    return token if result.rowcount == 1 else None
-
-
-def _lease() -> timedelta:
-    return timedelta(seconds=current_app.config["PROOF_LEASE_SECONDS"])
-
-
-def _held(proof_id: int, token: str) -> tuple[ColumnElement[bool], ...]:
-    """The proof is still rendering under our lease (nobody took it over)."""
-    return Proof.id == proof_id, Proof.status == "rendering", Proof.lease_token == token
+    """Move queued -> rendering under a fresh lease; duplicate deliveries get None."""
+    return LEASE.take(proof_id, attempts=Proof.attempts + 1)
 
 
 def _settle(proof_id: int, token: str, action: str, **values: object) -> bool:
     """Move our rendering proof on (finish, fail, requeue) only while we hold its lease; caller commits."""
-    result = db.session.execute(
-        update(Proof)
-        .where(*_held(proof_id, token))
-        .values(
-            status=PROOF.next("rendering", action),
-            lease_token=None,
-            lease_expires_at=None,
-            updated_at=utcnow(),
-            **values,
-        )
-    )
-    return result.rowcount == 1
-
-
-class _LeaseKeeper:
-    """Renews a render's lease from a thread while the render (one blocking call) runs.
-
-    A renewal that finds the lease gone (taken over after a long stall) stops; the render's
-    result is then discarded by the conditional writes. A renewal the database refuses is
-    tried again at the next tick: the lease has room for two misses.
-    """
-
-    def __init__(self, engine: Engine, proof_id: int, token: str, lease: timedelta) -> None:
-        self.engine, self.proof_id, self.token, self.lease = engine, proof_id, token, lease
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, name=f"lease-proof-{proof_id}", daemon=True)
-
-    def __enter__(self) -> _LeaseKeeper:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *_exc: object) -> None:
-        self._stop.set()
-        self._thread.join()
-
-    def _run(self) -> None:
-        while not self._stop.wait(self.lease.total_seconds() / 3):
-            try:
-                with self.engine.begin() as connection:
-                    renewed = connection.execute(
-                        update(Proof)
-                        .where(*_held(self.proof_id, self.token))
-                        .values(lease_expires_at=utcnow() + self.lease)
-                    ).rowcount
-            except Exception as exc:  # logged; the next tick tries again
-                log.warning("could not renew the lease of proof %s: %s", self.proof_id, exc)
-                continue
-            if not renewed:
-                log.warning(
-                    "proof %s: the lease was taken over; this render's result is discarded", self.proof_id
-                )
-                return
+    return LEASE.settle(proof_id, token, status=PROOF.next("rendering", action), **values)
 
 
 def render(proof_id: int) -> None:
@@ -264,7 +191,7 @@ def render(proof_id: int) -> None:
     try:
         token = _claim(proof_id)
         if token is not None:
-            with _LeaseKeeper(db.engine, proof_id, token, _lease()):
+            with LEASE.keeper(proof_id, token):
                 _render_held(proof_id, token)
     except Exception as exc:
         db.session.rollback()
@@ -351,41 +278,4 @@ def reconcile() -> list[int]:
     A lapsed render counts as lost, not failed; only a proof lost again and again (a design
     that kills its worker every time) fails, with a sentence. Returns the ids sent.
     """
-    now = utcnow()
-    lapsed = or_(Proof.lease_expires_at.is_(None), Proof.lease_expires_at < now)
-    rows = db.session.execute(
-        select(Proof.id, Proof.lease_token, Proof.lost_attempts).where(Proof.status == "rendering", lapsed)
-    ).all()
-    send = []
-    for row in rows:
-        lost = row.lost_attempts + 1
-        action = "fail" if lost >= MAX_LOST_RENDERS else "requeue"
-        result = db.session.execute(
-            update(Proof)
-            .where(
-                Proof.id == row.id, Proof.status == "rendering", Proof.lease_token == row.lease_token, lapsed
-            )
-            .values(
-                status=PROOF.next("rendering", action),
-                lost_attempts=lost,
-                lease_token=None,
-                lease_expires_at=None,
-                updated_at=now,
-                failure_reason=LOST_TOO_OFTEN if action == "fail" else None,
-            )
-        )
-        if result.rowcount == 1:
-            log.warning("proof %s: render lease lapsed (lost %s times); %s", row.id, lost, action)
-            if action == "requeue":
-                send.append(row.id)
-    cutoff = now - timedelta(seconds=current_app.config["PROOF_RESEND_SECONDS"])
-    waiting = db.session.scalars(
-        update(Proof)
-        .where(Proof.status == "queued", Proof.updated_at < cutoff)
-        .values(updated_at=now)
-        .returning(Proof.id)
-    ).all()
-    db.session.commit()
-    for proof_id in (*send, *waiting):
-        enqueue_render(proof_id)
-    return [*send, *waiting]
+    return LEASE.reconcile(enqueue_render, current_app.config["PROOF_RESEND_SECONDS"])

@@ -233,30 +233,102 @@ def test_a_duplicate_delivery_renders_once(app, order, monkeypatch):
     assert len(calls) == 1 and rows()[0].attempts == 1
 
 
-def _age(document_id: int, status: DocumentStatus, attempts: int) -> None:
-    db.session.execute(
-        update(Document)
-        .where(Document.id == document_id)
-        .values(status=status, attempts=attempts, updated_at=utcnow() - timedelta(hours=1))
-    )
-    db.session.commit()
+def _lapse(document_id: int) -> None:
+    """The lease ran out, as it does when its worker died: set it in the past."""
+    with db.engine.begin() as connection:
+        connection.execute(
+            update(Document)
+            .where(Document.id == document_id)
+            .values(lease_expires_at=utcnow() - timedelta(seconds=1))
+        )
 
 
-@pytest.mark.parametrize("stuck_in", [DocumentStatus.RENDERING, DocumentStatus.QUEUED])
-def test_a_stuck_document_is_requeued_and_a_stale_render_changes_nothing(app, order, sent, stuck_in):
+def test_a_lapsed_lease_is_requeued_and_counted_as_lost_not_failed(app, order, sent):
     [record] = rows()
     sent.clear()
-    _age(record.id, stuck_in, 1)  # its worker died mid-render, or its message was lost
-    assert documents.requeue_stuck() == [record.id]
-    assert sent == [record.id] and rows()[0].status == DocumentStatus.QUEUED
-    assert documents.requeue_stuck() == []  # no longer stuck
+    assert documents.LEASE.take(record.id, attempts=Document.attempts + 1)  # a worker starts...
+    assert documents.reconcile() == []  # ...and while its lease runs, nobody takes the document
+    _lapse(record.id)  # ...then dies mid-render: nobody renews the lease
+    assert documents.reconcile() == [record.id] and sent == [record.id]
+    [record] = rows()
+    assert (record.status, record.lost_attempts, record.failure_reason) == (DocumentStatus.QUEUED, 1, None)
+    assert record.lease_token is None and documents.reconcile() == []  # queued again once
 
+    documents.render(record.id)  # the message the reconciler sent
+    [record] = rows()
+    assert (record.status, record.attempts, record.lost_attempts) == (DocumentStatus.READY, 2, 1)
+
+
+def test_a_queued_document_whose_message_was_lost_is_sent_again(app, order, sent):
+    [record] = rows()
+    sent.clear()
+    long_ago = utcnow() - timedelta(seconds=app.config["PROOF_RESEND_SECONDS"] + 1)
+    db.session.execute(update(Document).where(Document.id == record.id).values(updated_at=long_ago))
+    db.session.commit()
+    assert documents.reconcile() == [record.id] and sent == [record.id]
+    assert documents.reconcile() == []  # sent once per period, not every round
+    assert rows()[0].lost_attempts == 0
+
+
+def test_a_stale_holder_cannot_mark_a_document_ready(app, order, sent, monkeypatch):
+    from proofs import approval_record
+
+    [record] = rows()
+    real = approval_record.render_approval_record
+
+    def taken_over(*args):
+        _lapse(record.id)  # this worker stalled past its lease...
+        assert documents.reconcile() == [record.id]  # ...and the document went to someone else
+        return real(*args)
+
+    monkeypatch.setattr(approval_record, "render_approval_record", taken_over)
+    documents.render(record.id)
+    [stale] = rows()
+    assert (stale.status, stale.lost_attempts, stale.storage_key) == (DocumentStatus.QUEUED, 1, None)
+
+    monkeypatch.setattr(approval_record, "render_approval_record", real)
+    documents.render(record.id)  # the new holder
+    [record] = rows()
+    assert (record.status, record.attempts, record.lost_attempts) == (DocumentStatus.READY, 2, 1)
+
+
+def test_a_render_renews_its_lease_while_it_draws(app, order, monkeypatch):
+    from proofs import approval_record
+
+    app.config["PROOF_LEASE_SECONDS"] = 0.6  # renewed every 0.2 s
+    [record] = rows()
+    real = approval_record.render_approval_record
+    seen = []
+
+    def slow(*args):
+        with db.engine.connect() as connection:
+            read = select(Document.lease_expires_at).where(Document.id == record.id)
+            seen.append(connection.execute(read).scalar_one())
+            while connection.execute(read).scalar_one() == seen[0]:  # until the keeper renews it
+                connection.rollback()
+                threading.Event().wait(0.02)
+            seen.append(connection.execute(read).scalar_one())
+        return real(*args)
+
+    monkeypatch.setattr(approval_record, "render_approval_record", slow)
     documents.render(record.id)
     [record] = rows()
-    assert record.status == DocumentStatus.READY and record.attempts == 2
-    # The dead worker's attempt coming back to life cannot move the document.
-    assert documents._settle(record.id, 1, "fail", failure_reason="late") is False
-    assert rows()[0].status == DocumentStatus.READY
+    assert record.status == DocumentStatus.READY and record.lease_expires_at is None
+    assert seen[1] > seen[0]
+
+
+def test_a_document_that_kills_its_worker_every_time_fails_with_a_sentence(browser, order, sent):
+    [record] = rows()
+    for _ in range(documents.MAX_LOST_RENDERS):
+        assert documents.LEASE.take(record.id, attempts=Document.attempts + 1)
+        _lapse(record.id)
+        documents.reconcile()
+    [record] = rows()
+    assert (record.status, record.lost_attempts) == (DocumentStatus.FAILED, documents.MAX_LOST_RENDERS)
+    assert record.failure_reason == documents.LOST_TOO_OFTEN
+    browser.login(order.design.created_by.email)
+    page = browser.get(f"/orders/{order.id}/approval-record.pdf")
+    assert page.status_code == 500 and "We could not prepare this document" in page.text
 
 
 def test_a_request_in_a_transaction_that_rolls_back_wakes_nobody(app, order, sent):
@@ -267,17 +339,6 @@ def test_a_request_in_a_transaction_that_rolls_back_wakes_nobody(app, order, sen
     db.session.rollback()  # the order's transaction failed after all
     db.session.commit()
     assert sent == [] and rows() == []
-
-
-def test_after_the_last_attempt_the_reconciler_gives_up_with_a_reason(browser, order, sent):
-    [record] = rows()
-    _age(record.id, DocumentStatus.RENDERING, documents.MAX_ATTEMPTS)
-    assert documents.requeue_stuck() == []
-    [record] = rows()
-    assert record.status == DocumentStatus.FAILED and "did not finish" in record.failure_reason
-    browser.login(order.design.created_by.email)
-    page = browser.get(f"/orders/{order.id}/approval-record.pdf")
-    assert page.status_code == 500 and "We could not prepare this document" in page.text
 
 
 def test_a_storage_fault_puts_the_document_back_without_counting_the_attempt(app, order, monkeypatch):

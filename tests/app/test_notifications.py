@@ -182,7 +182,7 @@ def test_a_message_left_sending_by_a_crashed_sender_is_sent_again_with_the_same_
     db.session.commit()
     message = db.session.scalar(select(OutboxMessage))
     # A sender claims the message, hands it to the server, and dies before it can say so.
-    crashed = notifications._claim(message.id)
+    crashed = notifications.LEASE.take(message.id)
     transport = notifications._transport()
     transport.send(message, notifications.build_email(message))
     transport.close()

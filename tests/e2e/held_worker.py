@@ -1,7 +1,8 @@
 """A Celery worker whose renders stop inside the renderer until the process is killed.
 
 Tests start it with ``celery -A tests.e2e.held_worker worker`` to kill a render that is
-observably in progress: the file named by ``HELD_RENDER_MARKER`` appears once drawing began.
+observably in progress: the file named by ``HELD_RENDER_MARKER`` appears once a proof began
+drawing, the one named by ``HELD_DOCUMENT_MARKER`` (when set) once an approval record did.
 """
 
 import os
@@ -9,6 +10,7 @@ import threading
 from pathlib import Path
 
 from app.services import proofs
+from proofs import approval_record
 from worker import celery_app
 
 __all__ = ["celery_app"]
@@ -20,4 +22,12 @@ def _held(job: proofs.RenderJob) -> tuple[bytes, bytes]:
     raise AssertionError("unreachable")
 
 
+def _held_document(data: dict, _mockup: bytes | None) -> bytes:
+    Path(os.environ["HELD_DOCUMENT_MARKER"]).write_text(data["reference"], encoding="utf-8")
+    threading.Event().wait()
+    raise AssertionError("unreachable")
+
+
 proofs.render_job_files = _held
+if os.environ.get("HELD_DOCUMENT_MARKER"):
+    approval_record.render_approval_record = _held_document

@@ -84,3 +84,49 @@ def test_the_worker_makes_the_diff_after_v2_and_the_record_after_the_order(app, 
     text = " ".join(" ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.data)).pages).split())
     assert order.reference in text and "Perfect, thank you" in text and buyer.email in text
     assert record.attempts == 1 and diff.attempts == 1
+
+
+def test_a_worker_killed_mid_render_delays_the_document_within_the_lease(app, worker_env, tmp_path):  # noqa: F811
+    """The record's render is observably drawing, its lease renewed; the worker is killed; the
+    lease lapses and the document is made by another worker, the lost render counted apart."""
+    from sqlalchemy import select
+
+    from app.extensions import db
+    from app.models import Document, DocumentKind, utcnow
+    from app.services import reviews
+    from configurator.states import DocumentStatus
+    from tests.app.factories import DesignFactory, StaffFactory
+    from tests.app.review_support import ready_proof
+    from tests.e2e.test_worker import killed_worker, wait_until
+
+    marker = tmp_path / "drawing"
+    held = {**worker_env, "HELD_DOCUMENT_MARKER": str(marker)}
+    with killed_worker(held, tmp_path / "first.log"):
+        design = DesignFactory(name="Onboarding box")
+        proof = ready_proof(design)
+        reviews.decide(design.created_by, proof, 1, "approve", "Lovely")
+        reviews.decide(StaffFactory(), proof, 1, "approve", "")  # the order: its record is sent
+        wait_until(marker.exists, what="the record starting to draw")
+
+        def record() -> Document:
+            db.session.expire_all()
+            found = db.session.scalar(select(Document).where(Document.kind == DocumentKind.APPROVAL_RECORD))
+            db.session.rollback()
+            return found
+
+        lease = record().lease_expires_at
+        assert record().status == DocumentStatus.RENDERING and lease > utcnow()
+        assert wait_until(lambda: record().lease_expires_at > lease, what="the worker renewing the lease")
+    killed = time.monotonic()
+
+    second = start_worker(worker_env, tmp_path / "second.log", "--beat")  # beat runs the reconciler
+    try:
+        document = wait_for_document(DocumentKind.APPROVAL_RECORD)
+    finally:
+        stop(second)
+    lease, period = worker_env["PROOF_LEASE_SECONDS"], worker_env["PROOF_RECONCILE_SECONDS"]
+    print(
+        f"ready {time.monotonic() - killed:.1f} s after the kill (lease {lease} s, reconciler every {period} s)"
+    )
+    assert document.status == DocumentStatus.READY, document.failure_reason
+    assert (document.attempts, document.lost_attempts, document.failure_reason) == (2, 1, None)

@@ -12,6 +12,8 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -161,6 +163,19 @@ def test_worker_renders_a_submitted_proof(app, worker_env, tmp_path):
     assert png.size == (1600, 1200)
 
 
+@contextmanager
+def killed_worker(env: dict[str, str], log: Path) -> Iterator[subprocess.Popen]:
+    """A worker whose renders hold (``tests.e2e.held_worker``), killed with SIGKILL as the block ends."""
+    worker = start_worker(env, log, app="tests.e2e.held_worker")
+    try:
+        yield worker
+        os.kill(worker.pid, signal.SIGKILL)
+        worker.wait(timeout=10)
+    finally:
+        if worker.poll() is None:
+            stop(worker)
+
+
 def wait_until(condition, timeout: float = 90, poll: float = 0.05, what: str = "the condition"):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -207,19 +222,13 @@ def test_a_worker_killed_mid_render_delays_the_proof_but_never_loses_it(app, wor
     proof = submitted_proof()
     marker = tmp_path / "drawing"
     held = {**worker_env, "HELD_RENDER_MARKER": str(marker), "PROOF_RENDER_SECONDS": "600"}
-    first = start_worker(held, tmp_path / "first.log", app="tests.e2e.held_worker")
-    try:
+    with killed_worker(held, tmp_path / "first.log"):
         proofs.enqueue_render(proof.id)
         wait_until(marker.exists, what="the render starting to draw")
         lease = wait_for_status(proof.id, ("rendering",)).lease_expires_at
         assert lease > utcnow()  # a live lease...
         renewed = wait_until(lambda: wait_for_status(proof.id, ("rendering",)).lease_expires_at > lease)
         assert renewed, "...that its worker renews while it draws"
-        os.kill(first.pid, signal.SIGKILL)
-        first.wait(timeout=10)
-    finally:
-        if first.poll() is None:
-            stop(first)
     killed = time.monotonic()
     assert render_files(Path(worker_env["STORAGE_DIR"])) == []
 
