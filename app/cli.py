@@ -53,7 +53,7 @@ def register_cli(app: Flask) -> None:
             raise click.ClickException(str(exc)) from None
         upgrade()
         seed_demo()
-        worker = [sys.executable, "-m", "celery", "-A", "worker", "worker", "--beat", "--loglevel=INFO"]
+        worker = [sys.executable, "-m", "celery", "-A", "worker", "worker", "--beat", "--loglevel=WARNING"]
         worker += ["--concurrency=2", "--schedule", current_app.config["CELERY"]["beat_schedule_filename"]]
         children.append(supervise.Child(name="worker", argv=worker, env=env))
         supervisor = supervise.Supervisor(children)
