@@ -148,7 +148,10 @@ def gunicorn(target: str, env: dict[str, str], folder: Path):
         )  # fmt: skip
         try:
             base = f"http://127.0.0.1:{port}"
-            wait_for(f"{base}/healthz" if target.startswith("app:") else base)
+            try:
+                wait_for(f"{base}/login" if target.startswith("app:") else base)  # /healthz is 503: no worker
+            except TimeoutError:
+                raise RuntimeError((folder / "gunicorn.log").read_text(errors="replace")[-3000:]) from None
             yield base
         finally:
             server.terminate()
@@ -300,7 +303,11 @@ def run(backlog: int = 2000, seconds: int = 5) -> None:
     import redis
 
     from app.wizard.steps import STEPS
+    from tests.services import reachable
 
+    if not reachable(REDIS_URL, 6379):
+        print(f"  (Redis not reachable at {REDIS_URL}: page figures skipped)")
+        return
     client = redis.Redis.from_url(REDIS_URL)
     client.flushdb()
     try:
