@@ -214,24 +214,40 @@ def _ms(text: str) -> float:
     return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60000.0}[unit]
 
 
-def wrk(url: str, cookie: str, seconds: int) -> tuple[float, float, float, int]:
-    """One wrk run: req/s, p50 ms, p99 ms, and responses that were not 2xx/3xx or failed."""
+def settle(url: str, cookie: str) -> None:
+    """Wait until the server has answered what wrk left queued when it stopped.
+
+    A sync worker still serves the requests of connections wrk closed; on a slow page those
+    would run into the next measurement (and share the cores with it).
+    """
+    request = urllib.request.Request(url, headers={"Cookie": cookie} if cookie else {})
+    with urllib.request.urlopen(request, timeout=600) as response:
+        response.read()
+
+
+def wrk(url: str, cookie: str, seconds: int) -> tuple[float, float, float, int, int]:
+    """One wrk run: req/s, p50 ms, p99 ms, requests answered, and those not 2xx/3xx or failed."""
     headers = ["-H", f"Cookie: {cookie}"] if cookie else []
     out = subprocess.run(
         ["wrk", "-t1", f"-c{CONNECTIONS}", f"-d{seconds}s", "--latency", "--timeout", "30s", *headers, url],
         capture_output=True, text=True, check=True, timeout=seconds + 60,
     ).stdout  # fmt: skip
+    settle(url, cookie)
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    count = int(re.search(r"(\d+) requests in", out).group(1))
     p50 = _ms(re.search(r"^\s+50%\s+(\S+)", out, re.M).group(1))
     p99 = _ms(re.search(r"^\s+99%\s+(\S+)", out, re.M).group(1))
     bad = sum(int(n) for n in re.findall(r"Non-2xx or 3xx responses: (\d+)", out))
     errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
-    return rps, p50, p99, bad + (sum(int(n) for n in errors.groups()) if errors else 0)
+    return rps, p50, p99, count, bad + (sum(int(n) for n in errors.groups()) if errors else 0)
 
 
-def measure(targets: dict[str, tuple[str, str]], seconds: int) -> dict[str, tuple[float, float, float, int]]:
+Figures = tuple[float, float, float, int, int]
+
+
+def measure(targets: dict[str, tuple[str, str]], seconds: int) -> dict[str, Figures]:
     """Every page once per round, rounds interleaved so drift on a shared machine hits all alike."""
-    samples: dict[str, list[tuple[float, float, float, int]]] = {label: [] for label in targets}
+    samples: dict[str, list[Figures]] = {label: [] for label in targets}
     for n in range(ROUNDS):
         print(f"  round {n + 1}/{ROUNDS} ...", flush=True)
         for label, (url, cookie) in targets.items():
@@ -242,32 +258,35 @@ def measure(targets: dict[str, tuple[str, str]], seconds: int) -> dict[str, tupl
             statistics.median(s[1] for s in runs),
             statistics.median(s[2] for s in runs),
             sum(s[3] for s in runs),
+            sum(s[4] for s in runs),
         )
         for label, runs in samples.items()
     }
 
 
-def table(results: dict[str, tuple[float, float, float, int]], backlog: int) -> None:
+def table(results: dict[str, Figures], backlog: int) -> None:
     hello_rps = results["hello (bare Flask)"][0]
     print(f"\nMedians of {ROUNDS} (wrk -t1 -c{CONNECTIONS}, gunicorn 2 sync workers, SQLite)")
-    print(f"  {'page':<30} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'x hello':>8}  target")
-    for label, (rps, p50, p99, bad) in results.items():
+    print(f"  {'page':<30} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'x hello':>8} {'answered':>9}  target")
+    for label, (rps, p50, p99, count, bad) in results.items():
         note = f"   ({bad} failed or non-2xx/3xx)" if bad else ""
         if label.startswith("hello"):
-            print(f"  {label:<30} {rps:8.0f} {p50:8.1f} {p99:8.1f} {'1.00':>8}  baseline{note}")
+            print(f"  {label:<30} {rps:8.1f} {p50:8.1f} {p99:8.1f} {'1.00':>8} {count:9}  baseline{note}")
             continue
         ratio = rps / hello_rps
         goal = "goal >= 0.20x, floor 0.10x, p99 <= 50 ms"
         verdict = (
             "goal met" if ratio >= 0.20 and p99 <= 50 else ("floor met" if ratio >= 0.10 else "below floor")
         )
-        print(f"  {label:<30} {rps:8.0f} {p50:8.1f} {p99:8.1f} {ratio:8.2f}  {goal}: {verdict}{note}")
+        print(
+            f"  {label:<30} {rps:8.1f} {p50:8.1f} {p99:8.1f} {ratio:8.3f} {count:9}  {goal}: {verdict}{note}"
+        )
     print(f"\nBusy ({backlog} open jobs) / empty backlog, time per request (empty req/s / busy req/s), p99:")
     for label in BACKLOG_PAGES:
         empty, busy = results[label], results[f"busy: {label}"]
-        ratio = empty[0] / busy[0]
+        ratio = empty[0] / busy[0] if busy[0] else float("inf")
         verdict = "met" if ratio <= 1.3 else "not met"
-        print(f"  {label:<30} {ratio:6.2f}x   p99 {busy[2] / empty[2]:6.2f}x   target <= 1.3x: {verdict}")
+        print(f"  {label:<30} {ratio:7.2f}x   p99 {busy[2] / empty[2]:7.2f}x   target <= 1.3x: {verdict}")
 
 
 def start(stack: ExitStack, name: str, backlog: int | None) -> Server:
