@@ -456,7 +456,7 @@ def main() -> None:
         from bench.documents import measure
 
         measure(ROOT, "Approval record request, gunicorn, served from storage", rounds=3)
-    print("\nPages under gunicorn and wrk (about 4 minutes):")
+    print("\nPages under gunicorn and wrk (4 minutes or more):")
     from bench import web
 
     web.run()
