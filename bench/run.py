@@ -4,7 +4,8 @@ Prints medians (machines are noisy) and, for each figure, its target and its rat
 baselines measured in the same run: the naive render (fresh process, no warm-up, no caches,
 no logo pre-scaling) and a warm headless Chromium printing the same HTML. Needs Redis
 (``BENCH_REDIS_URL``, default database 13, flushed) for the worker figures and Chromium for
-the browser baseline; each is skipped with a note when missing.
+the browser baseline; each is skipped with a note when missing. Ends with ``bench.web``: the
+pages under gunicorn and wrk (skipped with a note when wrk is missing).
 """
 
 from __future__ import annotations
@@ -455,6 +456,10 @@ def main() -> None:
         from bench.documents import measure
 
         measure(ROOT, "Approval record request, gunicorn, served from storage", rounds=3)
+    print("\nPages under gunicorn and wrk (4 minutes or more):")
+    from bench import web
+
+    web.run()
 
     print("\nRatios (lower is better):")
     print(f"  typical / naive render            {pure['typical'] / naive_typical:6.2f}x")
