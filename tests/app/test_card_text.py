@@ -9,8 +9,10 @@ ARABIC = "شكرا لكم على عام رائع."
 
 
 def test_each_card_line_takes_its_own_direction_on_the_buyers_pages(browser):
-    spec = load_catalog().classics["warm-welcome"].spec.replace(
-        message=f"Thank you for a wonderful year.\n{ARABIC}", sign_off="فريق Acme"
+    spec = (
+        load_catalog()
+        .classics["warm-welcome"]
+        .spec.replace(message=f"Thank you for a wonderful year.\n{ARABIC}", sign_off="فريق Acme")
     )
     design = DesignFactory(spec=spec.to_dict())
     browser.login(design.created_by.email)
