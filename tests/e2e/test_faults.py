@@ -76,7 +76,7 @@ def test_a_proof_submitted_while_redis_is_down_renders_once_redis_is_back(tmp_pa
 
         proofs.enqueue_render(proof.id)  # Redis is down: logged, not raised; the row is safe
         health = app.test_client().get("/healthz")
-        assert health.status_code == 503 and health.get_json()["broker"].startswith("error")
+        assert health.status_code == 503 and health.get_json()["broker"] == "unreachable"
         db.session.expire_all()
         assert db.session.get(Proof, proof.id).status == "queued"
 
