@@ -35,15 +35,13 @@ from app.faults import InfrastructureFault, is_infrastructure_fault
 from app.models import Order, Proof
 from app.models.documents import Document, DocumentKind
 from app.models.production import Shipment
-from app.services.leases import GiveUp, Lease
+from app.services.leases import MAX_LOST_RENDERS, GiveUp, Lease
 from app.services.proofs import file_key
 from app.storage import storage
 from configurator.states import DOCUMENT, DocumentStatus
 
 log = logging.getLogger(__name__)
 
-MAX_LOST_RENDERS = 5
-"""Renders of one document lost to a dead worker before it fails: inputs that kill their worker every time."""
 LOST_TOO_OFTEN = f"Rendering stopped {MAX_LOST_RENDERS} times before it finished."
 RENDER_SECONDS = 60.0
 """Wall-clock limit for one render; past it the document fails with a reason."""

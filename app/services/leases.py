@@ -31,6 +31,10 @@ from configurator.states import StateMachine
 log = logging.getLogger(__name__)
 
 
+MAX_LOST_RENDERS = 5
+"""Runs of one piece of work lost to a dead worker before it fails: input that kills its worker every time."""
+
+
 @dataclass(frozen=True)
 class GiveUp:
     """How lapsed work is moved on, and when work lost again and again fails instead."""

@@ -16,7 +16,7 @@ from app.extensions import db
 from app.faults import InfrastructureFault, is_infrastructure_fault
 from app.models import Proof
 from app.services import branding, notifications
-from app.services.leases import GiveUp, Lease
+from app.services.leases import MAX_LOST_RENDERS, GiveUp, Lease
 from app.storage import storage
 from configurator.catalog import load_catalog
 from configurator.pricing import Quote, quote
@@ -25,8 +25,6 @@ from configurator.states import PROOF
 
 log = logging.getLogger(__name__)
 
-MAX_LOST_RENDERS = 5
-"""Renders of one proof lost to a dead worker before it fails: a design that kills its worker every time."""
 RENDER_FAILED = "We could not draw this proof. Our team has been told and will look at it."
 LOST_TOO_OFTEN = (
     f"We could not draw this proof: the renderer stopped {MAX_LOST_RENDERS} times while drawing it. "
