@@ -10,7 +10,7 @@ from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.extensions import db
-from app.models import utcnow
+from app.models.base import utcnow
 from configurator.states import DocumentStatus
 
 

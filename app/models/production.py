@@ -1,14 +1,42 @@
-"""Production: the workshop's capacity calendar and the shipments of finished orders."""
+"""Production: the jobs makers do, the workshop's capacity calendar and the shipments of finished orders."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
-from sqlalchemy import CheckConstraint, ForeignKey, String
+from sqlalchemy import CheckConstraint, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
-from app.models import Order, User, utcnow
+from app.models.base import utcnow
+
+if TYPE_CHECKING:
+    from app.models.accounts import User
+    from app.models.orders import Order
+
+
+class ProductionJob(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("order.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))  # make, cards, assemble
+    title: Mapped[str] = mapped_column(String(200))
+    product_id: Mapped[str | None] = mapped_column(String(60))
+    colour: Mapped[str | None] = mapped_column(String(40))
+    quantity: Mapped[int]
+    quantity_done: Mapped[int] = mapped_column(default=0)
+    maker_minutes: Mapped[int]
+    priority: Mapped[int] = mapped_column(default=0, index=True)
+    status: Mapped[str] = mapped_column(String(20), default="queued", index=True)
+    maker_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    claim_token: Mapped[str | None] = mapped_column(String(32))
+    """Changes on every claim, so a stale holder cannot move a job it no longer holds."""
+    problem: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    order: Mapped[Order] = relationship(back_populates="jobs")
+    maker: Mapped[User | None] = relationship()
 
 
 class CapacityDay(db.Model):

@@ -1,14 +1,32 @@
-"""Models of the review capability: comments, guest decisions, share links and the mail outbox."""
+"""Review decisions on a proof, the comment thread, share links and the guests who decided through them."""
 
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
-from app.models import Design, Proof, Review, User, utcnow
+from app.models.base import utcnow
+
+if TYPE_CHECKING:
+    from app.models.accounts import User
+    from app.models.designs import Design, Proof
+
+
+class Review(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    proof_id: Mapped[int] = mapped_column(ForeignKey("proof.id"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
+    side: Mapped[str] = mapped_column(String(10))  # "buyer" or "staff"
+    decision: Mapped[str] = mapped_column(String(20))  # "approve" or "request_changes"
+    comment: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    proof: Mapped[Proof] = relationship(back_populates="reviews")
+    user: Mapped[User] = relationship()
 
 
 class Comment(db.Model):
@@ -65,29 +83,3 @@ class GuestReview(db.Model):
 
     review: Mapped[Review] = relationship(backref=db.backref("guest", uselist=False))
     share_link: Mapped[ShareLink] = relationship()
-
-
-class OutboxMessage(db.Model):
-    """An email waiting to be sent. Written in the transaction of the event it tells about."""
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    event: Mapped[str] = mapped_column(String(40))
-    dedupe_key: Mapped[str] = mapped_column(String(200), index=True)
-    """Event, subject ids and recipient: a repeated event (duplicate task delivery) queues nothing new."""
-    to_addr: Mapped[str] = mapped_column(String(254))
-    subject: Mapped[str] = mapped_column(String(250))
-    body: Mapped[str] = mapped_column(Text)
-    message_id: Mapped[str] = mapped_column(String(250))
-    """Fixed when queued, so a resend after a crash carries the same Message-ID."""
-    status: Mapped[str] = mapped_column(String(20), default="pending", index=True)
-    """pending -> sending -> sent; back to pending after a failed attempt; failed after too many."""
-    attempts: Mapped[int] = mapped_column(default=0)
-    lease_token: Mapped[str | None] = mapped_column(String(32))
-    """The sender holding a "sending" row; its outcome is written only while it still holds it."""
-    lease_expires_at: Mapped[datetime | None]
-    """A "sending" row past this (its sender crashed) is pending again: sent once more, same Message-ID."""
-    next_attempt_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
-    last_error: Mapped[str | None] = mapped_column(Text)
-    sent_at: Mapped[datetime | None]
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)

@@ -8,7 +8,7 @@ from sqlalchemy import String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.extensions import db
-from app.models import utcnow
+from app.models.base import utcnow
 
 
 class WorkerHeartbeat(db.Model):

@@ -29,7 +29,7 @@ from sqlalchemy import select, update
 
 from app.extensions import db
 from app.models import Design, Order, Proof, Role, User, utcnow
-from app.models.review import OutboxMessage
+from app.models.outbox import OutboxMessage
 from app.services.leases import Lease
 
 log = logging.getLogger(__name__)

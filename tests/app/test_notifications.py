@@ -16,7 +16,7 @@ from sqlalchemy import select, update
 
 from app.extensions import db
 from app.models import Order, utcnow
-from app.models.review import OutboxMessage
+from app.models.outbox import OutboxMessage
 from app.services import notifications, orders, reviews
 from tests.app.factories import DesignFactory, StaffFactory
 from tests.app.review_support import ready_proof

@@ -11,8 +11,8 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from app.models import AuditEvent, Order, ProductionJob, Proof, Role, User
+from app.models.outbox import OutboxMessage
 from app.models.production import Shipment
-from app.models.review import OutboxMessage
 from app.services import orders, production
 from app.services.errors import Conflict, Invalid
 from configurator.jobs import priority_for

@@ -12,7 +12,8 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import AuditEvent, Design, Order, Role
-from app.models.review import Comment, OutboxMessage
+from app.models.outbox import OutboxMessage
+from app.models.review import Comment
 from app.services import reviews
 from tests.app.factories import DesignFactory, StaffFactory, UserFactory
 from tests.app.review_support import ready_proof

@@ -1,0 +1,70 @@
+"""Who uses the system: organisations, their people, and the roles that decide what each may do."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+from decimal import Decimal
+
+from flask_login import UserMixin
+from sqlalchemy import ForeignKey, Numeric, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.extensions import db
+from app.models.base import utcnow
+
+
+class Role(enum.StrEnum):
+    BUYER = "buyer"
+    APPROVER = "approver"
+    STAFF = "staff"
+    MAKER = "maker"
+    ADMIN = "admin"
+    WORKSHOP = "workshop"
+    """The shared workshop tablet: makers pick their pseudonym on it and act as themselves."""
+
+
+class Organisation(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    approval_threshold: Mapped[Decimal | None] = mapped_column(Numeric(12, 2))
+    """Orders above this total need the buyer-side approval of an approver; None: no such rule."""
+    page_size: Mapped[str] = mapped_column(String(10), default="Letter", server_default="Letter")
+    """Paper size of this organisation's PDF proofs: "Letter" or "A4"."""
+
+    users: Mapped[list[User]] = relationship(back_populates="organisation")
+
+
+class User(UserMixin, db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str | None] = mapped_column(String(254), unique=True)
+    """None for makers: a maker is a pseudonym only and works through the workshop login."""
+    display_name: Mapped[str] = mapped_column(String(120))
+    """For makers, the pseudonym they chose; never shown to buyers."""
+    password_hash: Mapped[str] = mapped_column(String(200))
+    role: Mapped[Role] = mapped_column(db.Enum(Role, native_enum=False, length=20))
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id"))
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    session_generation: Mapped[int] = mapped_column(default=0, server_default="0")
+    """Part of every session's user id: logout and a password change bump it, so every earlier
+    session (a copied cookie, the shared tablet's last login) stops working on the server."""
+
+    organisation: Mapped[Organisation | None] = relationship(back_populates="users")
+
+    def get_id(self) -> str:
+        """Flask-Login's id in the session cookie: the user id and the current session generation."""
+        return f"{self.id}:{self.session_generation}"
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login: deactivated users cannot log in
+        return self.active
+
+    @property
+    def is_staff(self) -> bool:
+        return self.role in (Role.STAFF, Role.ADMIN)
+
+    @property
+    def is_buyer_side(self) -> bool:
+        return self.role in (Role.BUYER, Role.APPROVER)

@@ -1,0 +1,39 @@
+"""An order: the frozen snapshot of an approved design and its quote."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import JSON, ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.extensions import db
+from app.models.base import utcnow
+
+if TYPE_CHECKING:
+    from app.models.accounts import Organisation
+    from app.models.designs import Design, Proof
+    from app.models.production import ProductionJob
+
+
+class Order(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    design_id: Mapped[int] = mapped_column(ForeignKey("design.id"), unique=True)
+    proof_id: Mapped[int] = mapped_column(ForeignKey("proof.id"))
+    spec: Mapped[dict[str, Any]] = mapped_column(JSON)
+    """Frozen snapshot of the approved design: later edits never change an order."""
+    quote: Mapped[dict[str, Any]] = mapped_column(JSON)
+    status: Mapped[str] = mapped_column(String(20), default="confirmed", index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    organisation: Mapped[Organisation] = relationship()
+    design: Mapped[Design] = relationship()
+    proof: Mapped[Proof] = relationship()
+    jobs: Mapped[list[ProductionJob]] = relationship(back_populates="order", order_by="ProductionJob.id")
+
+    @property
+    def reference(self) -> str:
+        return f"GOH-{self.id:06d}"
