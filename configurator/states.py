@@ -1,7 +1,10 @@
-"""The lifecycles of proofs, designs, orders, production jobs and documents.
+"""The lifecycles of proofs, designs, orders, production jobs, documents and outbox messages.
 
-Every status change in the app goes through ``MACHINE.next(state, action)``, so an illegal
-move fails loudly in one place instead of leaving a row in a state nobody planned for.
+Each status is an enum here, next to its machine; the database columns are mapped to the same
+enums with a CHECK constraint, so the schema refuses a status the machine does not know. Every
+status change in the app goes through ``MACHINE.next(state, action)`` and every new row starts
+in ``MACHINE.initial``, so an illegal move fails loudly in one place instead of leaving a row in
+a state nobody planned for.
 """
 
 from __future__ import annotations
@@ -27,15 +30,22 @@ def _words(name: str) -> str:
 
 
 class StateMachine:
-    """A table of ``(state, action) -> next state``; anything not in the table is illegal."""
+    """A table of ``(state, action) -> next state``; anything not in the table is illegal.
 
-    def __init__(self, name: str, transitions: Mapping[tuple[str, str], str]) -> None:
+    ``initial`` is where every new row starts, so a row is never created in a state the
+    machine cannot reach.
+    """
+
+    def __init__(self, name: str, transitions: Mapping[tuple[str, str], str], *, initial: str) -> None:
         self.name = name
         self.transitions = MappingProxyType(dict(transitions))
         self.states = frozenset(source for source, _ in self.transitions) | frozenset(
             self.transitions.values()
         )
         self.actions = frozenset(action for _, action in self.transitions)
+        if initial not in self.states:
+            raise ValueError(f"the {name} machine has no state {initial!r} to start in")
+        self.initial = initial
 
     def next(self, state: str, action: str) -> str:
         try:
@@ -55,50 +65,102 @@ def _table(*rows: tuple[str, Iterable[str], str]) -> dict[tuple[str, str], str]:
     return {(source, action): target for action, sources, target in rows for source in sources}
 
 
+class ProofStatus(enum.StrEnum):
+    """Where the render of one proof version stands."""
+
+    QUEUED = "queued"
+    RENDERING = "rendering"
+    READY = "ready"
+    FAILED = "failed"
+
+
 PROOF = StateMachine(
     "proof",
     _table(
-        ("start", ["queued"], "rendering"),
-        ("finish", ["rendering"], "ready"),
-        ("fail", ["rendering", "queued"], "failed"),
-        ("requeue", ["rendering", "failed", "queued"], "queued"),
+        ("start", [ProofStatus.QUEUED], ProofStatus.RENDERING),
+        ("finish", [ProofStatus.RENDERING], ProofStatus.READY),
+        ("fail", [ProofStatus.RENDERING, ProofStatus.QUEUED], ProofStatus.FAILED),
+        ("requeue", [ProofStatus.RENDERING, ProofStatus.FAILED, ProofStatus.QUEUED], ProofStatus.QUEUED),
     ),
+    initial=ProofStatus.QUEUED,
 )
+
+
+class DesignStatus(enum.StrEnum):
+    """Where a design stands between its organisation's edits, review and the order."""
+
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+    APPROVED = "approved"
+    ORDERED = "ordered"
+
 
 DESIGN = StateMachine(
     "design",
     _table(
-        ("submit", ["draft"], "submitted"),
-        ("request_changes", ["submitted"], "draft"),
-        ("edit", ["draft"], "draft"),
-        ("approve", ["submitted"], "approved"),
-        ("order", ["approved"], "ordered"),
+        ("submit", [DesignStatus.DRAFT], DesignStatus.SUBMITTED),
+        ("request_changes", [DesignStatus.SUBMITTED], DesignStatus.DRAFT),
+        ("edit", [DesignStatus.DRAFT], DesignStatus.DRAFT),
+        ("approve", [DesignStatus.SUBMITTED], DesignStatus.APPROVED),
+        ("order", [DesignStatus.APPROVED], DesignStatus.ORDERED),
     ),
+    initial=DesignStatus.DRAFT,
 )
+
+
+class OrderStatus(enum.StrEnum):
+    """Where an order stands, from confirmation to the buyer's door (or cancelled)."""
+
+    CONFIRMED = "confirmed"
+    IN_PRODUCTION = "in_production"
+    QUALITY_CHECK = "quality_check"
+    PACKED = "packed"
+    SHIPPED = "shipped"
+    DELIVERED = "delivered"
+    CANCELLED = "cancelled"
+
 
 ORDER = StateMachine(
     "order",
     _table(
-        ("start_production", ["confirmed"], "in_production"),
-        ("send_to_qa", ["in_production"], "quality_check"),
-        ("fail_qa", ["quality_check"], "in_production"),
-        ("pack", ["quality_check"], "packed"),
-        ("ship", ["packed"], "shipped"),
-        ("deliver", ["shipped"], "delivered"),
-        ("cancel", ["confirmed", "in_production", "quality_check", "packed"], "cancelled"),
+        ("start_production", [OrderStatus.CONFIRMED], OrderStatus.IN_PRODUCTION),
+        ("send_to_qa", [OrderStatus.IN_PRODUCTION], OrderStatus.QUALITY_CHECK),
+        ("fail_qa", [OrderStatus.QUALITY_CHECK], OrderStatus.IN_PRODUCTION),
+        ("pack", [OrderStatus.QUALITY_CHECK], OrderStatus.PACKED),
+        ("ship", [OrderStatus.PACKED], OrderStatus.SHIPPED),
+        ("deliver", [OrderStatus.SHIPPED], OrderStatus.DELIVERED),
+        (
+            "cancel",
+            [OrderStatus.CONFIRMED, OrderStatus.IN_PRODUCTION, OrderStatus.QUALITY_CHECK, OrderStatus.PACKED],
+            OrderStatus.CANCELLED,
+        ),
     ),
+    initial=OrderStatus.CONFIRMED,
 )
+
+
+class JobStatus(enum.StrEnum):
+    """Where one unit of maker work stands on the workshop board."""
+
+    QUEUED = "queued"
+    CLAIMED = "claimed"
+    IN_PROGRESS = "in_progress"
+    PAUSED = "paused"
+    PROBLEM = "problem"
+    DONE = "done"
+
 
 JOB = StateMachine(
     "job",
     _table(
-        ("claim", ["queued"], "claimed"),
-        ("release", ["claimed", "paused", "problem"], "queued"),
-        ("start", ["claimed", "paused"], "in_progress"),
-        ("pause", ["in_progress"], "paused"),
-        ("finish", ["in_progress"], "done"),
-        ("report_problem", ["claimed", "in_progress", "paused"], "problem"),
+        ("claim", [JobStatus.QUEUED], JobStatus.CLAIMED),
+        ("release", [JobStatus.CLAIMED, JobStatus.PAUSED, JobStatus.PROBLEM], JobStatus.QUEUED),
+        ("start", [JobStatus.CLAIMED, JobStatus.PAUSED], JobStatus.IN_PROGRESS),
+        ("pause", [JobStatus.IN_PROGRESS], JobStatus.PAUSED),
+        ("finish", [JobStatus.IN_PROGRESS], JobStatus.DONE),
+        ("report_problem", [JobStatus.CLAIMED, JobStatus.IN_PROGRESS, JobStatus.PAUSED], JobStatus.PROBLEM),
     ),
+    initial=JobStatus.QUEUED,
 )
 
 
@@ -119,4 +181,27 @@ DOCUMENT = StateMachine(
         ("fail", [DocumentStatus.RENDERING, DocumentStatus.QUEUED], DocumentStatus.FAILED),
         ("requeue", [DocumentStatus.RENDERING, DocumentStatus.QUEUED], DocumentStatus.QUEUED),
     ),
+    initial=DocumentStatus.QUEUED,
+)
+
+
+class MessageStatus(enum.StrEnum):
+    """Where an email in the outbox stands."""
+
+    PENDING = "pending"
+    SENDING = "sending"
+    SENT = "sent"
+    FAILED = "failed"
+
+
+MESSAGE = StateMachine(
+    "message",
+    _table(
+        ("start", [MessageStatus.PENDING], MessageStatus.SENDING),
+        ("finish", [MessageStatus.SENDING], MessageStatus.SENT),
+        ("fail", [MessageStatus.SENDING], MessageStatus.FAILED),
+        # A failed attempt, or a sender that died mid-send: try again later.
+        ("requeue", [MessageStatus.SENDING], MessageStatus.PENDING),
+    ),
+    initial=MessageStatus.PENDING,
 )

@@ -9,7 +9,8 @@ from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
-from app.models.base import utcnow
+from app.models.base import status_type, utcnow
+from configurator.states import DESIGN, PROOF, DesignStatus, ProofStatus
 
 if TYPE_CHECKING:
     from app.models.accounts import Organisation, User
@@ -22,7 +23,7 @@ class Design(db.Model):
     created_by_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
     name: Mapped[str] = mapped_column(String(120))
     spec: Mapped[dict[str, Any]] = mapped_column(JSON)
-    status: Mapped[str] = mapped_column(String(20), default="draft")
+    status: Mapped[DesignStatus] = mapped_column(status_type(DesignStatus), default=DESIGN.initial)
     revision: Mapped[int] = mapped_column(default=1)
     """Optimistic lock: a save from a stale browser tab carries an old revision and is refused."""
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -50,7 +51,7 @@ class Proof(db.Model):
     quote: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     """The quote at submission (with any rush fee), frozen so proof, approval and order agree."""
     delivery_estimate: Mapped[date | None]
-    status: Mapped[str] = mapped_column(String(20), default="queued", index=True)
+    status: Mapped[ProofStatus] = mapped_column(status_type(ProofStatus), default=PROOF.initial, index=True)
     failure_reason: Mapped[str | None] = mapped_column(Text)
     render_key: Mapped[str | None] = mapped_column(String(64))
     """Content hash of everything that shaped the files; the files are stored under it."""

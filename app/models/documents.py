@@ -10,8 +10,8 @@ from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.extensions import db
-from app.models.base import utcnow
-from configurator.states import DocumentStatus
+from app.models.base import status_type, utcnow, values_of
+from configurator.states import DOCUMENT, DocumentStatus
 
 
 class DocumentKind(enum.StrEnum):
@@ -20,10 +20,6 @@ class DocumentKind(enum.StrEnum):
     APPROVAL_RECORD = "approval_record"
     PACKING_SLIP = "packing_slip"
     VISUAL_DIFF = "visual_diff"
-
-
-def _values(enum_class: type[enum.Enum]) -> list[str]:
-    return [member.value for member in enum_class]
 
 
 class Document(db.Model):
@@ -37,7 +33,7 @@ class Document(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[DocumentKind] = mapped_column(
-        db.Enum(DocumentKind, native_enum=False, length=30, values_callable=_values)
+        db.Enum(DocumentKind, native_enum=False, length=30, values_callable=values_of)
     )
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
     """Whose document it is: only this organisation and staff may see it."""
@@ -47,9 +43,7 @@ class Document(db.Model):
     inputs: Mapped[dict[str, Any]] = mapped_column(JSON)
     """The plain data the renderer gets, frozen when requested, and the storage keys of its assets."""
     status: Mapped[DocumentStatus] = mapped_column(
-        db.Enum(DocumentStatus, native_enum=False, length=20, values_callable=_values),
-        default=DocumentStatus.QUEUED,
-        index=True,
+        status_type(DocumentStatus), default=DOCUMENT.initial, index=True
     )
     storage_key: Mapped[str | None] = mapped_column(String(200))
     meta: Mapped[dict[str, Any] | None] = mapped_column(JSON)

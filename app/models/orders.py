@@ -5,11 +5,12 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import JSON, ForeignKey, String
+from sqlalchemy import JSON, ForeignKey
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
-from app.models.base import utcnow
+from app.models.base import status_type, utcnow
+from configurator.states import ORDER, OrderStatus
 
 if TYPE_CHECKING:
     from app.models.accounts import Organisation
@@ -25,7 +26,7 @@ class Order(db.Model):
     spec: Mapped[dict[str, Any]] = mapped_column(JSON)
     """Frozen snapshot of the approved design: later edits never change an order."""
     quote: Mapped[dict[str, Any]] = mapped_column(JSON)
-    status: Mapped[str] = mapped_column(String(20), default="confirmed", index=True)
+    status: Mapped[OrderStatus] = mapped_column(status_type(OrderStatus), default=ORDER.initial, index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 

@@ -8,7 +8,8 @@ from sqlalchemy import String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.extensions import db
-from app.models.base import utcnow
+from app.models.base import status_type, utcnow
+from configurator.states import MESSAGE, MessageStatus
 
 
 class OutboxMessage(db.Model):
@@ -23,7 +24,9 @@ class OutboxMessage(db.Model):
     body: Mapped[str] = mapped_column(Text)
     message_id: Mapped[str] = mapped_column(String(250))
     """Fixed when queued, so a resend after a crash carries the same Message-ID."""
-    status: Mapped[str] = mapped_column(String(20), default="pending", index=True)
+    status: Mapped[MessageStatus] = mapped_column(
+        status_type(MessageStatus), default=MESSAGE.initial, index=True
+    )
     """pending -> sending -> sent; back to pending after a failed attempt; failed after too many."""
     attempts: Mapped[int] = mapped_column(default=0)
     lease_token: Mapped[str | None] = mapped_column(String(32))

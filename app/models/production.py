@@ -9,7 +9,8 @@ from sqlalchemy import CheckConstraint, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
-from app.models.base import utcnow
+from app.models.base import status_type, utcnow
+from configurator.states import JOB, JobStatus
 
 if TYPE_CHECKING:
     from app.models.accounts import User
@@ -27,7 +28,7 @@ class ProductionJob(db.Model):
     quantity_done: Mapped[int] = mapped_column(default=0)
     maker_minutes: Mapped[int]
     priority: Mapped[int] = mapped_column(default=0, index=True)
-    status: Mapped[str] = mapped_column(String(20), default="queued", index=True)
+    status: Mapped[JobStatus] = mapped_column(status_type(JobStatus), default=JOB.initial, index=True)
     maker_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     claim_token: Mapped[str | None] = mapped_column(String(32))
     """Changes on every claim, so a stale holder cannot move a job it no longer holds."""

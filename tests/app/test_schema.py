@@ -1,14 +1,16 @@
 """The models and the Alembic migrations describe the same schema, and every migration can be undone."""
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from flask import current_app
 from flask_migrate import downgrade, upgrade
 from sqlalchemy import inspect, text
+from sqlalchemy.exc import IntegrityError
 
 from app.extensions import db
-from tests.app.factories import MakerFactory, UserFactory
+from tests.app.factories import DesignFactory, MakerFactory, UserFactory
 
 
 def schema_differences() -> list:
@@ -66,3 +68,32 @@ def test_going_below_pseudonym_makers_keeps_them_and_their_login(bare_app):
     assert emails == {maker: f"maker-{maker}@workshop.invalid", buyer: "buyer@example.test"}
     upgrade()
     assert schema_differences() == []
+
+
+STATUS_TABLES = ("design", "proof", "order", "production_job", "document", "outbox_message")
+
+
+def status_checks() -> set[str]:
+    """The tables whose status column carries its machine's CHECK constraint."""
+    with db.engine.connect() as connection:
+        found = inspect(connection)
+        return {
+            t
+            for t in STATUS_TABLES
+            if f"ck_{t}_status" in {c["name"] for c in found.get_check_constraints(t)}
+        }
+
+
+def test_the_schema_refuses_a_status_no_machine_knows(bare_app):
+    """0012 puts each machine's states into the schema; going below it takes them out again."""
+    upgrade()
+    assert status_checks() == set(STATUS_TABLES)
+    design = DesignFactory().id
+    lost = text("UPDATE design SET status = 'lost' WHERE id = :id")
+    with pytest.raises(IntegrityError):
+        db.session.execute(lost, {"id": design})
+    db.session.remove()
+    downgrade(revision="0011")
+    assert status_checks() == set()
+    upgrade()
+    assert status_checks() == set(STATUS_TABLES)

@@ -2,7 +2,22 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from configurator.states import DESIGN, JOB, ORDER, PROOF, IllegalTransition, StateMachine
+from configurator.states import (
+    DESIGN,
+    DOCUMENT,
+    JOB,
+    MESSAGE,
+    ORDER,
+    PROOF,
+    DesignStatus,
+    DocumentStatus,
+    IllegalTransition,
+    JobStatus,
+    MessageStatus,
+    OrderStatus,
+    ProofStatus,
+    StateMachine,
+)
 
 EXPECTED = {
     PROOF: {
@@ -46,12 +61,44 @@ EXPECTED = {
         ("in_progress", "report_problem"): "problem",
         ("paused", "report_problem"): "problem",
     },
+    DOCUMENT: {
+        ("queued", "start"): "rendering",
+        ("rendering", "finish"): "ready",
+        ("rendering", "fail"): "failed",
+        ("queued", "fail"): "failed",
+        ("rendering", "requeue"): "queued",
+        ("queued", "requeue"): "queued",
+    },
+    MESSAGE: {
+        ("pending", "start"): "sending",
+        ("sending", "finish"): "sent",
+        ("sending", "fail"): "failed",
+        ("sending", "requeue"): "pending",
+    },
 }
 STATES = {
     PROOF: {"queued", "rendering", "ready", "failed"},
     DESIGN: {"draft", "submitted", "approved", "ordered"},
     ORDER: {"confirmed", "in_production", "quality_check", "packed", "shipped", "delivered", "cancelled"},
     JOB: {"queued", "claimed", "in_progress", "paused", "done", "problem"},
+    DOCUMENT: {"queued", "rendering", "ready", "failed"},
+    MESSAGE: {"pending", "sending", "sent", "failed"},
+}
+ENUMS = {
+    PROOF: ProofStatus,
+    DESIGN: DesignStatus,
+    ORDER: OrderStatus,
+    JOB: JobStatus,
+    DOCUMENT: DocumentStatus,
+    MESSAGE: MessageStatus,
+}
+INITIAL = {
+    PROOF: "queued",
+    DESIGN: "draft",
+    ORDER: "confirmed",
+    JOB: "queued",
+    DOCUMENT: "queued",
+    MESSAGE: "pending",
 }
 machines = st.sampled_from(list(EXPECTED))
 
@@ -80,8 +127,20 @@ def test_illegal_transition_reads_well():
         ORDER.next("delivered", "ship")
 
 
+@pytest.mark.parametrize("machine", list(EXPECTED), ids=lambda m: m.name)
+def test_the_status_enum_is_exactly_the_machines_states(machine):
+    """The enum the column is mapped to (and its CHECK constraint) admits no state the machine lacks."""
+    assert set(ENUMS[machine]) == machine.states
+    assert machine.initial == INITIAL[machine]
+
+
+def test_a_machine_starts_in_one_of_its_states():
+    with pytest.raises(ValueError, match="no state 'broken'"):
+        StateMachine("lamp", {("off", "switch"): "on"}, initial="broken")
+
+
 def test_a_machine_is_read_only():
-    machine = StateMachine("lamp", {("off", "switch"): "on", ("on", "switch"): "off"})
+    machine = StateMachine("lamp", {("off", "switch"): "on", ("on", "switch"): "off"}, initial="off")
     with pytest.raises(TypeError):
         machine.transitions[("on", "break")] = "broken"  # type: ignore[index]
     assert machine.states == {"on", "off"}
