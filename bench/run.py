@@ -325,9 +325,10 @@ class Pipeline:
         from app.extensions import db
         from app.models import Proof
         from app.services import proofs
+        from configurator.states import PROOF
 
         proof = db.session.get(Proof, proof_id)
-        proof.status = "queued"
+        proof.status = PROOF.next(proof.status, "requeue")
         db.session.commit()
         started = time.perf_counter()
         proofs.render(proof_id)  # the files for this render key are stored: nothing is drawn

@@ -14,7 +14,7 @@ from app.services.errors import Conflict, Invalid, NotFound
 from configurator.catalog import load_catalog
 from configurator.rules import check, check_draft, field_kind, normalise_text
 from configurator.spec import BoxSpec
-from configurator.states import DESIGN, IllegalTransition
+from configurator.states import DESIGN, PROOF, IllegalTransition
 from configurator.text import hidden_characters_message
 
 STALE = "This design was changed in another tab or by a colleague. We reloaded the latest version; please check it and try again."
@@ -150,7 +150,7 @@ def submit(design: Design, user: User, revision: int) -> Proof:
         spec_hash=spec.content_hash(),
         quote=quote.to_dict(),
         delivery_estimate=plan.expected,
-        status="queued",
+        status=PROOF.initial,
     )
     db.session.add(proof)
     db.session.flush()

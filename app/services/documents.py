@@ -38,7 +38,7 @@ from app.models.production import Shipment
 from app.services.leases import MAX_LOST_RENDERS, GiveUp, Lease
 from app.services.proofs import file_key
 from app.storage import storage
-from configurator.states import DOCUMENT, DocumentStatus
+from configurator.states import DOCUMENT
 
 log = logging.getLogger(__name__)
 
@@ -208,7 +208,7 @@ def _request(
             subject=subject,
             content_key=key,
             inputs=inputs,
-            status=DocumentStatus.QUEUED,
+            status=DOCUMENT.initial,
         )
         .on_conflict_do_nothing(index_elements=["kind", "content_key"])
     )
@@ -302,19 +302,13 @@ def mimetype(document: Document) -> str:
 # --- Rendering (in the worker) -------------------------------------------------------------
 
 
-LEASE = Lease(
-    Document,
-    DocumentStatus.QUEUED,
-    DocumentStatus.RENDERING,
-    "PROOF_LEASE_SECONDS",
-    GiveUp(DOCUMENT, MAX_LOST_RENDERS, LOST_TOO_OFTEN),
-)
+LEASE = Lease(Document, DOCUMENT, "PROOF_LEASE_SECONDS", GiveUp(MAX_LOST_RENDERS, LOST_TOO_OFTEN))
 """A render holds its document under a lease with the same settings as a proof render's."""
 
 
 def _settle(document_id: int, token: str, action: str, **values: Any) -> bool:
     """Move a document this render still holds (commits); a stale holder moves nothing."""
-    moved = LEASE.settle(document_id, token, status=DOCUMENT.next(DocumentStatus.RENDERING, action), **values)
+    moved = LEASE.settle(document_id, token, action, **values)
     db.session.commit()
     if not moved:
         log.info("document %s: the lease was taken over; this render's result is dropped", document_id)

@@ -8,7 +8,9 @@ work that counts such losses (:class:`GiveUp`) keeps them in ``lost_attempts``, 
 real failures.
 
 A table that takes leases has ``id``, ``status``, ``lease_token``, ``lease_expires_at`` and
-``updated_at`` columns (and ``lost_attempts`` to be recovered by :meth:`Lease.recover`).
+``updated_at`` columns (and ``lost_attempts`` to be recovered by :meth:`Lease.recover`). Its
+status machine starts rows waiting in ``initial``, moves them to holding by ``start`` and on by
+``finish``, ``fail`` and ``requeue``; every status a lease writes comes from that machine.
 """
 
 from __future__ import annotations
@@ -37,9 +39,8 @@ MAX_LOST_RENDERS = 5
 
 @dataclass(frozen=True)
 class GiveUp:
-    """How lapsed work is moved on, and when work lost again and again fails instead."""
+    """When work lost again and again fails instead of being queued once more."""
 
-    machine: StateMachine
     after: int
     """Lost attempts (work that kills its worker every time) before the row fails."""
     reason: str
@@ -48,16 +49,28 @@ class GiveUp:
 
 @dataclass(frozen=True)
 class Lease:
-    """How the rows of one table are leased: which status waits, which holds, and for how long."""
+    """How the rows of one table are leased: by which status machine, and for how long."""
 
     model: Any
     """The mapped class (``Proof``, ``Document``, ``OutboxMessage``)."""
-    waiting: str
-    holding: str
+    machine: StateMachine
+    """The rows' lifecycle: waiting in its initial state, held in the state ``start`` leads to."""
     seconds_setting: str
     """The config key of the lease's length; the keeper renews every third of it."""
     give_up: GiveUp | None = None
     """For :meth:`recover`: work that counts its lost attempts (a ``lost_attempts`` column)."""
+
+    @property
+    def waiting(self) -> str:
+        return self.machine.initial
+
+    @property
+    def holding(self) -> str:
+        return self.machine.next(self.waiting, "start")
+
+    def after(self, action: str) -> str:
+        """The status a held row moves to by ``action`` (``finish``, ``fail``, ``requeue``)."""
+        return self.machine.next(self.holding, action)
 
     def duration(self) -> timedelta:
         return timedelta(seconds=current_app.config[self.seconds_setting])
@@ -89,15 +102,21 @@ class Lease:
         model = self.model
         return model.id == row_id, model.status == self.holding, model.lease_token == token
 
-    def settle(self, row_id: int, token: str, **values: Any) -> bool:
-        """Write the outcome and end the lease, only while ``token`` holds it; the caller commits.
+    def settle(self, row_id: int, token: str, action: str, **values: Any) -> bool:
+        """Move the row on by ``action`` and end the lease, only while ``token`` holds it; the caller commits.
 
         False means a stale holder: the row was taken over and nothing was written.
         """
         result = db.session.execute(
             update(self.model)
             .where(*self.held(row_id, token))
-            .values(lease_token=None, lease_expires_at=None, updated_at=utcnow(), **values)
+            .values(
+                status=self.after(action),
+                lease_token=None,
+                lease_expires_at=None,
+                updated_at=utcnow(),
+                **values,
+            )
         )
         return result.rowcount == 1
 
@@ -133,7 +152,7 @@ class Lease:
                 update(model)
                 .where(model.id == row.id, model.lease_token == row.lease_token, lapsed)
                 .values(
-                    status=give_up.machine.next(self.holding, action),
+                    status=self.after(action),
                     lost_attempts=lost,
                     lease_token=None,
                     lease_expires_at=None,

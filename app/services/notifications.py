@@ -31,6 +31,7 @@ from app.extensions import db
 from app.models import Design, Order, Proof, Role, User, utcnow
 from app.models.outbox import OutboxMessage
 from app.services.leases import Lease
+from configurator.states import MESSAGE
 
 log = logging.getLogger(__name__)
 
@@ -236,13 +237,13 @@ def backoff(attempts: int) -> timedelta:
     return timedelta(seconds=min(BACKOFF_SECONDS * 2 ** max(0, attempts - 1), BACKOFF_CAP_SECONDS))
 
 
-LEASE = Lease(OutboxMessage, "pending", "sending", "MAIL_LEASE_SECONDS")
+LEASE = Lease(OutboxMessage, MESSAGE, "MAIL_LEASE_SECONDS")
 """A sender holds the message it sends; two workers never send the same row at once."""
 
 
-def _settle(message_id: int, token: str, **values: Any) -> bool:
+def _settle(message_id: int, token: str, action: str, **values: Any) -> bool:
     """Write the outcome of a send, only while this sender still holds the message; commits."""
-    settled = LEASE.settle(message_id, token, attempts=OutboxMessage.attempts + 1, **values)
+    settled = LEASE.settle(message_id, token, action, attempts=OutboxMessage.attempts + 1, **values)
     db.session.commit()
     return settled
 
@@ -255,12 +256,12 @@ def send_pending(limit: int = 100) -> int:
     db.session.execute(
         update(OutboxMessage)
         .where(LEASE.lapsed(now))
-        .values(status="pending", lease_token=None, lease_expires_at=None, updated_at=now)
+        .values(status=LEASE.after("requeue"), lease_token=None, lease_expires_at=None, updated_at=now)
     )
     db.session.commit()
     due = db.session.scalars(
         select(OutboxMessage.id)
-        .where(OutboxMessage.status == "pending", OutboxMessage.next_attempt_at <= now)
+        .where(OutboxMessage.status == LEASE.waiting, OutboxMessage.next_attempt_at <= now)
         .order_by(OutboxMessage.id)
         .limit(limit)
     ).all()
@@ -279,7 +280,7 @@ def send_pending(limit: int = 100) -> int:
                 if not isinstance(exc, smtplib.SMTPRecipientsRefused | smtplib.SMTPDataError):
                     break  # the server is unreachable or broken: the rest wait for the next round
                 continue
-            _settle(message_id, token, status="sent", sent_at=utcnow(), last_error=None)
+            _settle(message_id, token, "finish", sent_at=utcnow(), last_error=None)
             sent += 1
     finally:
         transport.close()
@@ -302,12 +303,12 @@ def _error_sentence(exc: Exception) -> str:
 def _failed(message: OutboxMessage, token: str, exc: Exception) -> None:
     attempts = message.attempts + 1
     if attempts >= MAX_ATTEMPTS:
-        values: dict[str, Any] = {"status": "failed"}
+        action, values = "fail", {}
         log.error("giving up on outbox message %s after %s attempts: %s", message.id, attempts, exc)
     else:
-        values = {"status": "pending", "next_attempt_at": utcnow() + backoff(attempts)}
+        action, values = "requeue", {"next_attempt_at": utcnow() + backoff(attempts)}
         log.warning("outbox message %s not sent (attempt %s): %s", message.id, attempts, exc)
-    _settle(message.id, token, last_error=_error_sentence(exc), **values)
+    _settle(message.id, token, action, last_error=_error_sentence(exc), **values)
 
 
 def recent(limit: int = 200) -> list[OutboxMessage]:

@@ -162,9 +162,7 @@ def _limits() -> tuple[float, int]:
     return seconds, memory
 
 
-LEASE = Lease(
-    Proof, "queued", "rendering", "PROOF_LEASE_SECONDS", GiveUp(PROOF, MAX_LOST_RENDERS, LOST_TOO_OFTEN)
-)
+LEASE = Lease(Proof, PROOF, "PROOF_LEASE_SECONDS", GiveUp(MAX_LOST_RENDERS, LOST_TOO_OFTEN))
 """A render holds its proof under this lease; documents' renders share its settings."""
 
 
@@ -175,7 +173,7 @@ def _claim(proof_id: int) -> str | None:
 
 def _settle(proof_id: int, token: str, action: str, **values: object) -> bool:
     """Move our rendering proof on (finish, fail, requeue) only while we hold its lease; caller commits."""
-    return LEASE.settle(proof_id, token, status=PROOF.next("rendering", action), **values)
+    return LEASE.settle(proof_id, token, action, **values)
 
 
 def render(proof_id: int) -> None:

@@ -201,7 +201,7 @@ def test_a_message_left_sending_by_a_crashed_sender_is_sent_again_with_the_same_
     db.session.refresh(message)
     assert message.status == "sent" and message.lease_token is None
     # The crashed sender's late word changes nothing.
-    assert not notifications._settle(message.id, crashed, status="pending")
+    assert not notifications._settle(message.id, crashed, "requeue")
     db.session.refresh(message)
     assert message.status == "sent"
 
