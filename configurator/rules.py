@@ -11,7 +11,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from configurator.catalog import Catalog
-from configurator.spec import BoxSpec, ItemLine
+from configurator.spec import BoxSpec
 from configurator.text import hidden_characters_message
 
 MESSAGE_MAX_CHARS = 400
@@ -110,17 +110,23 @@ def _items(spec: BoxSpec, catalog: Catalog) -> list[Violation]:
     return out
 
 
-def _slots(items: tuple[ItemLine, ...], catalog: Catalog) -> int:
-    return sum(
+def slots(spec: BoxSpec, catalog: Catalog) -> tuple[int, int]:
+    """Slots the box's items take and slots its size holds (0 for a size not in the catalog).
+
+    The one count of a box's fill: the capacity rule and the wizard's gauge both read it.
+    """
+    used = sum(
         catalog.products[i.product_id].slots * max(i.quantity, 0)
-        for i in items
+        for i in spec.items
         if i.product_id in catalog.products
     )
+    box = catalog.box_sizes.get(spec.box_size)
+    return used, box.capacity if box else 0
 
 
 def _capacity(spec: BoxSpec, catalog: Catalog) -> list[Violation]:
     box = catalog.box_sizes.get(spec.box_size)
-    used = _slots(spec.items, catalog)
+    used, _ = slots(spec, catalog)
     if box is None or used <= box.capacity:
         return []
     largest = max(b.capacity for b in catalog.box_sizes.values())

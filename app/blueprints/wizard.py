@@ -17,7 +17,7 @@ from app.services.estimates import estimate
 from app.wizard.steps import BY_SLUG, STEPS, Step, completion, first_incomplete, neighbours
 from configurator.catalog import load_catalog
 from configurator.pricing import unit_price_per_box
-from configurator.rules import check_draft, field_kind
+from configurator.rules import check_draft, field_kind, slots
 from configurator.spec import BoxSpec
 from proofs.card_fit import fit_message
 
@@ -115,7 +115,7 @@ def _page(
             preflight=branding.preflight(spec.to_dict()),
             suggestions=_suggestions(logo, spec.logo_placement),
             preview=url_for("wizard.preview", design_id=design.id, key=previews.remember(spec)),
-            slots=_slots(spec),
+            slots=slots(spec, catalog),
             fit=fit_message(spec.message, spec.card_size),
             loose_errors=loose or [],
             problems=designs.violations(spec, draft=False) if step.slug == "review" else {},
@@ -124,17 +124,6 @@ def _page(
         status=status,
     )
     return _no_store(response)
-
-
-def _slots(spec: BoxSpec) -> tuple[int, int]:
-    catalog = load_catalog()
-    used = sum(
-        catalog.products[i.product_id].slots * i.quantity
-        for i in spec.items
-        if i.product_id in catalog.products
-    )
-    box = catalog.box_sizes.get(spec.box_size)
-    return used, box.capacity if box else 0
 
 
 def _suggestions(logo: Any, placement: str) -> dict[str, list[str]]:
@@ -241,7 +230,7 @@ def live(design_id: int) -> Response:
         quote, plan = estimate(candidate)
     except (KeyError, ValueError, TypeError, AttributeError):
         return jsonify(ok=False, message="Some choices are not complete yet.")
-    used, capacity = _slots(candidate)
+    used, capacity = slots(candidate, load_catalog())
     fit = fit_message(candidate.message, candidate.card_size)
     return jsonify(
         ok=True,

@@ -12,6 +12,7 @@ from configurator.rules import (
     check,
     check_draft,
     normalise_text,
+    slots,
 )
 from configurator.spec import BoxSpec, ItemLine
 from tests.configurator.strategies import valid_specs
@@ -114,6 +115,13 @@ def test_capacity_names_slots_and_box():
         "This box is full: your items take 7 slots and a Medium box holds 6. "
         "Choose a larger box or remove an item."
     ]
+
+
+def test_the_gauge_counts_the_slots_the_rule_counts():
+    """One count of a box's fill: a line with a negative quantity takes no room, an unknown box holds none."""
+    spec = make(items=(ItemLine("infinity-scarf", "teal", 3), ItemLine("zip-pouch", "teal", -4)))
+    assert slots(spec, CATALOG) == (6, 6) and messages(spec, "items") == []
+    assert slots(spec.replace(box_size="crate"), CATALOG) == (6, 0)
 
 
 def test_capacity_in_the_largest_box_only_suggests_removing():
