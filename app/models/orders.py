@@ -36,5 +36,10 @@ class Order(db.Model):
     jobs: Mapped[list[ProductionJob]] = relationship(back_populates="order", order_by="ProductionJob.id")
 
     @property
+    def minutes_left(self) -> int:
+        """Maker minutes its jobs still hold: an order's remaining work is its jobs' (see ProductionJob)."""
+        return sum(job.minutes_left for job in self.jobs)
+
+    @property
     def reference(self) -> str:
         return f"GOH-{self.id:06d}"

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import CheckConstraint, ForeignKey, String, Text
+from sqlalchemy import CheckConstraint, ColumnElement, ForeignKey, String, Text, case, or_
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
@@ -38,6 +39,35 @@ class ProductionJob(db.Model):
 
     order: Mapped[Order] = relationship(back_populates="jobs")
     maker: Mapped[User | None] = relationship()
+
+    @hybrid_property
+    def minutes_left(self) -> int:
+        """Maker minutes still to do: none when done, and what a paused maker made is not counted again.
+
+        The one definition of a job's remaining work, in Python and (below) in SQL: the plan,
+        the backlog behind every delivery estimate and an order's progress read it, and the
+        split of a short finish shares the minutes out the same way (:meth:`minutes_for`).
+        """
+        if self.status == JobStatus.DONE:
+            return 0
+        return self.minutes_for(self.quantity - self.quantity_done)
+
+    @minutes_left.inplace.expression
+    @classmethod
+    def _minutes_left_expression(cls) -> ColumnElement[int]:
+        return case(
+            (or_(cls.status == JobStatus.DONE, cls.quantity == 0), 0),
+            else_=_share(cls.maker_minutes, cls.quantity - cls.quantity_done, cls.quantity),
+        )
+
+    def minutes_for(self, units: int) -> int:
+        """The maker minutes of ``units`` of this job's quantity: its minutes shared out evenly."""
+        return _share(self.maker_minutes, units, self.quantity) if self.quantity else 0
+
+
+def _share(minutes: Any, part: Any, whole: Any) -> Any:
+    """``minutes * part / whole`` rounded half up, in integers: the same answer in Python and in SQL."""
+    return (2 * minutes * part + whole) // (2 * whole)
 
 
 class CapacityDay(db.Model):

@@ -74,10 +74,9 @@ def advance(order: Order, action: str, actor: User | None) -> None:
 
 
 def progress(order: Order) -> tuple[int, int]:
-    """Maker minutes done and total, for a progress bar that reflects real work."""
+    """Maker minutes done and total, for a progress bar that reflects real work (a paused job's too)."""
     total = sum(j.maker_minutes for j in order.jobs)
-    done = sum(j.maker_minutes for j in order.jobs if j.status == "done")
-    return done, total
+    return total - order.minutes_left, total
 
 
 MILESTONES = (

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 from datetime import date, timedelta
+from fractions import Fraction
 
 import pytest
 from PIL import Image
@@ -137,6 +138,31 @@ def test_done_with_fewer_puts_the_rest_back_in_the_queue(app):
         job.priority,
     )
     assert job.maker_minutes + rest.maker_minutes == minutes
+
+
+def test_work_left_has_one_answer_for_the_job_the_order_the_backlog_and_the_plan(app):
+    """A paused job's made units are not work left; Python and SQL round the rest the same way (half up)."""
+    order = make_order(quantity=10)
+    maker = MakerFactory()
+    job = production.claim_next(maker)
+    production.act(maker, job.id, job.claim_token, "start")
+    production.act(maker, job.id, job.claim_token, "pause", quantity_done=3)
+    job = fresh(job)
+    expected = int(Fraction(job.maker_minutes * (job.quantity - 3), job.quantity) + Fraction(1, 2))
+    assert job.minutes_left == expected < job.maker_minutes
+    for other, (minutes, quantity, made) in zip(
+        fresh_order(order).jobs[1:], [(7, 2, 1), (5, 4, 1), (1, 3, 1)], strict=False
+    ):
+        other.maker_minutes, other.quantity, other.quantity_done = minutes, quantity, made
+    db.session.commit()
+    order = fresh_order(order)
+    in_sql = dict(db.session.execute(select(ProductionJob.id, ProductionJob.minutes_left)).all())
+    assert in_sql == {j.id: j.minutes_left for j in order.jobs}
+    assert [j.minutes_left for j in order.jobs[1:4]] == [4, 4, 1]
+    assert production.backlog_minutes() == order.minutes_left == sum(in_sql.values())
+    done, total = orders.progress(order)
+    assert done == total - order.minutes_left > 0  # the paused maker's three count as progress
+    assert production.plan().outlook[order.id].remaining_hours == round(order.minutes_left / 60, 1)
 
 
 def test_problems_carry_a_plain_reason_for_staff(app):

@@ -12,7 +12,7 @@ from app.models import AuditEvent, Order, ProductionJob, User, utcnow
 from app.services import orders
 from app.services.errors import Conflict
 from configurator.jobs import STAGES
-from configurator.states import JOB, IllegalTransition
+from configurator.states import JOB, IllegalTransition, JobStatus, OrderStatus
 
 HELD = ("claimed", "in_progress", "paused", "problem")
 STALE_CLAIM = "Someone else changed this job a moment ago; nothing was changed."
@@ -40,16 +40,25 @@ def _stage(job: type[ProductionJob]):  # a SQL CASE expression
     return case(STAGES, value=job.kind, else_=1)
 
 
+def in_live_order():  # a SQL condition
+    """The job's order is not cancelled: a cancelled order's jobs are nobody's work."""
+    return ProductionJob.order_id.not_in(select(Order.id).where(Order.status == OrderStatus.CANCELLED))
+
+
+def open_work():  # a SQL condition
+    """Jobs that still hold work for the workshop: not done, their order not cancelled."""
+    return (ProductionJob.status != JobStatus.DONE) & in_live_order()
+
+
 def claimable():  # a SQL condition
     """Queued, its order not cancelled, and every earlier stage of its order done."""
     earlier = aliased(ProductionJob)
     blocked = exists().where(
         earlier.order_id == ProductionJob.order_id,
-        earlier.status != "done",
+        earlier.status != JobStatus.DONE,
         _stage(earlier) < _stage(ProductionJob),
     )
-    cancelled = select(Order.id).where(Order.status == "cancelled")
-    return (ProductionJob.status == "queued") & ~blocked & ProductionJob.order_id.not_in(cancelled)
+    return (ProductionJob.status == JOB.initial) & ~blocked & in_live_order()
 
 
 def lock(order: Order) -> Order:

@@ -174,7 +174,7 @@ def _split_shortfall(job: ProductionJob) -> ProductionJob | None:
     short = job.quantity - job.quantity_done
     if short <= 0:
         return None
-    done_minutes = round(job.maker_minutes * job.quantity_done / job.quantity)
+    left = job.minutes_for(short)
     rest = ProductionJob(
         order_id=job.order_id,
         kind=job.kind,
@@ -182,12 +182,12 @@ def _split_shortfall(job: ProductionJob) -> ProductionJob | None:
         product_id=job.product_id,
         colour=job.colour,
         quantity=short,
-        maker_minutes=job.maker_minutes - done_minutes,
+        maker_minutes=left,
         priority=job.priority,
     )
     job.title = retitle(job.title, job.quantity, job.quantity_done)
     job.quantity = job.quantity_done
-    job.maker_minutes = done_minutes
+    job.maker_minutes -= left
     db.session.add(rest)
     db.session.flush()
     return rest

@@ -7,46 +7,32 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
 
 from app.extensions import db
 from app.models import Order, Organisation, ProductionJob
-from app.services.production._shared import claimable, today
+from app.services.production._shared import claimable, in_live_order, open_work, today
 from app.services.production.capacity import current_capacity
 from configurator.jobs import needed_by_date
 from configurator.leadtime import add_working_days, plan_load
 from configurator.spec import BoxSpec
-from configurator.states import ORDER
+from configurator.states import ORDER, JobStatus
 
 OPEN_ORDER_STATES = ("confirmed", "in_production", "quality_check", "packed")
 
 
-def _remaining_minutes(job: ProductionJob) -> int:
-    """Maker minutes still to do: what a paused maker already made is not counted again."""
-    if job.status == "done":
-        return 0
-    if job.quantity_done and job.quantity:
-        return round(job.maker_minutes * (job.quantity - job.quantity_done) / job.quantity)
-    return job.maker_minutes
-
-
 def _open_jobs() -> list[ProductionJob]:
-    cancelled = select(Order.id).where(Order.status == "cancelled")
     return list(
         db.session.scalars(
-            select(ProductionJob)
-            .where(ProductionJob.status != "done", ProductionJob.order_id.not_in(cancelled))
-            .order_by(ProductionJob.priority, ProductionJob.id)
+            select(ProductionJob).where(open_work()).order_by(ProductionJob.priority, ProductionJob.id)
         )
     )
 
 
 def backlog_minutes() -> int:
-    """Maker minutes of every job not done yet (cancelled orders excluded): the queue the configurator waits behind."""
-    cancelled = select(Order.id).where(Order.status == "cancelled")
+    """Maker minutes still to do in every live order: the queue the configurator waits behind."""
     total = db.session.scalar(
-        select(func.coalesce(func.sum(ProductionJob.maker_minutes), 0)).where(
-            ProductionJob.status != "done", ProductionJob.order_id.not_in(cancelled)
-        )
+        select(func.coalesce(func.sum(ProductionJob.minutes_left), 0)).where(open_work())
     )
     return int(total or 0)
 
@@ -87,9 +73,7 @@ def plan(on: date | None = None, weeks: int = 6) -> Plan:
     on = on or today()
     capacity = current_capacity()
     jobs = _open_jobs()
-    load = plan_load(
-        on, ((j.order_id, _remaining_minutes(j)) for j in jobs), capacity, horizon_days=weeks * 7
-    )
+    load = plan_load(on, ((j.order_id, j.minutes_left) for j in jobs), capacity, horizon_days=weeks * 7)
     by_week: dict[date, list[int]] = defaultdict(lambda: [0, 0])
     for day in load.days:
         monday = date.fromordinal(day.day.toordinal() - day.day.weekday())
@@ -98,11 +82,10 @@ def plan(on: date | None = None, weeks: int = 6) -> Plan:
     week_loads = [
         WeekLoad(start, round(c / 60, 1), round(p / 60, 1)) for start, (c, p) in sorted(by_week.items())
     ]
-    remaining: dict[int, int] = defaultdict(int)
-    for job in jobs:
-        remaining[job.order_id] += _remaining_minutes(job)
     outlook = {}
-    open_orders = db.session.scalars(select(Order).where(Order.status.in_(OPEN_ORDER_STATES))).all()
+    open_orders = db.session.scalars(
+        select(Order).where(Order.status.in_(OPEN_ORDER_STATES)).options(selectinload(Order.jobs))
+    ).all()
     for order in open_orders:
         needed = needed_by_date(BoxSpec.from_dict(order.spec))
         done = load.finish.get(order.id, on)
@@ -120,22 +103,22 @@ def plan(on: date | None = None, weeks: int = 6) -> Plan:
             delivery=delivery,
             at_risk=needed is not None and delivery > needed,
             late=needed is not None and needed < on,
-            remaining_hours=round(remaining[order.id] / 60, 1),
+            remaining_hours=round(order.minutes_left / 60, 1),
         )
     return Plan(
-        week_loads, outlook, round(load.overflow_minutes / 60, 1), round(sum(remaining.values()) / 60, 1)
+        week_loads,
+        outlook,
+        round(load.overflow_minutes / 60, 1),
+        round(sum(j.minutes_left for j in jobs) / 60, 1),
     )
 
 
 def job_counts() -> dict[str, int]:
     """Open jobs by stage of work, for the dashboard's row of numbers."""
-    cancelled = select(Order.id).where(Order.status == "cancelled")
     rows = db.session.execute(
-        select(ProductionJob.status, func.count())
-        .where(ProductionJob.order_id.not_in(cancelled))
-        .group_by(ProductionJob.status)
+        select(ProductionJob.status, func.count()).where(in_live_order()).group_by(ProductionJob.status)
     ).all()
-    counts = dict.fromkeys(("queued", "claimed", "in_progress", "paused", "problem", "done"), 0)
+    counts = dict.fromkeys(JobStatus, 0)
     counts.update({status: n for status, n in rows})
     return counts
 
