@@ -65,8 +65,9 @@ def _table(*rows: tuple[str, Iterable[str], str]) -> dict[tuple[str, str], str]:
     return {(source, action): target for action, sources, target in rows for source in sources}
 
 
-class ProofStatus(enum.StrEnum):
-    """Where the render of one proof version stands."""
+class RenderStatus(enum.StrEnum):
+    """Where a render the worker makes stands: a proof version, or a document (approval record,
+    packing slip, visual diff). One vocabulary; the two machines differ in their moves."""
 
     QUEUED = "queued"
     RENDERING = "rendering"
@@ -77,12 +78,12 @@ class ProofStatus(enum.StrEnum):
 PROOF = StateMachine(
     "proof",
     _table(
-        ("start", [ProofStatus.QUEUED], ProofStatus.RENDERING),
-        ("finish", [ProofStatus.RENDERING], ProofStatus.READY),
-        ("fail", [ProofStatus.RENDERING, ProofStatus.QUEUED], ProofStatus.FAILED),
-        ("requeue", [ProofStatus.RENDERING, ProofStatus.FAILED, ProofStatus.QUEUED], ProofStatus.QUEUED),
+        ("start", [RenderStatus.QUEUED], RenderStatus.RENDERING),
+        ("finish", [RenderStatus.RENDERING], RenderStatus.READY),
+        ("fail", [RenderStatus.RENDERING, RenderStatus.QUEUED], RenderStatus.FAILED),
+        ("requeue", [RenderStatus.RENDERING, RenderStatus.FAILED, RenderStatus.QUEUED], RenderStatus.QUEUED),
     ),
-    initial=ProofStatus.QUEUED,
+    initial=RenderStatus.QUEUED,
 )
 
 
@@ -164,13 +165,8 @@ JOB = StateMachine(
 )
 
 
-class DocumentStatus(enum.StrEnum):
-    """Where a document the worker makes (approval record, packing slip, visual diff) stands."""
-
-    QUEUED = "queued"
-    RENDERING = "rendering"
-    READY = "ready"
-    FAILED = "failed"
+DocumentStatus = RenderStatus
+"""The name the documents' code reads their status by."""
 
 
 DOCUMENT = StateMachine(

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
 from app.models.base import status_type, utcnow
-from configurator.states import DESIGN, PROOF, DesignStatus, ProofStatus
+from configurator.states import DESIGN, PROOF, DesignStatus, RenderStatus
 
 if TYPE_CHECKING:
     from app.models.accounts import Organisation, User
@@ -51,7 +51,7 @@ class Proof(db.Model):
     quote: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     """The quote at submission (with any rush fee), frozen so proof, approval and order agree."""
     delivery_estimate: Mapped[date | None]
-    status: Mapped[ProofStatus] = mapped_column(status_type(ProofStatus), default=PROOF.initial, index=True)
+    status: Mapped[RenderStatus] = mapped_column(status_type(RenderStatus), default=PROOF.initial, index=True)
     failure_reason: Mapped[str | None] = mapped_column(Text)
     render_key: Mapped[str | None] = mapped_column(String(64))
     """Content hash of everything that shaped the files; the files are stored under it."""

@@ -15,7 +15,7 @@ from configurator.states import (
     JobStatus,
     MessageStatus,
     OrderStatus,
-    ProofStatus,
+    RenderStatus,
     StateMachine,
 )
 
@@ -85,7 +85,7 @@ STATES = {
     MESSAGE: {"pending", "sending", "sent", "failed"},
 }
 ENUMS = {
-    PROOF: ProofStatus,
+    PROOF: RenderStatus,
     DESIGN: DesignStatus,
     ORDER: OrderStatus,
     JOB: JobStatus,
