@@ -158,3 +158,11 @@ def test_random_walks_stay_inside_the_machine(machine, data):
         else:
             with pytest.raises(IllegalTransition):
                 machine.next(state, action)
+
+
+def test_order_statuses_are_listed_in_the_order_an_order_lives_them():
+    """Staff's filter lists them in enum order: the happy path, then cancelled."""
+    path = [ORDER.initial]
+    for action in ("start_production", "send_to_qa", "pack", "ship", "deliver"):
+        path.append(ORDER.next(path[-1], action))
+    assert list(OrderStatus) == [*path, "cancelled"]

@@ -16,7 +16,7 @@ from app.services.production.capacity import current_capacity
 from configurator.jobs import needed_by_date
 from configurator.leadtime import add_working_days, plan_load
 from configurator.spec import BoxSpec
-from configurator.states import ORDER, JobStatus
+from configurator.states import JobStatus, OrderStatus
 
 OPEN_ORDER_STATES = ("confirmed", "in_production", "quality_check", "packed")
 
@@ -155,15 +155,5 @@ def organisations() -> list[Organisation]:
 
 
 def order_states() -> list[str]:
-    return sorted(
-        ORDER.states,
-        key=[
-            "confirmed",
-            "in_production",
-            "quality_check",
-            "packed",
-            "shipped",
-            "delivered",
-            "cancelled",
-        ].index,
-    )
+    """Every order status in the order of the lifecycle (the enum lists them so), for the filter."""
+    return list(OrderStatus)
