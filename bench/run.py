@@ -38,7 +38,7 @@ def pure_renders() -> dict[str, float]:
     from bench.common import KW, logo_png, median_ms, typical_spec
     from configurator.catalog import load_catalog
     from configurator.pricing import quote
-    from proofs import logoprint
+    from proofs.logo import printing as logo_printing
     from proofs.pdf import render_proof_files
     from proofs.preview import preview_key, render_preview
     from proofs.warmup import warm_up
@@ -64,7 +64,7 @@ def pure_renders() -> dict[str, float]:
     )
 
     def first_sight(i: int) -> None:
-        logoprint.clear_cache()
+        logo_printing.clear_cache()
         typical(i, logo_6000)
 
     out["first_sight"] = median_ms(first_sight, 3, warm=0)
@@ -152,7 +152,7 @@ def chromium() -> float | None:
     from configurator.catalog import load_catalog
     from configurator.pricing import quote
     from proofs import pdf
-    from proofs.logoprint import prepare_logo
+    from proofs.logo import prepare_logo
     from proofs.mockup import compose
 
     catalog = load_catalog()

@@ -29,7 +29,7 @@ from proofs import artwork, bidi
 from proofs.card_fit import LAYOUTS
 from proofs.documents import TEMPLATE_DIR, environment
 from proofs.fetcher import make_url_fetcher
-from proofs.logoprint import PRINT_DPI, PrintLogo, prepare_logo
+from proofs.logo import PRINT_DPI, PrintLogo, prepare_logo, print_size
 from proofs.mockup import compose, encode_png
 
 TEMPLATE_VERSION = "4"
@@ -56,8 +56,6 @@ PLACEMENTS = {
 }
 MONOGRAM_STYLES = {"serif": "Serif", "script": "Script", "block": "Block capitals"}
 CARD_STYLES = {"classic": "Classic", "modern": "Modern", "botanical": "Botanical"}
-CARD_LOGO_MAX_IN = (2.4, 0.42)
-"""On the card the logo sits in the header band (same height as the classic rule and its margin)."""
 
 
 @dataclass(frozen=True)
@@ -173,20 +171,16 @@ def _logo_context(doc: ProofDocument) -> dict[str, Any] | None:
         embedded = img.size
     source = doc.logo_source_px or embedded
     placement = doc.spec.logo_placement if doc.spec.logo_placement in PLACEMENTS else "lid"
-    width = float(doc.spec.logo_width_in)
-    ratio = source[1] / max(1, source[0])
-    if placement == "card":  # the card header limits it; the card page shows it there too
-        width = min(width, CARD_LOGO_MAX_IN[0], CARD_LOGO_MAX_IN[1] / max(ratio, 1e-6))
-    height = width * ratio
-    dpi = source[0] / width if width > 0 else 0.0
+    printed = print_size(source, doc.spec.logo_width_in, placement)  # the card page shows it there too
+    width, height = printed.width_in, printed.height_in
     return {
         "width_in": round(width, 4),
         "height_in": round(height, 4),
         "size": f"{width:.2f} × {height:.2f} in ({width * MM_PER_IN:.1f} × {height * MM_PER_IN:.1f} mm)",
         "placement": PLACEMENTS[placement],
         "placement_id": placement,
-        "dpi": round(dpi),
-        "low_resolution": dpi < PRINT_DPI - 0.5,
+        "dpi": printed.dpi,
+        "low_resolution": printed.low_resolution,
         "source_px": f"{source[0]:,} × {source[1]:,} px",
     }
 

@@ -253,10 +253,9 @@ def _release(proof_id: int, token: str) -> None:
 def _failure_reason(exc: Exception) -> str:
     """The sentence buyers and staff read about a failed render; technical detail goes to the log."""
     from proofs.logo import LogoError
-    from proofs.logoprint import LogoUnreadable
 
     cause = exc.__cause__
-    if isinstance(cause, LogoError | LogoUnreadable):  # those messages are written for the buyer
+    if isinstance(cause, LogoError):  # those messages are written for the buyer
         return str(cause)
     if cause is None and str(exc).startswith("Rendering"):  # the sandbox's time and memory limits
         return str(exc)
