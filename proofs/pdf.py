@@ -27,7 +27,7 @@ from proofs import artwork, bidi
 from proofs.card_fit import LAYOUTS
 from proofs.documents import TEMPLATE_DIR, environment
 from proofs.fetcher import make_url_fetcher
-from proofs.logo import PRINT_DPI, PrintLogo, prepare_logo, print_size
+from proofs.logo import PrintLogo, prepare_logo, print_size
 from proofs.logo.sniff import PNG_SIGNATURE
 from proofs.mockup import compose, encode_png
 from proofs.request import ProofRequest, RenderedProof
@@ -163,7 +163,7 @@ def _logo_context(doc: ProofPages) -> dict[str, Any] | None:
         "placement": PLACEMENTS[placement],
         "placement_id": placement,
         "dpi": printed.dpi,
-        "low_resolution": printed.low_resolution,
+        "finding": printed.finding,
         "source_px": f"{source[0]:,} × {source[1]:,} px",
     }
 
@@ -171,11 +171,8 @@ def _logo_context(doc: ProofPages) -> dict[str, Any] | None:
 def findings(doc: ProofPages, logo: dict[str, Any] | None) -> list[str]:
     """The preflight findings shown in the warning box: the caller's plus our own resolution check."""
     result = [" ".join(str(f).split()) for f in doc.request.preflight if str(f).strip()]
-    if logo and logo["low_resolution"] and not any("DPI" in f for f in result):
-        result.append(
-            f"The logo prints at {logo['dpi']} DPI at {logo['width_in']:.2f} in wide; "
-            f"{PRINT_DPI} DPI is recommended, so it may look soft."
-        )
+    if logo and logo["finding"] and logo["finding"] not in result:
+        result.append(logo["finding"])
     return result
 
 

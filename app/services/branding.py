@@ -84,7 +84,7 @@ def logo_png(logo_id: str | None) -> bytes | None:
 def preflight(spec: dict) -> list[str]:
     """Plain-language findings about print quality, shown to the buyer, to staff and on the proof."""
     from configurator.catalog import load_catalog
-    from proofs.logo import PRINT_DPI, contrast_finding
+    from proofs.logo import contrast_finding
 
     logo_id = spec.get("logo_id")
     if not logo_id:
@@ -92,13 +92,8 @@ def preflight(spec: dict) -> list[str]:
     logo = db.session.scalar(select(Logo).where(Logo.sha256 == logo_id).limit(1))
     if logo is None:
         return ["The logo file is missing; please upload it again."]
-    findings = []
-    printed = print_logo(logo, spec)
-    if printed.low_resolution:
-        findings.append(
-            f"The logo will print at {printed.dpi} DPI at {printed.width_in:g} in wide, below the "
-            f"{PRINT_DPI} DPI we recommend: it may look soft. Upload a larger file or an SVG, or print it smaller."
-        )
+    low_resolution = print_logo(logo, spec).finding
+    findings = [low_resolution] if low_resolution else []
     catalog = load_catalog()
     box_colour = spec.get("box_colour", "")
     if box_colour in catalog.colours:

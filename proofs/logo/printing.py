@@ -61,6 +61,16 @@ class PrintSize:
     def low_resolution(self) -> bool:
         return not self.vector and low_resolution(self.source_px[0], self.width_in)
 
+    @property
+    def finding(self) -> str | None:
+        """What buyer and staff read about a low-resolution logo (the wizard, the queue, the proof)."""
+        if not self.low_resolution:
+            return None
+        return (
+            f"The logo will print at {self.dpi} DPI at {self.width_in:g} in wide, below the {PRINT_DPI} DPI "
+            "we recommend: it may look soft. Upload a larger file or an SVG, or print it smaller."
+        )
+
 
 def print_size(
     source_px: tuple[int, int], width_in: float, placement: str, *, vector: bool = False

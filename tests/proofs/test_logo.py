@@ -481,6 +481,11 @@ def test_the_card_header_limits_the_print_size():
     assert card.width_in == pytest.approx(1.26) and card.height_in == pytest.approx(0.42)
     assert card.dpi == 476 and not card.low_resolution
     assert print_size((600, 60), 4.0, "card").width_in == 2.4
+    assert lid.finding is None and card.finding is None
+    assert print_size((420, 140), 3.0, "lid").finding == (
+        "The logo will print at 140 DPI at 3 in wide, below the 300 DPI we recommend: it may look soft. "
+        "Upload a larger file or an SVG, or print it smaller."
+    )
 
 
 def test_prepare_logo_scales_to_print_width_and_keeps_the_source_size():

@@ -166,7 +166,7 @@ def test_low_resolution_logo_gets_a_visible_warning(catalog, tmp_path):
     ).pdf
     text = " ".join(" ".join(p.extract_text() for p in _check_clean(pdf, tmp_path).pages).split())
     assert "Please check before approving" in text
-    assert "The logo prints at 140 DPI at 3.00 in wide" in text
+    assert "The logo will print at 140 DPI at 3 in wide, below the 300 DPI we recommend" in text
     assert "Ribbon colour is out of stock until May." in text
 
 
