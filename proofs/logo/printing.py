@@ -22,14 +22,14 @@ from proofs.logo.errors import PRINT_DPI, LogoError
 from proofs.logo.raster import encode_png, open_png
 
 MAX_WIDTH_IN = 12.0
-"""Widest logo we print (a lid); wider requests are a bug of the caller, not a buyer's choice."""
+"""A sanity limit on the width to scale for: the wizard offers a few inches, so wider is a caller's bug."""
 CARD_LOGO_MAX_IN = (2.4, 0.42)
 """On the card the logo sits in the header band (same height as the classic rule and its margin)."""
 LOW_RESOLUTION_BELOW = PRINT_DPI - 0.5
 """Below this effective DPI a logo is low resolution: the DPI we show, rounded to a whole number,
 is under ``PRINT_DPI``. Comparing with ``PRINT_DPI`` itself would call an exact 300 DPI logo low
 resolution whenever the division rounds down (336 px over 1.12 in is 299.99999999999994), and
-print "prints at 300 DPI; 300 DPI is recommended"."""
+tell the buyer it "will print at 300 DPI, below the 300 DPI we recommend"."""
 
 
 def effective_dpi(width_px: int, print_width_in: float) -> float:
