@@ -12,13 +12,15 @@ from tests.services import CHROMIUM_ARGS
 TYPES = {"png": "image/png", "jpg": "image/jpeg", "svg": "image/svg+xml"}
 
 
-def self_contained_html(doc: pdf.ProofDocument) -> str:
+def self_contained_html(doc: pdf.ProofPages) -> str:
     """The proof HTML with its stylesheet inlined and every asset: URL as a data: URL."""
     html = pdf.render_html(doc)
     for name, data in pdf.assets(doc).items():
         kind = TYPES[name.rsplit(".", 1)[-1]]
         html = html.replace(f"asset:{name}", f"data:{kind};base64,{base64.b64encode(data).decode()}")
-    style = f"<style>{pdf._stylesheet_text()}@page {{ size: {pdf.PAGE_SIZES[doc.page_size]}; }}</style>"
+    style = (
+        f"<style>{pdf._stylesheet_text()}@page {{ size: {pdf.PAGE_SIZES[doc.request.page_size]}; }}</style>"
+    )
     return html.replace("</head>", style + "</head>")
 
 

@@ -11,17 +11,9 @@ from datetime import date
 from PIL import Image, ImageDraw
 
 from configurator.catalog import Catalog
+from configurator.pricing import quote
 from configurator.spec import BoxSpec, ItemLine
-
-REVIEW_URL = "https://gifts.example.org/designs/17"
-KW = {
-    "organisation": "Acme Events Ltd",
-    "design_name": "Welcome box 2025",
-    "reference": "GOH-D00017-v2",
-    "version": 2,
-    "created": date(2025, 3, 4),
-    "review_url": REVIEW_URL,
-}
+from proofs.request import ProofRequest
 
 
 def logo_png(side: int, height: int | None = None) -> bytes:
@@ -59,6 +51,22 @@ def typical_spec(catalog: Catalog, n: int = 0) -> BoxSpec:
         logo_width_in=2.0,
         monogram="AE",
         needed_by="2025-04-01",
+    )
+
+
+def typical_request(catalog: Catalog, n: int = 0, logo: bytes | None = None) -> ProofRequest:
+    """The render input of :func:`typical_spec`, as the app would build it for version 2."""
+    spec = typical_spec(catalog, n)
+    return ProofRequest(
+        spec=spec,
+        quote=quote(spec, catalog),
+        organisation="Acme Events Ltd",
+        design_name="Welcome box 2025",
+        reference="GOH-D00017-v2",
+        version=2,
+        created=date(2025, 3, 4),
+        review_url="https://gifts.example.org/designs/17",
+        logo_png=logo,
     )
 
 

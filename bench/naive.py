@@ -13,27 +13,24 @@ import time
 
 
 def main(side: int) -> None:
-    from bench.common import KW, logo_png
+    from bench.common import logo_png
 
     raw = logo_png(side, side if side >= 6000 else side * 2 // 5)
     started = time.perf_counter()
     from PIL import Image
 
-    from bench.common import typical_spec
+    from bench.common import typical_request
     from configurator.catalog import load_catalog
-    from configurator.pricing import quote
     from proofs import mockup, pdf
+    from proofs.logo import PrintLogo
 
     catalog = load_catalog()
-    spec = typical_spec(catalog)
+    request = typical_request(catalog, logo=raw)
     with Image.open(io.BytesIO(raw)) as img:
         logo = img.convert("RGBA")
-    canvas = mockup.compose(spec, catalog, (1600, 1200), logo)
+    canvas = mockup.compose(request.spec, catalog, (1600, 1200), logo)
     png = mockup.encode_png(canvas)
-    doc = pdf.ProofDocument(
-        spec=spec, catalog=catalog, quote=quote(spec, catalog), mockup_png=png, logo_png=raw, **KW
-    )
-    pdf.render_proof_pdf(doc)
+    pdf.render_proof_pdf(pdf.ProofPages(request, mockup=png, logo=PrintLogo(png=raw, source_px=logo.size)))
     print(f"{(time.perf_counter() - started) * 1000:.1f}")
 
 

@@ -10,6 +10,7 @@ pages under gunicorn and wrk (skipped with a note when wrk is missing).
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import re
 import shutil
@@ -35,10 +36,9 @@ def report(name: str, ms: float, target: str = "", note: str = "") -> None:
 
 
 def pure_renders() -> dict[str, float]:
-    from bench.common import KW, logo_png, median_ms, typical_spec
+    from bench.common import logo_png, median_ms, typical_request, typical_spec
     from configurator.catalog import load_catalog
-    from configurator.pricing import quote
-    from proofs import logoprint
+    from proofs.logo import printing as logo_printing
     from proofs.pdf import render_proof_files
     from proofs.preview import preview_key, render_preview
     from proofs.warmup import warm_up
@@ -47,11 +47,11 @@ def pure_renders() -> dict[str, float]:
     report("warm-up at worker start (once)", warm * 1000)
     catalog = load_catalog()
     logo_2000, logo_6000 = logo_png(2000, 800), logo_png(6000)
-    spec0 = typical_spec(catalog)
-    q = quote(spec0, catalog)
+    base = typical_request(catalog)
+    spec0 = base.spec
 
     def typical(i: int, logo: bytes = logo_2000) -> None:
-        render_proof_files(typical_spec(catalog, i), catalog, q, logo_png=logo, **KW)
+        render_proof_files(dataclasses.replace(base, spec=typical_spec(catalog, i), logo_png=logo))
 
     out = {"typical": median_ms(typical, 15, warm=2)}
     report("typical proof (PDF + 1600x1200 PNG, 2000 px logo)", out["typical"], "<= 200")
@@ -64,7 +64,7 @@ def pure_renders() -> dict[str, float]:
     )
 
     def first_sight(i: int) -> None:
-        logoprint.clear_cache()
+        logo_printing.clear_cache()
         typical(i, logo_6000)
 
     out["first_sight"] = median_ms(first_sight, 3, warm=0)
@@ -148,27 +148,18 @@ def chromium() -> float | None:
         print("  (chromium not installed: browser baseline skipped)")
         return None
     from bench.chromium import median_print_ms, self_contained_html
-    from bench.common import KW, logo_png, typical_spec
+    from bench.common import logo_png, typical_request
     from configurator.catalog import load_catalog
-    from configurator.pricing import quote
     from proofs import pdf
-    from proofs.logoprint import prepare_logo
+    from proofs.logo import prepare_logo
     from proofs.mockup import compose
 
     catalog = load_catalog()
-    spec = typical_spec(catalog)
-    logo = prepare_logo(logo_png(2000, 800), spec.logo_width_in)
-    canvas = compose(spec, catalog, pdf.MOCKUP_SIZE, logo.image())
-    doc = pdf.ProofDocument(
-        spec=spec,
-        catalog=catalog,
-        quote=quote(spec, catalog),
-        mockup_png=b"",
-        mockup_jpeg=pdf._jpeg(canvas),
-        logo_png=logo.png,
-        logo_source_px=logo.source_px,
-        **KW,
-    )
+    raw = logo_png(2000, 800)
+    request = typical_request(catalog, logo=raw)
+    logo = prepare_logo(raw, request.spec.logo_width_in)
+    canvas = compose(request.spec, catalog, pdf.MOCKUP_SIZE, logo.image())
+    doc = pdf.ProofPages(request, mockup=pdf._jpeg(canvas), logo=logo)
     return median_print_ms(executable, self_contained_html(doc))
 
 

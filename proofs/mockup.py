@@ -20,7 +20,7 @@ from PIL import Image, ImageDraw, ImageFilter
 from configurator.catalog import Catalog
 from configurator.spec import BoxSpec
 from proofs import artwork, card, fonts, scene
-from proofs.logoprint import prepare_logo
+from proofs.logo import prepare_logo
 from proofs.scene import BoxGeometry, Frame, Layer
 
 MAX_ITEMS_DRAWN = 12

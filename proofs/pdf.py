@@ -22,18 +22,16 @@ from PIL import Image
 from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 
-from configurator.catalog import Catalog
-from configurator.pricing import Quote
-from configurator.spec import BoxSpec
+from configurator.catalog import Catalog, load_catalog
 from proofs import artwork, bidi
 from proofs.card_fit import LAYOUTS
 from proofs.documents import TEMPLATE_DIR, environment
 from proofs.fetcher import make_url_fetcher
-from proofs.logoprint import PRINT_DPI, PrintLogo, prepare_logo
+from proofs.logo import PrintLogo, prepare_logo, print_size
+from proofs.logo.sniff import PNG_SIGNATURE
 from proofs.mockup import compose, encode_png
+from proofs.request import ProofRequest, RenderedProof
 
-TEMPLATE_VERSION = "4"
-"""Bump when the templates, the stylesheet or the drawing code change what a proof looks like."""
 PAGE_SIZES = {"Letter": "letter", "A4": "A4"}
 PAGE_POINTS = {"Letter": (612.0, 792.0), "A4": (595.2756, 841.8898)}
 CARD_INCHES = (5, 7)
@@ -56,33 +54,17 @@ PLACEMENTS = {
 }
 MONOGRAM_STYLES = {"serif": "Serif", "script": "Script", "block": "Block capitals"}
 CARD_STYLES = {"classic": "Classic", "modern": "Modern", "botanical": "Botanical"}
-CARD_LOGO_MAX_IN = (2.4, 0.42)
-"""On the card the logo sits in the header band (same height as the classic rule and its margin)."""
 
 
 @dataclass(frozen=True)
-class ProofDocument:
-    spec: BoxSpec
-    catalog: Catalog
-    quote: Quote
-    organisation: str
-    design_name: str
-    reference: str
-    version: int
-    created: date
-    review_url: str
-    mockup_png: bytes
-    page_size: str = "Letter"
-    logo_png: bytes | None = None
-    """The logo as it should be embedded; :func:`render_proof_files` passes it pre-scaled."""
-    logo_source_px: tuple[int, int] | None = None
-    """Pixel size of the uploaded logo, when ``logo_png`` is a scaled copy (for the DPI figure)."""
-    preflight: tuple[str, ...] = ()
-    delivery_estimate: date | None = None
-    needed_by: date | None = None
-    """Defaults to the spec's ``needed_by``."""
-    mockup_jpeg: bytes | None = None
-    """Optional JPEG of the same mockup: embedded as is, so WeasyPrint does not re-encode a PNG."""
+class ProofPages:
+    """A request with the pictures drawn for it: what the template and the fetcher read."""
+
+    request: ProofRequest
+    mockup: bytes
+    """The mockup as JPEG (embedded as is, so WeasyPrint does not re-encode a PNG) or as PNG."""
+    logo: PrintLogo | None = None
+    """The request's logo scaled for print by :func:`render_proof_files`."""
 
 
 @functools.cache
@@ -165,46 +147,39 @@ def _inches(value: float) -> str:
     return f"{value:.2f} in ({value * MM_PER_IN:.1f} mm)"
 
 
-def _logo_context(doc: ProofDocument) -> dict[str, Any] | None:
+def _logo_context(doc: ProofPages) -> dict[str, Any] | None:
     """Print size, placement and resolution of the logo, all as display-ready values."""
-    if doc.logo_png is None:
+    if doc.logo is None:
         return None
-    with Image.open(io.BytesIO(doc.logo_png)) as img:  # header only: no pixels decoded
-        embedded = img.size
-    source = doc.logo_source_px or embedded
-    placement = doc.spec.logo_placement if doc.spec.logo_placement in PLACEMENTS else "lid"
-    width = float(doc.spec.logo_width_in)
-    ratio = source[1] / max(1, source[0])
-    if placement == "card":  # the card header limits it; the card page shows it there too
-        width = min(width, CARD_LOGO_MAX_IN[0], CARD_LOGO_MAX_IN[1] / max(ratio, 1e-6))
-    height = width * ratio
-    dpi = source[0] / width if width > 0 else 0.0
+    source = doc.logo.source_px
+    spec = doc.request.spec
+    placement = spec.logo_placement if spec.logo_placement in PLACEMENTS else "lid"
+    printed = print_size(source, spec.logo_width_in, placement)  # the card page shows it there too
+    width, height = printed.width_in, printed.height_in
     return {
         "width_in": round(width, 4),
         "height_in": round(height, 4),
         "size": f"{width:.2f} × {height:.2f} in ({width * MM_PER_IN:.1f} × {height * MM_PER_IN:.1f} mm)",
         "placement": PLACEMENTS[placement],
         "placement_id": placement,
-        "dpi": round(dpi),
-        "low_resolution": dpi < PRINT_DPI - 0.5,
+        "dpi": printed.dpi,
+        "finding": printed.finding,
         "source_px": f"{source[0]:,} × {source[1]:,} px",
     }
 
 
-def findings(doc: ProofDocument, logo: dict[str, Any] | None) -> list[str]:
+def findings(doc: ProofPages, logo: dict[str, Any] | None) -> list[str]:
     """The preflight findings shown in the warning box: the caller's plus our own resolution check."""
-    result = [" ".join(str(f).split()) for f in doc.preflight if str(f).strip()]
-    if logo and logo["low_resolution"] and not any("DPI" in f for f in result):
-        result.append(
-            f"The logo prints at {logo['dpi']} DPI at {logo['width_in']:.2f} in wide; "
-            f"{PRINT_DPI} DPI is recommended, so it may look soft."
-        )
+    result = [" ".join(str(f).split()) for f in doc.request.preflight if str(f).strip()]
+    if logo and logo["finding"] and logo["finding"] not in result:
+        result.append(logo["finding"])
     return result
 
 
-def context(doc: ProofDocument) -> dict[str, Any]:
+def context(doc: ProofPages) -> dict[str, Any]:
     """Everything the template shows, as plain strings, numbers and lists."""
-    spec, catalog, quote = doc.spec, doc.catalog, doc.quote
+    request, catalog = doc.request, load_catalog()
+    spec, quote = request.spec, request.quote
     box = catalog.box_sizes.get(spec.box_size)
     items = []
     for line in spec.items:
@@ -219,17 +194,17 @@ def context(doc: ProofDocument) -> dict[str, Any]:
         )
     layout = LAYOUTS.get(spec.card_size, LAYOUTS["5x7"])
     logo = _logo_context(doc)
-    needed_by = doc.needed_by or _iso_date(spec.needed_by)
-    estimate = doc.delivery_estimate
+    needed_by = _iso_date(spec.needed_by)
+    estimate = request.delivery_estimate
     monogram = " ".join(spec.monogram.split())
     monogram_style = spec.monogram_style if spec.monogram_style in MONOGRAM_STYLES else "serif"
     return {
-        "organisation": doc.organisation,
-        "design_name": doc.design_name,
-        "reference": doc.reference,
-        "version": doc.version,
-        "created": long_date(doc.created),
-        "review_url": doc.review_url,
+        "organisation": request.organisation,
+        "design_name": request.design_name,
+        "reference": request.reference,
+        "version": request.version,
+        "created": long_date(request.created),
+        "review_url": request.review_url,
         "box_name": box.name if box else spec.box_size,
         "box_inches": " × ".join(f"{v:g}" for v in box.inches) + " in" if box else "",
         "items": items,
@@ -298,37 +273,40 @@ def context(doc: ProofDocument) -> dict[str, Any]:
             "per_box": money(quote.per_box),
         },
         "terms": TERMS,
-        "mockup_asset": "mockup.jpg" if doc.mockup_jpeg else "mockup.png",
+        "mockup_asset": _mockup_name(doc.mockup),
     }
 
 
-def render_html(doc: ProofDocument) -> str:
+def render_html(doc: ProofPages) -> str:
     """The proof as HTML (useful for debugging the layout in a browser)."""
     return environment().get_template("proof.html").render(**context(doc))
 
 
-def assets(doc: ProofDocument) -> dict[str, bytes]:
+def _mockup_name(mockup: bytes) -> str:
+    return "mockup.png" if mockup.startswith(PNG_SIGNATURE) else "mockup.jpg"
+
+
+def assets(doc: ProofPages) -> dict[str, bytes]:
     """Every resource the proof may load, by ``asset:`` name; nothing else can be fetched."""
     served = {
-        "mockup.png": doc.mockup_png,
-        "qr.svg": qr_svg(doc.review_url),
+        _mockup_name(doc.mockup): doc.mockup,
+        "qr.svg": qr_svg(doc.request.review_url),
         "botanical.svg": _ornament("botanical.svg"),
     }
-    if doc.mockup_jpeg:
-        served["mockup.jpg"] = doc.mockup_jpeg
-    if doc.logo_png is not None:
-        served["logo.png"] = doc.logo_png
+    if doc.logo is not None:
+        served["logo.png"] = doc.logo.png
     return served
 
 
-def render_proof_pdf(doc: ProofDocument) -> bytes:
+def render_proof_pdf(doc: ProofPages) -> bytes:
     """Render the proof to PDF bytes."""
-    if doc.page_size not in PAGE_SIZES:
-        raise ValueError(f"page_size must be one of {sorted(PAGE_SIZES)}, got {doc.page_size!r}")
+    page_size = doc.request.page_size
+    if page_size not in PAGE_SIZES:
+        raise ValueError(f"page_size must be one of {sorted(PAGE_SIZES)}, got {page_size!r}")
     fetcher = make_url_fetcher(assets(doc))
     stylesheets = [
         _base_stylesheet(),
-        CSS(string=f"@page {{ size: {PAGE_SIZES[doc.page_size]}; }}", url_fetcher=fetcher),
+        CSS(string=f"@page {{ size: {PAGE_SIZES[page_size]}; }}", url_fetcher=fetcher),
     ]
     html = HTML(string=render_html(doc), url_fetcher=fetcher, base_url=None)
     # No attachments, no forms; images are embedded as given (already at print resolution).
@@ -367,30 +345,16 @@ def _jpeg(image: Image.Image) -> bytes:
     return out.getvalue()
 
 
-def render_proof_files(
-    spec: BoxSpec,
-    catalog: Catalog,
-    quote: Quote,
-    *,
-    organisation: str,
-    design_name: str,
-    reference: str,
-    version: int,
-    created: date,
-    review_url: str,
-    page_size: str = "Letter",
-    logo_png: bytes | None = None,
-    preflight: tuple[str, ...] = (),
-    delivery_estimate: date | None = None,
-) -> tuple[bytes, bytes]:
-    """Render the mockup and the proof PDF that embeds it; returns ``(pdf_bytes, png_bytes)``.
+def render_proof_files(request: ProofRequest) -> RenderedProof:
+    """Render the mockup and the proof PDF that embeds it.
 
     The logo is scaled once to its print size at 300 DPI before anything is laid out; the
     mockup PNG is encoded on a second thread while WeasyPrint lays out the pages (zlib
     releases the GIL), and the PDF embeds a JPEG of the same picture as is.
     """
-    logo: PrintLogo | None = prepare_logo(logo_png, spec.logo_width_in) if logo_png is not None else None
-    canvas = compose(spec, catalog, MOCKUP_SIZE, logo.image() if logo else None)
+    spec = request.spec
+    logo = prepare_logo(request.logo_png, spec.logo_width_in) if request.logo_png is not None else None
+    canvas = compose(spec, load_catalog(), MOCKUP_SIZE, logo.image() if logo else None)
     encoded: dict[str, bytes] = {}
     failure: list[BaseException] = []
 
@@ -403,27 +367,9 @@ def render_proof_files(
     worker = threading.Thread(target=encode, name="mockup-png", daemon=True)
     worker.start()
     try:
-        doc = ProofDocument(
-            spec=spec,
-            catalog=catalog,
-            quote=quote,
-            organisation=organisation,
-            design_name=design_name,
-            reference=reference,
-            version=version,
-            created=created,
-            review_url=review_url,
-            mockup_png=b"",
-            mockup_jpeg=_jpeg(canvas),
-            page_size=page_size,
-            logo_png=logo.png if logo else None,
-            logo_source_px=logo.source_px if logo else None,
-            preflight=tuple(preflight),
-            delivery_estimate=delivery_estimate,
-        )
-        pdf = render_proof_pdf(doc)
+        pdf = render_proof_pdf(ProofPages(request=request, mockup=_jpeg(canvas), logo=logo))
     finally:
         worker.join()
     if failure:
         raise failure[0]
-    return pdf, encoded["png"]
+    return RenderedProof(pdf=pdf, png=encoded["png"])

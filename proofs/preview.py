@@ -11,7 +11,7 @@ import hashlib
 
 from configurator.catalog import Catalog
 from configurator.spec import BoxSpec
-from proofs.logoprint import prepare_logo
+from proofs.logo import prepare_logo
 from proofs.mockup import compose, encode_png
 
 PREVIEW_SIZE = (800, 600)

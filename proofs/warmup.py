@@ -15,6 +15,7 @@ from datetime import date
 from configurator.catalog import load_catalog
 from configurator.pricing import quote
 from configurator.spec import BoxSpec, ItemLine
+from proofs.request import ProofRequest
 
 log = logging.getLogger(__name__)
 _done = False
@@ -47,15 +48,16 @@ def warm_up() -> float:
         monogram="GH",
     )
     render_proof_files(
-        spec,
-        catalog,
-        quote(spec, catalog),
-        organisation="Gifts of Hope",
-        design_name="Warm-up",
-        reference="WARM-UP",
-        version=1,
-        created=date(2025, 1, 1),
-        review_url="https://example.invalid/warm-up",
+        ProofRequest(
+            spec=spec,
+            quote=quote(spec, catalog),
+            organisation="Gifts of Hope",
+            design_name="Warm-up",
+            reference="WARM-UP",
+            version=1,
+            created=date(2025, 1, 1),
+            review_url="https://example.invalid/warm-up",
+        )
     )
     # Scene layers for every box size at proof and preview size (colour-independent).
     for size in (MOCKUP_SIZE, PREVIEW_SIZE):

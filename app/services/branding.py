@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from sqlalchemy import select
 
 from app.extensions import db
@@ -11,6 +13,9 @@ from app.services import audit
 from app.services.designs import commit_spec, editable_spec
 from app.services.errors import Invalid, NotFound
 from app.storage import storage
+
+if TYPE_CHECKING:
+    from proofs.logo import PrintSize
 
 
 def upload_logo(user: User, design: Design, revision: int, data: bytes, filename: str) -> Logo:
@@ -79,7 +84,7 @@ def logo_png(logo_id: str | None) -> bytes | None:
 def preflight(spec: dict) -> list[str]:
     """Plain-language findings about print quality, shown to the buyer, to staff and on the proof."""
     from configurator.catalog import load_catalog
-    from proofs.logo import contrast_finding, effective_dpi, low_resolution
+    from proofs.logo import contrast_finding
 
     logo_id = spec.get("logo_id")
     if not logo_id:
@@ -87,15 +92,8 @@ def preflight(spec: dict) -> list[str]:
     logo = db.session.scalar(select(Logo).where(Logo.sha256 == logo_id).limit(1))
     if logo is None:
         return ["The logo file is missing; please upload it again."]
-    width_in = float(spec.get("logo_width_in", 2.0))
-    findings = []
-    # An SVG is drawn at whatever size print needs, so it is never low resolution.
-    if logo.original_format != "svg" and low_resolution(logo.width_px, width_in):
-        dpi = effective_dpi(logo.width_px, width_in)
-        findings.append(
-            f"The logo will print at {dpi:.0f} DPI at {width_in:g} in wide, below the 300 DPI we recommend: "
-            "it may look soft. Upload a larger file or an SVG, or print it smaller."
-        )
+    low_resolution = print_logo(logo, spec).finding
+    findings = [low_resolution] if low_resolution else []
     catalog = load_catalog()
     box_colour = spec.get("box_colour", "")
     if box_colour in catalog.colours:
@@ -105,3 +103,15 @@ def preflight(spec: dict) -> list[str]:
         if hard_to_see:
             findings.append(hard_to_see)
     return findings
+
+
+def print_logo(logo: Logo, spec: dict) -> PrintSize:
+    """How the stored logo prints with this spec's width and placement (asked of ``proofs.logo``)."""
+    from proofs.logo import print_size
+
+    return print_size(
+        (logo.width_px, logo.height_px),
+        float(spec.get("logo_width_in", 2.0)) or 2.0,
+        spec.get("logo_placement", "lid"),
+        vector=logo.original_format == "svg",
+    )

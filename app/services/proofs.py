@@ -3,14 +3,10 @@
 from __future__ import annotations
 
 import dataclasses
-import hashlib
-import json
 import logging
 import os
-from dataclasses import dataclass
-from datetime import date
 
-from flask import current_app, url_for
+from flask import current_app
 
 from app.extensions import db
 from app.faults import InfrastructureFault, is_infrastructure_fault
@@ -22,6 +18,7 @@ from configurator.catalog import load_catalog
 from configurator.pricing import Quote, quote
 from configurator.spec import BoxSpec
 from configurator.states import PROOF
+from proofs.request import ProofRequest, RenderedProof
 
 log = logging.getLogger(__name__)
 
@@ -58,70 +55,6 @@ def _file_key(render_key: str | None, kind: str) -> str:
     return f"renders/{render_key}.{kind}"
 
 
-@dataclass(frozen=True)
-class RenderJob:
-    """Everything one render needs, as plain data: the renderer gets only this."""
-
-    spec: BoxSpec
-    organisation: str
-    design_name: str
-    reference: str
-    version: int
-    created: date
-    review_url: str
-    page_size: str
-    logo_png: bytes | None
-    logo_sha: str | None
-    preflight: tuple[str, ...]
-    delivery_estimate: date | None
-    quote: Quote
-
-    def key(self) -> str:
-        """Digest of everything that shapes the files; equal keys share stored files."""
-        from proofs.fonts import font_set_id
-        from proofs.pdf import TEMPLATE_VERSION
-
-        shape = {
-            "spec": self.spec.content_hash(),
-            "organisation": self.organisation,
-            "design": self.design_name,
-            "reference": self.reference,
-            "version": self.version,
-            "date": self.created.isoformat(),
-            "review_url": self.review_url,
-            "page_size": self.page_size,
-            "logo": self.logo_sha,
-            "preflight": list(self.preflight),
-            "delivery_estimate": self.delivery_estimate.isoformat() if self.delivery_estimate else None,
-            "quote": dataclasses.asdict(self.quote),
-            "template": TEMPLATE_VERSION,
-            "fonts": font_set_id(),
-        }
-        return hashlib.sha256(json.dumps(shape, sort_keys=True, default=str).encode()).hexdigest()
-
-
-def render_job_files(job: RenderJob) -> tuple[bytes, bytes]:
-    """Pure: render the job's PDF and PNG (runs under the render limits)."""
-    from proofs.pdf import render_proof_files
-
-    catalog = load_catalog()
-    return render_proof_files(
-        job.spec,
-        catalog,
-        job.quote,
-        organisation=job.organisation,
-        design_name=job.design_name,
-        reference=job.reference,
-        version=job.version,
-        created=job.created,
-        review_url=job.review_url,
-        page_size=job.page_size,
-        logo_png=job.logo_png,
-        preflight=job.preflight,
-        delivery_estimate=job.delivery_estimate,
-    )
-
-
 def _frozen_quote(proof: Proof) -> Quote:
     """The quote frozen at submission (rush included), so proof, approval and order agree."""
     if proof.quote:
@@ -129,25 +62,22 @@ def _frozen_quote(proof: Proof) -> Quote:
     return quote(BoxSpec.from_dict(proof.spec), load_catalog())  # rows made before quotes were frozen
 
 
-def build_job(proof: Proof, *, with_logo: bool = True) -> RenderJob:
-    """Plain inputs of a render; ``with_logo=False`` skips reading the logo (enough for the key)."""
+def build_request(proof: Proof) -> ProofRequest:
+    """The render input of a proof, from its rows; without the logo's bytes, which the key does not need."""
     spec = BoxSpec.from_dict(proof.spec)
-    with current_app.test_request_context(base_url=current_app.config["PUBLIC_URL"]):
-        review_url = url_for("review.show", design_id=proof.design_id, _external=True)
-    return RenderJob(
+    organisation = proof.design.organisation
+    return ProofRequest(
         spec=spec,
-        organisation=proof.design.organisation.name,
+        quote=_frozen_quote(proof),
+        organisation=organisation.name,
         design_name=proof.design.name,
         reference=proof_reference(proof),
         version=proof.version,
         created=proof.created_at.date(),
-        review_url=review_url,
-        page_size=proof.design.organisation.page_size,
-        logo_png=branding.logo_png(spec.logo_id) if with_logo else None,
-        logo_sha=spec.logo_id,
+        review_url=notifications.external_url("review.show", design_id=proof.design_id),
+        page_size=organisation.page_size,
         preflight=tuple(branding.preflight(spec.to_dict())),
         delivery_estimate=proof.delivery_estimate,
-        quote=_frozen_quote(proof),
     )
 
 
@@ -196,26 +126,38 @@ def render(proof_id: int) -> None:
         raise InfrastructureFault(f"proof {proof_id} met {type(exc).__name__}; it will be retried") from exc
 
 
+def _with_logo(request: ProofRequest) -> ProofRequest:
+    """The request with its logo read from storage (only when it is drawn), or a finding when the file is gone."""
+    logo_png = branding.logo_png(request.spec.logo_id)
+    preflight = request.preflight
+    if request.spec.logo_id and logo_png is None and not preflight:
+        preflight = ("The logo file is missing; please upload it again.",)
+    return dataclasses.replace(request, logo_png=logo_png, preflight=preflight)
+
+
+def render_files(request: ProofRequest) -> RenderedProof:
+    """Draw a proof's files (runs under the render limits); WeasyPrint loads here, in the worker only."""
+    from proofs.pdf import render_proof_files
+
+    return render_proof_files(request)
+
+
 def _render_held(proof_id: int, token: str) -> None:
     from proofs.sandbox import RenderFailed, run_limited
 
     try:
         proof = db.session.get(Proof, proof_id)
-        job = build_job(proof, with_logo=False)
-        key = job.key()
+        request = build_request(proof)
+        key = request.render_key
         store = storage()
         pdf_key, png_key = _file_key(key, "pdf"), _file_key(key, "png")
         if not (store.exists(pdf_key) and store.exists(png_key)):
             seconds, memory_mb = _limits()
-            job = dataclasses.replace(job, logo_png=branding.logo_png(job.spec.logo_id))
-            if job.spec.logo_id and job.logo_png is None and not job.preflight:
-                job = dataclasses.replace(
-                    job, preflight=("The logo file is missing; please upload it again.",)
-                )
+            request = _with_logo(request)
             db.session.commit()  # end the transaction first: no row stays locked while we draw
-            pdf, png = run_limited(render_job_files, job, seconds=seconds, memory_mb=memory_mb)
-            store.put(png_key, png)
-            store.put(pdf_key, pdf)
+            files = run_limited(render_files, request, seconds=seconds, memory_mb=memory_mb)
+            store.put(png_key, files.png)
+            store.put(pdf_key, files.pdf)
         if not _settle(proof_id, token, "finish", render_key=key, failure_reason=None):
             db.session.rollback()
             log.warning("proof %s: the lease was taken over; the other render finishes it", proof_id)
@@ -251,10 +193,9 @@ def _release(proof_id: int, token: str) -> None:
 def _failure_reason(exc: Exception) -> str:
     """The sentence buyers and staff read about a failed render; technical detail goes to the log."""
     from proofs.logo import LogoError
-    from proofs.logoprint import LogoUnreadable
 
     cause = exc.__cause__
-    if isinstance(cause, LogoError | LogoUnreadable):  # those messages are written for the buyer
+    if isinstance(cause, LogoError):  # those messages are written for the buyer
         return str(cause)
     if cause is None and str(exc).startswith("Rendering"):  # the sandbox's time and memory limits
         return str(exc)

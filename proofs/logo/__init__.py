@@ -26,7 +26,15 @@ from proofs.logo.errors import (
     LogoError,
     check_byte_size,
 )
-from proofs.logo.printing import effective_dpi, low_resolution, print_scaled
+from proofs.logo.printing import (
+    PrintLogo,
+    PrintSize,
+    effective_dpi,
+    low_resolution,
+    prepare_logo,
+    print_scaled,
+    print_size,
+)
 from proofs.logo.raster import clear_hidden_pixels, decode_raster, encode_png, open_png
 from proofs.logo.render import rasterise
 from proofs.logo.sniff import sniff_format
@@ -42,12 +50,16 @@ __all__ = [
     "PRINT_DPI",
     "Logo",
     "LogoError",
+    "PrintLogo",
+    "PrintSize",
     "contrast_finding",
     "effective_dpi",
     "intake_logo",
     "legible",
     "low_resolution",
+    "prepare_logo",
     "print_scaled",
+    "print_size",
     "suggest_colours",
 ]
 

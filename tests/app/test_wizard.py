@@ -235,6 +235,26 @@ def test_logo_upload_warns_about_low_resolution_and_refuses_bad_files(browser):
     assert removed.status_code == 302 and spec_of(design_id)["logo_id"] is None
 
 
+def test_a_logo_on_the_card_is_judged_at_the_size_the_card_prints_it(browser):
+    browser.login(UserFactory().email)
+    design_id = start_classic(browser)
+    warning = "below the 300 DPI we recommend"
+    for placement, expected in (("lid", "at 200 DPI at 3 in wide"), ("card", None)):
+        fields = {
+            "logo": (io.BytesIO(png_bytes((600, 240))), "logo.png"),
+            "logo_placement": placement,
+            "logo_width_in": "3.0",
+            "monogram_style": "serif",
+        }
+        assert save_step(browser, design_id, "branding", fields, nav="upload").status_code == 302
+        assert spec_of(design_id)["logo_placement"] == placement
+        page = browser.get(f"/designs/{design_id}/edit/branding").text
+        if expected:
+            assert expected in page and warning in page
+        else:  # the card's header band prints it 1.05 in wide, as the proof shows: 571 DPI
+            assert warning not in page
+
+
 def test_monogram_takes_one_to_three_letters(browser):
     browser.login(UserFactory().email)
     design_id = start_classic(browser)

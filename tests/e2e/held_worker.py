@@ -11,13 +11,14 @@ from pathlib import Path
 
 from app.services import proofs
 from proofs import approval_record
+from proofs.request import ProofRequest, RenderedProof
 from worker import celery_app
 
 __all__ = ["celery_app"]
 
 
-def _held(job: proofs.RenderJob) -> tuple[bytes, bytes]:
-    Path(os.environ["HELD_RENDER_MARKER"]).write_text(job.reference, encoding="utf-8")
+def _held(request: ProofRequest) -> RenderedProof:
+    Path(os.environ["HELD_RENDER_MARKER"]).write_text(request.reference, encoding="utf-8")
     threading.Event().wait()  # until the test kills this process
     raise AssertionError("unreachable")
 
@@ -28,6 +29,6 @@ def _held_document(data: dict, _mockup: bytes | None) -> bytes:
     raise AssertionError("unreachable")
 
 
-proofs.render_job_files = _held
+proofs.render_files = _held
 if os.environ.get("HELD_DOCUMENT_MARKER"):
     approval_record.render_approval_record = _held_document

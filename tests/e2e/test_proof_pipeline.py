@@ -58,13 +58,13 @@ def test_identical_input_reuses_stored_files(app, tmp_path, monkeypatch):
     # Same proof rendered again (e.g. the reconciler re-queued it after a lost acknowledgement).
     proof.status = "queued"
     db.session.commit()
-    monkeypatch.setattr(proofs, "render_job_files", _must_not_render)
+    monkeypatch.setattr(proofs, "render_files", _must_not_render)
     again = _render(proof.id)
     assert again.status == "ready" and again.render_key == proof.render_key
     assert {p: p.stat().st_mtime_ns for p in render_files(tmp_path / "files")} == before
 
 
-def _must_not_render(job):
+def _must_not_render(request):
     raise AssertionError("rendered although the files were stored")
 
 
@@ -73,16 +73,25 @@ def test_render_key_covers_logo_page_size_and_fonts(app):
 
     from app.services import proofs
 
-    job = proofs.build_job(submitted_proof())
+    request = proofs.build_request(submitted_proof())
     keys = {
-        job.key(),
-        dataclasses.replace(job, logo_sha="a" * 64).key(),
-        dataclasses.replace(job, page_size="A4").key(),
-        dataclasses.replace(job, preflight=("Low resolution",)).key(),
-        dataclasses.replace(job, spec=job.spec.replace(message="Other")).key(),
+        request.render_key,
+        dataclasses.replace(request, spec=request.spec.replace(logo_id="a" * 64)).render_key,
+        dataclasses.replace(request, page_size="A4").render_key,
+        dataclasses.replace(request, preflight=("Low resolution",)).render_key,
+        dataclasses.replace(request, spec=request.spec.replace(message="Other")).render_key,
     }
     assert len(keys) == 5
-    assert job.key() == dataclasses.replace(job).key()
+    assert request.render_key == dataclasses.replace(request, logo_png=b"not needed for the key").render_key
+
+
+def test_the_review_link_is_the_one_the_emails_use(app):
+    from app.services import proofs
+
+    proof = submitted_proof()
+    app.config["PUBLIC_URL"] = "https://gifts.example.org/shop"  # a path too, as behind a proxy
+    review_url = proofs.build_request(proof).review_url
+    assert review_url == f"https://gifts.example.org/shop/designs/{proof.design_id}/review"
 
 
 def test_a_render_over_its_time_limit_fails_with_a_reason(app):
@@ -169,10 +178,10 @@ def test_the_render_task_retries_an_infrastructure_fault_until_the_proof_is_read
 def test_an_error_inside_the_renderer_fails_the_proof_with_a_sentence(app, monkeypatch):
     from app.services import proofs
 
-    def broken(job):
+    def broken(request):
         raise KeyError("glyph 0x1f600 missing from font table")
 
-    monkeypatch.setattr(proofs, "render_job_files", broken)
+    monkeypatch.setattr(proofs, "render_files", broken)
     proof = _render(submitted_proof().id)
     assert proof.status == "failed"
     assert proof.failure_reason == proofs.RENDER_FAILED
@@ -206,18 +215,18 @@ def test_a_render_renews_its_lease_while_it_draws(app, monkeypatch):
     from app.services import proofs
 
     app.config["PROOF_LEASE_SECONDS"] = 0.6  # renewed every 0.2 s
-    real = proofs.render_job_files
+    real = proofs.render_files
     seen = []
 
-    def slow(job):
+    def slow(request):
         with db.engine.connect() as connection:
             read = db.select(Proof.lease_expires_at).where(Proof.status == "rendering")
             seen.append(connection.execute(read).scalar_one())
             while connection.execute(read).scalar_one() == seen[0]:  # until the keeper renews it
                 connection.rollback()
-        return real(job)
+        return real(request)
 
-    monkeypatch.setattr(proofs, "render_job_files", slow)
+    monkeypatch.setattr(proofs, "render_files", slow)
     proof = _render(submitted_proof().id)
     assert proof.status == "ready" and proof.lease_expires_at is None
 
@@ -225,18 +234,18 @@ def test_a_render_renews_its_lease_while_it_draws(app, monkeypatch):
 def test_a_stale_holder_cannot_finish_a_proof_taken_over_by_another_render(app, monkeypatch):
     from app.services import proofs
 
-    real = proofs.render_job_files
+    real = proofs.render_files
     proof = submitted_proof()
 
-    def taken_over(job):
+    def taken_over(request):
         _lapse(proof.id)  # this worker stalled past its lease...
         assert proofs.reconcile() == [proof.id]  # ...the reconciler gave the proof to someone else
-        return real(job)
+        return real(request)
 
-    monkeypatch.setattr(proofs, "render_job_files", taken_over)
+    monkeypatch.setattr(proofs, "render_files", taken_over)
     again = _render(proof.id)
     assert (again.status, again.lost_attempts, again.render_key) == ("queued", 1, None)
-    monkeypatch.setattr(proofs, "render_job_files", real)
+    monkeypatch.setattr(proofs, "render_files", real)
     again = _render(proof.id)  # the new holder (here: the message the reconciler sent)
     assert (again.status, again.attempts, again.lost_attempts) == ("ready", 2, 1)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import shutil
 import subprocess
 from datetime import date
@@ -12,6 +13,7 @@ from configurator.catalog import Catalog, load_catalog
 from configurator.pricing import quote
 from configurator.spec import BoxSpec, ItemLine
 from proofs.pdf import render_proof_files
+from proofs.request import ProofRequest, RenderedProof
 from tests.services import missing
 
 
@@ -35,19 +37,23 @@ def make_spec(catalog: Catalog, **changes) -> BoxSpec:
     return base.replace(**changes)
 
 
-def render_pdf(catalog: Catalog, spec: BoxSpec, page_size: str = "Letter") -> tuple[bytes, bytes]:
-    return render_proof_files(
-        spec,
-        catalog,
-        quote(spec, catalog),
+def proof_request(catalog: Catalog, spec: BoxSpec, **changes) -> ProofRequest:
+    """The render input of version 3 of a design, quoted from ``spec``; override any field."""
+    base = ProofRequest(
+        spec=spec,
+        quote=quote(spec, catalog),
         organisation="Acme & Co <Ltd>",
         design_name="Welcome box",
         reference="GOH-000123",
         version=3,
         created=date(2025, 3, 4),
         review_url="https://gifts.example.org/proofs/GOH-000123/3",
-        page_size=page_size,
     )
+    return dataclasses.replace(base, **changes)
+
+
+def render_pdf(catalog: Catalog, spec: BoxSpec, **changes) -> RenderedProof:
+    return render_proof_files(proof_request(catalog, spec, **changes))
 
 
 def run_tool(*args: str) -> subprocess.CompletedProcess[str]:

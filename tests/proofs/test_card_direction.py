@@ -21,7 +21,7 @@ SIGN_OFF_VISUAL = ["צוות", "·", "Acme", "·", "团队", "فريق"]
 @pytest.fixture(scope="module")
 def card_lines(catalog) -> dict[str, list[Word]]:
     spec = make_spec(catalog, message=f"{LATIN}\n{ARABIC}\n{HEBREW}", sign_off=SIGN_OFF)
-    card = pages(render_pdf(catalog, spec)[0])[-1]
+    card = pages(render_pdf(catalog, spec).pdf)[-1]
     rows: list[list[Word]] = []
     for word in sorted(card.words, key=lambda w: (w.y0 + w.y1) / 2):
         centre = (word.y0 + word.y1) / 2

@@ -8,6 +8,7 @@ import hashlib
 import io
 import math
 import socket
+from fractions import Fraction
 
 import pytest
 from hypothesis import given
@@ -23,7 +24,9 @@ from proofs.logo import (
     effective_dpi,
     intake_logo,
     low_resolution,
+    prepare_logo,
     print_scaled,
+    print_size,
     suggest_colours,
 )
 from proofs.logo import render as logo_render
@@ -429,7 +432,9 @@ def test_a_crash_in_the_renderer_does_not_take_the_process_down(monkeypatch):
 def test_effective_dpi_and_the_300_dpi_line():
     assert effective_dpi(600, 2.0) == 300.0
     assert not low_resolution(600, 2.0)
-    assert low_resolution(599, 2.0)
+    assert not low_resolution(1200, 4.0)
+    assert not low_resolution(336, 1.12)  # 299.99999999999994 in floating point: still 300 DPI
+    assert low_resolution(598, 2.0)
     for bad in (0, -1.0, math.nan, math.inf):
         with pytest.raises(ValueError):
             effective_dpi(600, bad)
@@ -444,9 +449,54 @@ def test_dpi_scales_inversely_with_print_width(width_px, print_width_in, factor)
     dpi = effective_dpi(width_px, print_width_in)
     assert math.isclose(effective_dpi(width_px, print_width_in * factor), dpi / factor, rel_tol=1e-9)
     assert effective_dpi(width_px, print_width_in * factor) < dpi
-    assert low_resolution(width_px, print_width_in) == (dpi < 300)
+    assert low_resolution(width_px, print_width_in) == (round(dpi) < 300)
     if not low_resolution(width_px, print_width_in * factor):
         assert not low_resolution(width_px, print_width_in)
+
+
+@given(
+    width_px=st.integers(1, 20_000),
+    hundredths_in=st.integers(1, 1200),
+    placement=st.sampled_from(["lid", "tag", "card"]),
+)
+def test_a_logo_at_300_dpi_is_never_low_resolution_and_the_flag_matches_the_figure(
+    width_px, hundredths_in, placement
+):
+    """At the boundary, in exact arithmetic: 300 DPI or more is fine, under 299.5 is low."""
+    width_in = hundredths_in / 100
+    exact = Fraction(width_px) / Fraction(hundredths_in, 100)
+    if exact >= 300:
+        assert not low_resolution(width_px, width_in)
+    if exact < Fraction(599, 2):
+        assert low_resolution(width_px, width_in)
+    printed = print_size((width_px, width_px // 2 + 1), width_in, placement)
+    assert printed.low_resolution == (printed.dpi < 300)  # never "prints at 300 DPI ... may look soft"
+    assert not print_size((width_px, 1), width_in, placement, vector=True).low_resolution
+
+
+def test_the_card_header_limits_the_print_size():
+    lid = print_size((1200, 400), 4.0, "lid")
+    assert (lid.width_in, lid.dpi, lid.low_resolution) == (4.0, 300, False)
+    card = print_size((600, 200), 4.0, "card")  # the header band is 2.4 x 0.42 in
+    assert card.width_in == pytest.approx(1.26) and card.height_in == pytest.approx(0.42)
+    assert card.dpi == 476 and not card.low_resolution
+    assert print_size((600, 60), 4.0, "card").width_in == 2.4
+    assert lid.finding is None and card.finding is None
+    assert print_size((420, 140), 3.0, "lid").finding == (
+        "The logo will print at 140 DPI at 3 in wide, below the 300 DPI we recommend: it may look soft. "
+        "Upload a larger file or an SVG, or print it smaller."
+    )
+
+
+def test_prepare_logo_scales_to_print_width_and_keeps_the_source_size():
+    png = intake_logo(corpus.encode(corpus.badge((1200, 600)))).png
+    logo = prepare_logo(png, 2.0)
+    assert decode(logo.png).size == (600, 300) and logo.source_px == (1200, 600)
+    assert prepare_logo(png, 2.0) is logo  # once per (logo, width)
+    with pytest.raises(LogoError, match="not a readable image"):
+        prepare_logo(b"\x89PNG\r\n\x1a\nnot really", 2.0)
+    with pytest.raises(ValueError):
+        prepare_logo(png, 13.0)
 
 
 @pytest.mark.parametrize(("source", "print_width_in", "dpi", "expected"), [

@@ -2,15 +2,14 @@ from __future__ import annotations
 
 import io
 import re
-from datetime import date
 
 import pytest
 from PIL import Image
 from pypdf import PdfReader
 
 from configurator.pricing import quote
-from proofs.pdf import ProofDocument, money, render_html, render_proof_pdf
-from tests.proofs.conftest import make_spec, render_pdf, run_tool
+from proofs.pdf import ProofPages, money, render_html, render_proof_pdf
+from tests.proofs.conftest import make_spec, proof_request, render_pdf, run_tool
 from tests.proofs.pdfwords import pages
 
 MESSAGES = {
@@ -55,43 +54,43 @@ def a4(catalog):
 
 
 def test_letter_pages(letter):
-    reader = PdfReader(io.BytesIO(letter[0]))
+    reader = PdfReader(io.BytesIO(letter.pdf))
     assert len(reader.pages) >= 2
     for page in reader.pages:
         assert (round(float(page.mediabox.width)), round(float(page.mediabox.height))) == (612, 792)
 
 
 def test_a4_pages(a4):
-    for page in PdfReader(io.BytesIO(a4[0])).pages:
+    for page in PdfReader(io.BytesIO(a4.pdf)).pages:
         assert (round(float(page.mediabox.width)), round(float(page.mediabox.height))) == (595, 842)
 
 
 def test_unknown_page_size_is_refused(catalog, a4):
     spec = make_spec(catalog)
-    doc = _doc(catalog, spec, a4[1], page_size="Legal; } body { display: none")
+    doc = _doc(catalog, spec, a4.png, page_size="Legal; } body { display: none")
     with pytest.raises(ValueError, match="page_size"):
         render_proof_pdf(doc)
 
 
 @pytest.mark.parametrize("name", sorted(MESSAGES))
 def test_message_text_is_extractable_with_pypdf(letter, name):
-    assert MESSAGES[name] in _flat(_text(letter[0]))
+    assert MESSAGES[name] in _flat(_text(letter.pdf))
 
 
 @pytest.mark.parametrize("name", sorted(MESSAGES))
 def test_message_text_is_extractable_with_pdftotext(letter, name, tmp_path):
-    assert MESSAGES[name] in _flat(_pdftotext(letter[0], tmp_path))
+    assert MESSAGES[name] in _flat(_pdftotext(letter.pdf, tmp_path))
 
 
 def test_line_breaks_in_the_message_are_kept(letter, tmp_path):
-    lines = _pdftotext(letter[0], tmp_path).splitlines()
+    lines = _pdftotext(letter.pdf, tmp_path).splitlines()
     assert "Dear Sam," in lines
     assert MESSAGES["cyrillic"] in lines
     assert lines[lines.index("Dear Sam,") + 1].startswith("Welcome to the team!")
 
 
 def test_blank_lines_reach_the_card_markup(catalog, a4):
-    html = render_html(_doc(catalog, make_spec(catalog, message="Dear Sam,\n\nThanks"), a4[1]))
+    html = render_html(_doc(catalog, make_spec(catalog, message="Dear Sam,\n\nThanks"), a4.png))
     # one paragraph per line of the message, each with its own direction; a blank one keeps its line
     assert re.search(
         r'<div class="message"[^>]*><p dir="ltr">Dear Sam,</p><p dir="ltr"><br></p><p dir="ltr">Thanks</p></div>',
@@ -100,14 +99,14 @@ def test_blank_lines_reach_the_card_markup(catalog, a4):
 
 
 def test_a_blank_line_prints_as_one_empty_line(catalog):
-    card = pages(render_pdf(catalog, make_spec(catalog, message="Dear Sam,\n\nThanks\nBye"))[0])[-1]
+    card = pages(render_pdf(catalog, make_spec(catalog, message="Dear Sam,\n\nThanks\nBye")).pdf)[-1]
     top = {w.text: w.y0 for w in card.words if w.text in {"Dear", "Thanks", "Bye"}}
     line = top["Bye"] - top["Thanks"]
     assert top["Thanks"] - top["Dear"] == pytest.approx(2 * line, abs=1)
 
 
 def test_user_text_never_becomes_markup(letter):
-    text = _text(letter[0])
+    text = _text(letter.pdf)
     assert "{{7*7}}" in text and "49" not in text.replace("GOH-000123", "")
     assert "<b>x</b>" in text
     assert "<script>alert(1)</script>" in text
@@ -115,13 +114,13 @@ def test_user_text_never_becomes_markup(letter):
 
 
 def test_html_escapes_user_text(catalog, a4):
-    html = render_html(_doc(catalog, make_spec(catalog, message=HOSTILE, sign_off="<i>me</i>"), a4[1]))
+    html = render_html(_doc(catalog, make_spec(catalog, message=HOSTILE, sign_off="<i>me</i>"), a4.png))
     assert "<script>" not in html and "&lt;script&gt;" in html
     assert "<i>me</i>" not in html
 
 
 def test_header_footer_and_quote(letter, catalog):
-    text = _text(letter[0])
+    text = _text(letter.pdf)
     q = quote(make_spec(catalog), catalog)
     for expected in (
         "GOH-000123",
@@ -138,7 +137,7 @@ def test_header_footer_and_quote(letter, catalog):
 
 
 def test_embeds_the_1600x1200_mockup_and_a_vector_qr_code(letter):
-    pdf, png = letter
+    pdf, png = letter.pdf, letter.png
     assert Image.open(io.BytesIO(png)).size == (1600, 1200)
     sizes = {
         (img.image.width, img.image.height)
@@ -151,14 +150,14 @@ def test_embeds_the_1600x1200_mockup_and_a_vector_qr_code(letter):
 @pytest.mark.parametrize("fixture", ["letter", "a4"])
 def test_qpdf_check_passes(request, fixture, tmp_path):
     path = tmp_path / "proof.pdf"
-    path.write_bytes(request.getfixturevalue(fixture)[0])
+    path.write_bytes(request.getfixturevalue(fixture).pdf)
     proc = run_tool("qpdf", "--check", str(path))
     assert proc.returncode == 0, proc.stdout + proc.stderr
 
 
 def test_every_font_is_embedded(letter, tmp_path):
     path = tmp_path / "proof.pdf"
-    path.write_bytes(letter[0])
+    path.write_bytes(letter.pdf)
     proc = run_tool("pdffonts", str(path))
     assert proc.returncode == 0, proc.stderr
     rows = proc.stdout.splitlines()[2:]
@@ -169,17 +168,5 @@ def test_every_font_is_embedded(letter, tmp_path):
         assert emb == "yes", row
 
 
-def _doc(catalog, spec, png: bytes, page_size: str = "Letter") -> ProofDocument:
-    return ProofDocument(
-        spec=spec,
-        catalog=catalog,
-        quote=quote(spec, catalog),
-        organisation="Acme",
-        design_name="Welcome",
-        reference="GOH-000001",
-        version=1,
-        created=date(2025, 1, 2),
-        review_url="https://gifts.example.org/r/1",
-        mockup_png=png,
-        page_size=page_size,
-    )
+def _doc(catalog, spec, png: bytes, page_size: str = "Letter") -> ProofPages:
+    return ProofPages(proof_request(catalog, spec, page_size=page_size), mockup=png)

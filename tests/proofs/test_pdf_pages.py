@@ -9,14 +9,12 @@ from __future__ import annotations
 from datetime import date
 
 from configurator.catalog import Catalog
-from configurator.pricing import quote
 from configurator.spec import ItemLine
 from proofs.approval_record import render_approval_record
 from proofs.documents import write_pdf
 from proofs.mockup import render_mockup
 from proofs.packing_slip import PackingSlip, SlipLine, render_packing_slip
-from proofs.pdf import render_proof_files
-from tests.proofs.conftest import make_spec
+from tests.proofs.conftest import make_spec, render_pdf
 from tests.proofs.pdfwords import missing_words, outside, pages
 
 LONG_WORD = "Supercalifragilistic" * 6  # 120 characters, no break opportunity
@@ -45,17 +43,9 @@ def _check(pdf: bytes, expected: list[str]) -> None:
 
 def test_proof_keeps_every_word_on_its_pages(catalog):
     spec = make_spec(catalog, items=_all_items(catalog), message=MESSAGE, sign_off=f"{LONG_WORD} 团队")
-    pdf, _ = render_proof_files(
-        spec,
-        catalog,
-        quote(spec, catalog),
-        organisation=ORGANISATION,
-        design_name=DESIGN,
-        reference="GOH-000123",
-        version=3,
-        created=date(2026, 3, 4),
-        review_url="https://gifts.example.org/proofs/GOH-000123/3",
-    )
+    pdf = render_pdf(
+        catalog, spec, organisation=ORGANISATION, design_name=DESIGN, created=date(2026, 3, 4)
+    ).pdf
     _check(pdf, _expected(catalog))
 
 

@@ -13,9 +13,8 @@ from PIL import Image, ImageDraw
 from pypdf import PdfReader
 from pypdf.generic import IndirectObject
 
-from configurator.pricing import quote
-from proofs.pdf import render_proof_files
-from tests.proofs.conftest import make_spec, run_tool
+from proofs.request import RenderedProof
+from tests.proofs.conftest import make_spec, render_pdf, run_tool
 
 REVIEW_URL = "https://gifts.example.org/designs/17"
 SCRIPTS = {
@@ -46,20 +45,8 @@ def _logo(width: int, height: int) -> bytes:
     return out.getvalue()
 
 
-def _render(catalog, spec, *, organisation="Acme", design_name="Welcome box", page_size="Letter", **kw):
-    return render_proof_files(
-        spec,
-        catalog,
-        quote(spec, catalog),
-        organisation=organisation,
-        design_name=design_name,
-        reference="GOH-D00017-v2",
-        version=2,
-        created=date(2025, 3, 4),
-        review_url=REVIEW_URL,
-        page_size=page_size,
-        **kw,
-    )
+def _render(catalog, spec, **changes) -> RenderedProof:
+    return render_pdf(catalog, spec, reference="GOH-D00017-v2", version=2, review_url=REVIEW_URL, **changes)
 
 
 @pytest.fixture
@@ -112,7 +99,7 @@ def _check_clean(pdf: bytes, tmp_path, page_size: str = "Letter") -> PdfReader:
 @pytest.mark.parametrize("hostile", HOSTILE)
 def test_hostile_text_renders_literally_and_fetches_nothing(catalog, sealed, tmp_path, hostile):
     spec = make_spec(catalog, message=hostile, sign_off=hostile[:60])
-    pdf, _ = _render(catalog, spec, organisation=hostile[:80], design_name=hostile[:100])
+    pdf = _render(catalog, spec, organisation=hostile[:80], design_name=hostile[:100]).pdf
     assert not [path for path in sealed if "passwd" in path or path.startswith("/etc")]
     reader = _check_clean(pdf, tmp_path)
     text = " ".join(" ".join(page.extract_text() for page in reader.pages).split())
@@ -122,9 +109,9 @@ def test_hostile_text_renders_literally_and_fetches_nothing(catalog, sealed, tmp
 
 def test_huge_text_renders_or_fails_cleanly(catalog, sealed, tmp_path):
     spec = make_spec(catalog, message="word " * 4000, sign_off="x" * 2000)
-    pdf, png = _render(catalog, spec, design_name="D" * 3000, organisation="O " * 1000)
-    _check_clean(pdf, tmp_path)
-    assert Image.open(io.BytesIO(png)).size == (1600, 1200)
+    files = _render(catalog, spec, design_name="D" * 3000, organisation="O " * 1000)
+    _check_clean(files.pdf, tmp_path)
+    assert Image.open(io.BytesIO(files.png)).size == (1600, 1200)
 
 
 @pytest.mark.parametrize(
@@ -143,7 +130,7 @@ def test_a_logo_that_is_not_a_normalised_png_fails_cleanly(catalog, sealed, logo
 
 def test_every_script_extracts_exactly(catalog, tmp_path):
     spec = make_spec(catalog, message="\n".join(SCRIPTS.values()), sign_off="Ζωή & Ёжик")
-    pdf, _ = _render(catalog, spec, design_name="Fête · Праздник · 祝贺 🎉")
+    pdf = _render(catalog, spec, design_name="Fête · Праздник · 祝贺 🎉").pdf
     path = tmp_path / "proof.pdf"
     path.write_bytes(pdf)
     text = run_tool("pdftotext", "-enc", "UTF-8", str(path), "-").stdout
@@ -156,7 +143,7 @@ def test_every_script_extracts_exactly(catalog, tmp_path):
 @pytest.mark.parametrize("page_size", ["Letter", "A4"])
 def test_logo_prints_at_300_dpi_and_images_are_print_resolution(catalog, tmp_path, page_size):
     spec = make_spec(catalog, logo_id="x", logo_width_in=2.0, monogram="AE", card_size="4x6")
-    pdf, _ = _render(catalog, spec, page_size=page_size, logo_png=_logo(2000, 800))
+    pdf = _render(catalog, spec, page_size=page_size, logo_png=_logo(2000, 800)).pdf
     reader = _check_clean(pdf, tmp_path, page_size)
     text = " ".join(page.extract_text() for page in reader.pages)
     assert "2.00 × 0.80 in (50.8 × 20.3 mm)" in text
@@ -174,18 +161,18 @@ def test_logo_prints_at_300_dpi_and_images_are_print_resolution(catalog, tmp_pat
 
 def test_low_resolution_logo_gets_a_visible_warning(catalog, tmp_path):
     spec = make_spec(catalog, logo_id="x", logo_width_in=3.0)
-    pdf, _ = _render(
+    pdf = _render(
         catalog, spec, logo_png=_logo(420, 140), preflight=("Ribbon colour is out of stock until May.",)
-    )
+    ).pdf
     text = " ".join(" ".join(p.extract_text() for p in _check_clean(pdf, tmp_path).pages).split())
     assert "Please check before approving" in text
-    assert "The logo prints at 140 DPI at 3.00 in wide" in text
+    assert "The logo will print at 140 DPI at 3 in wide, below the 300 DPI we recommend" in text
     assert "Ribbon colour is out of stock until May." in text
 
 
 def test_needed_by_and_delivery_estimate_are_printed(catalog, tmp_path):
     spec = make_spec(catalog, needed_by="2025-04-01")
-    pdf, _ = _render(catalog, spec, delivery_estimate=date(2025, 4, 3))
+    pdf = _render(catalog, spec, delivery_estimate=date(2025, 4, 3)).pdf
     text = " ".join(" ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages).split())
     assert "Needed by April 1, 2025" in text
     assert "April 3, 2025 · after your needed-by date" in text
@@ -195,7 +182,7 @@ def test_needed_by_and_delivery_estimate_are_printed(catalog, tmp_path):
 @pytest.mark.parametrize("size", ["5x7", "4x6"])
 def test_card_prints_at_actual_size_in_each_style(catalog, tmp_path, style, size):
     spec = make_spec(catalog, card_style=style, card_size=size, monogram="MEC", monogram_style="script")
-    pdf, _ = _render(catalog, spec)
+    pdf = _render(catalog, spec).pdf
     text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)
     w, h = size.split("x")
     assert f"{w} × {h} in" in text and "shown at actual size" in text

@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import Proof
+from app.services.branding import print_logo
 from app.services.reviews.common import approvals
 from app.services.reviews.rules import needs_approver
 
@@ -56,13 +57,13 @@ def logo_facts(proof: Proof) -> dict[str, Any] | None:
     )
     if logo is None:
         return {"missing": True}
-    width_in = float(proof.spec.get("logo_width_in", 2.0)) or 2.0
+    printed = print_logo(logo, proof.spec)
     return {
         "missing": False,
         "format": logo.original_format.upper(),
         "pixels": f"{logo.width_px} × {logo.height_px} px",
-        "dpi": round(logo.width_px / width_in),
-        "width_in": width_in,
+        "dpi": printed.dpi,
+        "width_in": printed.width_in,
         "colours": [c for c in (logo.colours or []) if isinstance(c, str) and _is_hex(c)][:6],
     }
 
