@@ -15,7 +15,7 @@ from app.extensions import csrf, db, limiter, login_manager, migrate
 
 def create_app(config: dict[str, Any] | None = None, env: dict[str, str] | None = None) -> Flask:
     """Create the app; ``config`` overrides what the environment says (tests use it)."""
-    from app import tasks  # noqa: F401 - registers the Celery tasks
+    from app import background, tasks  # noqa: F401 - registers the Celery tasks
     from app.blueprints import register_blueprints
     from app.celery_app import celery_init_app
     from app.cli import register_cli
@@ -29,6 +29,7 @@ def create_app(config: dict[str, Any] | None = None, env: dict[str, str] | None 
     app.config.update(config or {})
 
     db.init_app(app)
+    background.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
     csrf.init_app(app)
     login_manager.init_app(app)

@@ -24,11 +24,11 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import event, select
+from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.orm import Session, SessionTransaction
 
+from app.background import send_after_commit
 from app.config import ROOT
 from app.extensions import db
 from app.faults import InfrastructureFault, is_infrastructure_fault
@@ -145,40 +145,13 @@ def content_key(kind: DocumentKind, inputs: dict[str, Any]) -> str:
 # --- Requesting ---------------------------------------------------------------------------
 
 
-_PENDING = "documents.pending"
-
-
-def _send_pending(session: Session) -> None:
-    if session.in_nested_transaction():
-        return  # a savepoint committed; the transaction itself has not
-    pending = session.info.get(_PENDING, [])
-    ids, pending[:] = list(pending), []
-    for document_id in ids:
-        _enqueue(document_id)
-
-
-def _drop_pending(session: Session, previous: SessionTransaction) -> None:
-    if previous.parent is None:
-        session.info.get(_PENDING, []).clear()
-
-
-def _enqueue_after_commit(document_id: int) -> None:
-    """Wake a worker when the current transaction commits; nothing is sent if it rolls back."""
-    session = db.session()
-    if _PENDING not in session.info:
-        session.info[_PENDING] = []
-        event.listen(session, "after_commit", _send_pending)
-        event.listen(session, "after_soft_rollback", _drop_pending)
-    session.info[_PENDING].append(document_id)
+RENDER_TASK_NAME = "app.tasks.render_document"
+"""The task that draws a document (registered under this name in :mod:`app.tasks`)."""
 
 
 def _enqueue(document_id: int) -> None:
-    from app.tasks import render_document
-
-    try:
-        render_document.delay(document_id)
-    except Exception:  # the row is safe in the database; a broker outage only delays the document
-        log.exception("could not enqueue document %s; the reconciler will retry", document_id)
+    """Wake a worker for the document once the current transaction commits; a lost message is re-sent."""
+    send_after_commit(RENDER_TASK_NAME, document_id)
 
 
 def _insert() -> Callable[..., Any]:
@@ -215,7 +188,7 @@ def _request(
     created = db.session.execute(statement.returning(Document.id)).scalar() is not None
     document = db.session.scalar(existing)
     if created:
-        _enqueue_after_commit(document.id)
+        _enqueue(document.id)
     return document
 
 

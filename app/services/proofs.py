@@ -12,6 +12,7 @@ from datetime import date
 
 from flask import current_app, url_for
 
+from app.background import send_after_commit
 from app.extensions import db
 from app.faults import InfrastructureFault, is_infrastructure_fault
 from app.models import Proof
@@ -36,14 +37,13 @@ RENDER_MEMORY_MB = 1024
 """Memory one render may allocate on top of the warm worker."""
 
 
-def enqueue_render(proof_id: int) -> None:
-    """Wake a worker. Called after commit; if the broker is down the reconciler catches up."""
-    from app.tasks import render_proof
+RENDER_TASK_NAME = "app.tasks.render_proof"
+"""The task that draws a proof (registered under this name in :mod:`app.tasks`)."""
 
-    try:
-        render_proof.delay(proof_id)
-    except Exception:  # the row is safe in the database; a broker outage only delays the proof
-        log.exception("could not enqueue proof %s; the reconciler will retry", proof_id)
+
+def enqueue_render(proof_id: int) -> None:
+    """Wake a worker for the proof once the current transaction commits; a lost message is re-sent."""
+    send_after_commit(RENDER_TASK_NAME, proof_id)
 
 
 def proof_reference(proof: Proof) -> str:
