@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import secrets
+from pathlib import Path
 from typing import Any
 
 from flask import Flask
@@ -27,6 +29,7 @@ def create_app(config: dict[str, Any] | None = None, env: dict[str, str] | None 
     app.url_map.converters["int"] = BoundedInt
     app.config.update(build_config(env))
     app.config.update(config or {})
+    _prepare_instance(app)
 
     db.init_app(app)
     background.init_app(app)
@@ -42,6 +45,22 @@ def create_app(config: dict[str, Any] | None = None, env: dict[str, str] | None 
     register_filters(app)
     register_database_outage_page(app)
     return app
+
+
+def _prepare_instance(app: Flask) -> None:
+    """Create the instance folder and, without SECRET_KEY, the key kept in it.
+
+    The key is generated once so that sessions survive restarts of the embedded default.
+    """
+    instance = Path(app.config["INSTANCE_PATH"])
+    instance.mkdir(parents=True, exist_ok=True)
+    if app.config["SECRET_KEY"]:
+        return
+    path = instance / "secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_urlsafe(48), encoding="utf-8")
+        path.chmod(0o600)
+    app.config["SECRET_KEY"] = path.read_text(encoding="utf-8").strip()
 
 
 class BoundedInt(IntegerConverter):

@@ -41,8 +41,8 @@ def register_cli(app: Flask) -> None:
             listener = supervise.listen(host, port)
         except supervise.CannotStart as exc:
             raise click.ClickException(str(exc)) from None
-        env = os.environ.copy()
-        if "PUBLIC_URL" not in env:
+        env = os.environ.copy()  # the worker's environment: it builds its own config from it
+        if not current_app.config["PUBLIC_URL_GIVEN"]:
             # Links on proofs and in share links must point at this server, whatever its port.
             env["PUBLIC_URL"] = current_app.config["PUBLIC_URL"] = f"http://{host}:{port}"
         redis_socket = current_app.config["EMBEDDED_REDIS_SOCKET"]

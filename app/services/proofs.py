@@ -6,7 +6,6 @@ import dataclasses
 import hashlib
 import json
 import logging
-import os
 from dataclasses import dataclass
 from datetime import date
 
@@ -31,10 +30,6 @@ LOST_TOO_OFTEN = (
     f"We could not draw this proof: the renderer stopped {MAX_LOST_RENDERS} times while drawing it. "
     "Our team has been told and will look at it."
 )
-RENDER_SECONDS = 30.0
-"""Wall-clock limit for one render; past it the render is stopped and the proof fails with a reason."""
-RENDER_MEMORY_MB = 1024
-"""Memory one render may allocate on top of the warm worker."""
 
 
 RENDER_TASK_NAME = "app.tasks.render_proof"
@@ -151,17 +146,6 @@ def build_job(proof: Proof, *, with_logo: bool = True) -> RenderJob:
     )
 
 
-def _limits() -> tuple[float, int]:
-    config = current_app.config
-    seconds = float(
-        config.get("PROOF_RENDER_SECONDS") or os.environ.get("PROOF_RENDER_SECONDS") or RENDER_SECONDS
-    )
-    memory = int(
-        config.get("PROOF_RENDER_MEMORY_MB") or os.environ.get("PROOF_RENDER_MEMORY_MB") or RENDER_MEMORY_MB
-    )
-    return seconds, memory
-
-
 LEASE = Lease(
     Proof, "queued", "rendering", "PROOF_LEASE_SECONDS", GiveUp(PROOF, MAX_LOST_RENDERS, LOST_TOO_OFTEN)
 )
@@ -208,14 +192,19 @@ def _render_held(proof_id: int, token: str) -> None:
         store = storage()
         pdf_key, png_key = _file_key(key, "pdf"), _file_key(key, "png")
         if not (store.exists(pdf_key) and store.exists(png_key)):
-            seconds, memory_mb = _limits()
+            config = current_app.config
             job = dataclasses.replace(job, logo_png=branding.logo_png(job.spec.logo_id))
             if job.spec.logo_id and job.logo_png is None and not job.preflight:
                 job = dataclasses.replace(
                     job, preflight=("The logo file is missing; please upload it again.",)
                 )
             db.session.commit()  # end the transaction first: no row stays locked while we draw
-            pdf, png = run_limited(render_job_files, job, seconds=seconds, memory_mb=memory_mb)
+            pdf, png = run_limited(
+                render_job_files,
+                job,
+                seconds=config["PROOF_RENDER_SECONDS"],
+                memory_mb=config["PROOF_RENDER_MEMORY_MB"],
+            )
             store.put(png_key, png)
             store.put(pdf_key, pdf)
         if not _settle(proof_id, token, "finish", render_key=key, failure_reason=None):
