@@ -17,6 +17,8 @@ from app.extensions import csrf, db, limiter, login_manager, migrate
 
 def create_app(config: dict[str, Any] | None = None, env: dict[str, str] | None = None) -> Flask:
     """Create the app; ``config`` overrides what the environment says (tests use it)."""
+    # Here, not at the top: every ``app.*`` import runs this package first, and importing a
+    # model or the config must not load every blueprint and service (Flask's factory idiom).
     from app import background, tasks  # noqa: F401 - registers the Celery tasks
     from app.blueprints import register_blueprints
     from app.celery_app import celery_init_app

@@ -12,7 +12,7 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from app.faults import is_database_fault
 from app.models import Document, Proof
-from app.services import health, workers
+from app.services import documents, health, workers
 from configurator.states import DocumentStatus
 
 STATUS_TEXT = {
@@ -91,8 +91,6 @@ def document_response(
     A poll (``Accept: application/json``) gets the document's state; the page polls the same
     URL through ``app.js`` and opens the file once it is ready. Nothing is drawn here.
     """
-    from app.services import documents
-
     status = document.status
     if request.accept_mimetypes.best_match(["text/html", "application/json"]) == "application/json":
         response = jsonify(status=status.value, text=DOCUMENT_TEXT[status])

@@ -7,6 +7,7 @@ from flask import Response as FlaskResponse
 from werkzeug.wrappers import Response
 
 from app.services import health, workers
+from configurator.catalog import load_catalog
 
 bp = Blueprint("health", __name__)
 
@@ -36,8 +37,6 @@ def healthz() -> tuple[Response, int]:
 @bp.get("/colours.css")
 def colours() -> FlaskResponse:
     """Swatch colours as classes, so pages need no inline styles under our CSP."""
-    from configurator.catalog import load_catalog
-
     rules = "".join(f".c-{c.id}{{--c:{c.hex}}}" for c in load_catalog().colours.values())
     response = FlaskResponse(rules, mimetype="text/css")
     response.cache_control.max_age = 3600

@@ -10,6 +10,7 @@ from app.services import audit, proofs
 from app.services.access import get_visible, visible
 from app.services.drafts import STALE, commit_or_conflict, commit_spec, editable_spec
 from app.services.errors import Conflict, Invalid, NotFound
+from app.services.estimates import estimate
 from configurator.catalog import load_catalog
 from configurator.rules import check, check_draft, field_kind, normalise_text
 from configurator.spec import BoxSpec
@@ -113,7 +114,6 @@ def submit(design: Design, user: User, revision: int) -> Proof:
     problems = violations(spec, draft=False)
     if problems:
         raise Invalid("Please correct the highlighted fields before asking for a proof.", problems)
-    from app.services.estimates import estimate
 
     quote, plan = estimate(spec)
     if not plan.feasible:

@@ -39,6 +39,9 @@ from app.services.leases import MAX_LOST_RENDERS, GiveUp, Lease
 from app.services.proofs import file_key
 from app.storage import storage
 from configurator.states import DOCUMENT, DocumentStatus
+from proofs import diff
+from proofs.fonts import font_set_id
+from proofs.sandbox import RenderFailed, run_limited
 
 log = logging.getLogger(__name__)
 
@@ -53,13 +56,13 @@ RENDER_MEMORY_MB = 1024
 
 
 def _approval_record(data: dict[str, Any], assets: dict[str, bytes]) -> tuple[bytes, None]:
-    from proofs.approval_record import render_approval_record
+    from proofs.approval_record import render_approval_record  # WeasyPrint: loaded in the worker only
 
     return render_approval_record(data, assets.get("mockup")), None
 
 
 def _packing_slip(data: dict[str, Any], _assets: dict[str, bytes]) -> tuple[bytes, None]:
-    from proofs.packing_slip import PackingSlip, SlipLine, render_packing_slip
+    from proofs.packing_slip import PackingSlip, SlipLine, render_packing_slip  # WeasyPrint: worker only
 
     slip = PackingSlip(
         **{
@@ -72,9 +75,7 @@ def _packing_slip(data: dict[str, Any], _assets: dict[str, bytes]) -> tuple[byte
 
 
 def _visual_diff(_data: dict[str, Any], assets: dict[str, bytes]) -> tuple[bytes, dict[str, Any]]:
-    from proofs.diff import visual_diff
-
-    result = visual_diff(assets["old"], assets["new"])
+    result = diff.visual_diff(assets["old"], assets["new"])
     meta = {"regions": [r.to_dict() for r in result.regions], "changed": result.changed_fraction}
     return result.png, meta
 
@@ -126,8 +127,6 @@ def _revision(kind: DocumentKind) -> str:
     for name in recipe.shaped_by:
         digest.update((ROOT / name).read_bytes())
     if recipe.fonts:
-        from proofs.fonts import font_set_id
-
         digest.update(font_set_id().encode())
     return digest.hexdigest()
 
@@ -198,6 +197,7 @@ def _committed(document: Document) -> Document:
 
 
 def _request_approval_record(order: Order) -> Document:
+    # A cycle still: orders requests this record, and reviews (which builds it) creates orders.
     from app.services.reviews.record import approval_record
 
     mockup = file_key(order.proof, "png") if order.proof.render_key else None
@@ -233,6 +233,7 @@ def approval_record(order: Order) -> Document:
 
 def packing_slip(order: Order, shipment: Shipment | None = None) -> Document:
     """Find or request the packing slip of an order, or of one parcel of it (commits)."""
+    # A cycle still: production's package imports orders, which imports this module.
     from app.services.production import packing_slip as slip
 
     subject = f"shipment:{shipment.id}" if shipment else f"order:{order.id}"
@@ -319,8 +320,6 @@ def render(document_id: int) -> None:
 
 
 def _render_held(document_id: int, token: str) -> None:
-    from proofs.sandbox import RenderFailed, run_limited
-
     document = db.session.get(Document, document_id)
     recipe = RECIPES[document.kind]
     key = f"documents/{document.kind.value}/{document.content_key}.{recipe.extension}"
