@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import secrets
+from pathlib import Path
 from typing import Any
 
 from flask import Flask
@@ -15,7 +17,9 @@ from app.extensions import csrf, db, limiter, login_manager, migrate
 
 def create_app(config: dict[str, Any] | None = None, env: dict[str, str] | None = None) -> Flask:
     """Create the app; ``config`` overrides what the environment says (tests use it)."""
-    from app import tasks  # noqa: F401 - registers the Celery tasks
+    # Here, not at the top: every ``app.*`` import runs this package first, and importing a
+    # model or the config must not load every blueprint and service (Flask's factory idiom).
+    from app import background, tasks  # noqa: F401 - registers the Celery tasks
     from app.blueprints import register_blueprints
     from app.celery_app import celery_init_app
     from app.cli import register_cli
@@ -27,8 +31,10 @@ def create_app(config: dict[str, Any] | None = None, env: dict[str, str] | None 
     app.url_map.converters["int"] = BoundedInt
     app.config.update(build_config(env))
     app.config.update(config or {})
+    _prepare_instance(app)
 
     db.init_app(app)
+    background.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
     csrf.init_app(app)
     login_manager.init_app(app)
@@ -41,6 +47,22 @@ def create_app(config: dict[str, Any] | None = None, env: dict[str, str] | None 
     register_filters(app)
     register_database_outage_page(app)
     return app
+
+
+def _prepare_instance(app: Flask) -> None:
+    """Create the instance folder and, without SECRET_KEY, the key kept in it.
+
+    The key is generated once so that sessions survive restarts of the embedded default.
+    """
+    instance = Path(app.config["INSTANCE_PATH"])
+    instance.mkdir(parents=True, exist_ok=True)
+    if app.config["SECRET_KEY"]:
+        return
+    path = instance / "secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_urlsafe(48), encoding="utf-8")
+        path.chmod(0o600)
+    app.config["SECRET_KEY"] = path.read_text(encoding="utf-8").strip()
 
 
 class BoundedInt(IntegerConverter):

@@ -11,20 +11,19 @@ import click
 from flask import Flask, current_app
 from flask_migrate import upgrade
 
+from app.seed import DEMO_USERS, seed_demo
+from app.services.notifications import send_pending
+
 
 def register_cli(app: Flask) -> None:
     @app.cli.command("seed")
     def seed() -> None:
         """Create the demo organisations and users (demo only)."""
-        from app.seed import seed_demo
-
         click.echo("Seeded demo data." if seed_demo() else "Demo data already present.")
 
     @app.cli.command("send-mail")
     def send_mail() -> None:
         """Send the emails waiting in the outbox now (the worker also does this every few seconds)."""
-        from app.services.notifications import send_pending
-
         click.echo(f"Sent {send_pending()} message(s).")
 
     @app.cli.command("serve")
@@ -32,17 +31,17 @@ def register_cli(app: Flask) -> None:
     @click.option("--port", default=5000, type=int, envvar="PORT", show_default=True, help="Or set PORT.")
     def serve(host: str, port: int) -> None:
         """Migrate, seed, then run the web server, a private Redis and a supervised worker until Ctrl-C."""
+        # Only `serve` runs a server and supervises children: other commands do not load them.
         from waitress import serve as waitress_serve
 
         from app import supervise
-        from app.seed import DEMO_USERS, seed_demo
 
         try:  # first of all: on a taken port nothing else may start
             listener = supervise.listen(host, port)
         except supervise.CannotStart as exc:
             raise click.ClickException(str(exc)) from None
-        env = os.environ.copy()
-        if "PUBLIC_URL" not in env:
+        env = os.environ.copy()  # the worker's environment: it builds its own config from it
+        if not current_app.config["PUBLIC_URL_GIVEN"]:
             # Links on proofs and in share links must point at this server, whatever its port.
             env["PUBLIC_URL"] = current_app.config["PUBLIC_URL"] = f"http://{host}:{port}"
         redis_socket = current_app.config["EMBEDDED_REDIS_SOCKET"]

@@ -8,7 +8,6 @@ The embedded default needs no server installed: SQLite in ``instance/`` and a pr
 from __future__ import annotations
 
 import os
-import secrets
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, quote, urlsplit
@@ -20,17 +19,13 @@ class ConfigError(RuntimeError):
     """The environment cannot run the service (for example production without a secret)."""
 
 
-def _secret_key(instance: Path, env: dict[str, str]) -> str:
+def _secret_key(env: dict[str, str]) -> str | None:
+    """SECRET_KEY from the environment; None lets ``create_app`` keep one in the instance folder."""
     if env.get("SECRET_KEY"):
         return env["SECRET_KEY"]
     if env.get("APP_ENV") == "production":
         raise ConfigError("SECRET_KEY must be set when APP_ENV=production")
-    # Generated once so sessions survive restarts of the embedded default.
-    path = instance / "secret_key"
-    if not path.exists():
-        path.write_text(secrets.token_urlsafe(48), encoding="utf-8")
-        path.chmod(0o600)
-    return path.read_text(encoding="utf-8").strip()
+    return None
 
 
 def embedded_redis_socket(instance: Path, env: dict[str, str]) -> Path | None:
@@ -70,10 +65,9 @@ def _ratelimit_storage(broker_url: str) -> str:
 
 
 def build_config(env: dict[str, str] | None = None) -> dict[str, Any]:
-    """Return the Flask config mapping for this environment."""
+    """Return the Flask config mapping for this environment: reads only, creates nothing."""
     env = dict(os.environ if env is None else env)
     instance = Path(env.get("INSTANCE_PATH", ROOT / "instance"))
-    instance.mkdir(parents=True, exist_ok=True)
     production = env.get("APP_ENV") == "production"
     database_url = env.get("DATABASE_URL") or f"sqlite:///{instance / 'gifts.sqlite3'}"
     celery = {
@@ -97,16 +91,22 @@ def build_config(env: dict[str, str] | None = None) -> dict[str, Any]:
     }
     return {
         "APP_ENV": env.get("APP_ENV", "development"),
-        "SECRET_KEY": _secret_key(instance, env),
+        "SECRET_KEY": _secret_key(env),
         "SQLALCHEMY_DATABASE_URI": database_url,
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "STORAGE_DIR": env.get("STORAGE_DIR", str(instance / "files")),
         "PUBLIC_URL": env.get("PUBLIC_URL", "http://127.0.0.1:5000"),
+        # Unset, `flask serve` points proof and share links at the port it serves on.
+        "PUBLIC_URL_GIVEN": "PUBLIC_URL" in env,
         # A render (a proof or a document) holds a lease its worker renews (every third of it);
         # lapsed, the proof or document is queued again.
         "PROOF_LEASE_SECONDS": float(env.get("PROOF_LEASE_SECONDS", "30")),
         # A proof or document still queued this long (its message lost) is sent to the workers again.
         "PROOF_RESEND_SECONDS": float(env.get("PROOF_RESEND_SECONDS", "60")),
+        # Limits of one proof render (wall clock, memory on top of the warm worker); past them the
+        # render is stopped and the proof fails with a reason.
+        "PROOF_RENDER_SECONDS": float(env.get("PROOF_RENDER_SECONDS", "30")),
+        "PROOF_RENDER_MEMORY_MB": int(env.get("PROOF_RENDER_MEMORY_MB", "1024")),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": production,

@@ -19,6 +19,8 @@ from wtforms.validators import (
     Optional,
 )
 
+from app.services.production.identities import pseudonyms_in
+
 MAX_ID = 2**31 - 1
 """The largest id or number a request may carry: INTEGER on PostgreSQL; larger is a 404 or a message, never a 500."""
 
@@ -49,8 +51,6 @@ class BuyerVisibleText:
 
     def names_a_maker(self) -> bool:
         """True when the form must come back to staff with a warning instead of being saved."""
-        from app.services.production.identities import pseudonyms_in
-
         self.maker_warning = False
         if self.save_anyway.data:
             return False

@@ -7,6 +7,7 @@ from sqlalchemy import select
 from app.extensions import db
 from app.models import Organisation, Role, User
 from app.services.accounts import create_user
+from app.services.production import add_maker
 
 # (email, password, role, display name, organisation key). Printed by `make run`; never for production.
 DEMO_USERS = (
@@ -29,7 +30,6 @@ def seed_demo() -> bool:
     db.session.add_all(orgs.values())
     for email, password, role, name, org in DEMO_USERS:
         create_user(email, password, role, name, orgs[org] if org else None)
-    from app.services.production import add_maker
 
     for pseudonym in DEMO_MAKERS:
         add_maker(None, pseudonym)

@@ -23,6 +23,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+import redis
+
 FIRST_DELAY = 1.0
 """Seconds before the first restart of a child that exited; doubled on each further exit."""
 MAX_DELAY = 30.0
@@ -182,8 +184,6 @@ def private_redis(socket_path: Path) -> Child:
 
 def _answers(socket_path: Path) -> bool:
     """True when a Redis on ``socket_path`` replies to PING."""
-    import redis
-
     try:
         with redis.Redis(unix_socket_path=str(socket_path), socket_timeout=1) as client:
             return bool(client.ping())

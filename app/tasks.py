@@ -3,7 +3,7 @@
 from celery import shared_task
 
 from app.faults import InfrastructureFault
-from app.services import documents, proofs
+from app.services import documents, notifications, proofs
 
 RENDER_TASK = {
     "acks_late": True,
@@ -20,7 +20,7 @@ RENDER_TASK = {
 """Options of every task that draws something (a proof, a document)."""
 
 
-@shared_task(**RENDER_TASK)
+@shared_task(name=proofs.RENDER_TASK_NAME, **RENDER_TASK)
 def render_proof(proof_id: int) -> None:
     proofs.render(proof_id)
     documents.diff_for_new_proof(proof_id)  # what changed since the version before, made now
@@ -36,11 +36,9 @@ def reconcile_renders() -> None:
 @shared_task(acks_late=True, time_limit=300, soft_time_limit=240)
 def send_outbox() -> int:
     """Deliver due emails. Retries live in the outbox rows (with backoff), not in Celery."""
-    from app.services import notifications
-
     return notifications.send_pending()
 
 
-@shared_task(**RENDER_TASK)
+@shared_task(name=documents.RENDER_TASK_NAME, **RENDER_TASK)
 def render_document(document_id: int) -> None:
     documents.render(document_id)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
@@ -11,10 +10,9 @@ from flask import Flask, Response, jsonify, render_template, request, url_for
 from sqlalchemy.exc import DBAPIError, DisconnectionError, SQLAlchemyError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
-from app.extensions import db
 from app.faults import is_database_fault
 from app.models import Document, Proof
-from app.services import workers
+from app.services import documents, health, workers
 from configurator.states import DocumentStatus
 
 STATUS_TEXT = {
@@ -93,8 +91,6 @@ def document_response(
     A poll (``Accept: application/json``) gets the document's state; the page polls the same
     URL through ``app.js`` and opens the file once it is ready. Nothing is drawn here.
     """
-    from app.services import documents
-
     status = document.status
     if request.accept_mimetypes.best_match(["text/html", "application/json"]) == "application/json":
         response = jsonify(status=status.value, text=DOCUMENT_TEXT[status])
@@ -135,8 +131,7 @@ def register_database_outage_page(app: Flask) -> None:
     def database_unavailable(error: SQLAlchemyError) -> Any:
         if not is_database_fault(error):
             raise error
-        with contextlib.suppress(SQLAlchemyError):
-            db.session.rollback()
+        health.abandon_transaction()
         app.logger.warning("Database unreachable in %s %s: %s", request.method, request.path, error)
         if request.path.startswith("/api/") or request.path.endswith(".json"):
             response = jsonify(error=DATABASE_UNAVAILABLE)

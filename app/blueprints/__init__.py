@@ -2,13 +2,9 @@
 
 from flask import Flask
 
+from app.blueprints import auth, designs, health, orders, production, proofs, review, staff, wizard
+
 
 def register_blueprints(app: Flask) -> None:
-    from app.blueprints import auth, designs, health, orders, production, proofs, staff, wizard
-
-    for module in (auth, designs, health, orders, production, proofs, staff, wizard):
+    for module in (auth, designs, health, orders, production, proofs, staff, wizard, review):
         app.register_blueprint(module.bp)
-
-    from app.blueprints import review
-
-    app.register_blueprint(review.bp)

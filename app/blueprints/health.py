@@ -4,11 +4,10 @@ import contextlib
 
 from flask import Blueprint, current_app, jsonify
 from flask import Response as FlaskResponse
-from sqlalchemy import text
 from werkzeug.wrappers import Response
 
-from app.extensions import db
-from app.services import workers
+from app.services import health, workers
+from configurator.catalog import load_catalog
 
 bp = Blueprint("health", __name__)
 
@@ -24,14 +23,7 @@ def _check(fn) -> str:
 
 @bp.get("/healthz")
 def healthz() -> tuple[Response, int]:
-    def database() -> None:
-        db.session.execute(text("SELECT 1"))
-
-    def broker() -> None:
-        with current_app.extensions["celery"].connection_for_write() as conn:
-            conn.ensure_connection(max_retries=1, timeout=2)
-
-    state = {"database": _check(database), "broker": _check(broker), "worker": "unknown"}
+    state = {"database": _check(health.database), "broker": _check(health.broker), "worker": "unknown"}
     age = None
     with contextlib.suppress(Exception):  # the database check above already says why
         worker = workers.state()
@@ -45,8 +37,6 @@ def healthz() -> tuple[Response, int]:
 @bp.get("/colours.css")
 def colours() -> FlaskResponse:
     """Swatch colours as classes, so pages need no inline styles under our CSP."""
-    from configurator.catalog import load_catalog
-
     rules = "".join(f".c-{c.id}{{--c:{c.hex}}}" for c in load_catalog().colours.values())
     response = FlaskResponse(rules, mimetype="text/css")
     response.cache_control.max_age = 3600

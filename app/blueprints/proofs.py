@@ -6,7 +6,6 @@ from flask import Blueprint, Response, abort, flash, redirect, url_for
 from flask_login import current_user
 
 from app.blueprints.review import review_page
-from app.extensions import db
 from app.forms import DecisionForm, parse_id
 from app.models import Role
 from app.security import roles_required
@@ -64,7 +63,6 @@ def decide(proof_id: int) -> Response | tuple[str, int]:
     if order is not None:
         flash(f"Approved by both sides. Order {order.reference} is confirmed.", "success")
         return redirect(url_for("orders.show", order_id=order.id))
-    db.session.refresh(proof)
     if form.decision.data == "request_changes":
         if current_user.is_staff:
             flash("Sent back to the buyer with your reason.", "success")

@@ -10,7 +10,6 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, DecimalField, HiddenField, IntegerField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from app.extensions import db
 from app.forms import MAX_ID, BuyerVisibleText, parse_id
 from app.models import Order, Role
 from app.models.production import Shipment
@@ -175,7 +174,6 @@ def advance(order_id: int, action: str) -> Response:
     try:
         service.staff_advance(current_user, found, action)
     except Conflict as exc:
-        db.session.rollback()
         flash(str(exc), "error")
     return _back(url_for("staff.order", order_id=order_id))
 
@@ -226,9 +224,7 @@ def packing_slip(order_id: int) -> Response:
 @roles_required(Role.STAFF)
 def shipment_slip(order_id: int, shipment_id: int) -> Response:
     found = orders.get_order(current_user, order_id)
-    shipment = db.session.get(Shipment, shipment_id)
-    if shipment is None or shipment.order_id != found.id:
-        abort(404)
+    shipment = service.get_shipment(found, shipment_id)
     return _slip(found, shipment, f"{found.reference}-parcel-{shipment.id}.pdf")
 
 
@@ -268,7 +264,6 @@ def release(job_id: int) -> Response:
         job = service.release(current_user, job_id)
         flash(f"“{job.title}” is back in the queue.", "success")
     except Conflict as exc:
-        db.session.rollback()
         flash(str(exc), "error")
     return _back(url_for("staff.queue"))
 
@@ -286,7 +281,6 @@ def assign(job_id: int) -> Response:
         job = service.assign(current_user, job_id, form.maker.data)
         flash(f"“{job.title}” is now {job.maker.display_name}'s job.", "success")
     except (Conflict, Invalid) as exc:
-        db.session.rollback()
         flash(str(exc), "error")
     return _back(url_for("staff.queue"))
 
@@ -307,7 +301,6 @@ def priority(job_id: int) -> Response:
     try:
         service.set_priority(current_user, job_id, value)
     except Conflict as exc:
-        db.session.rollback()
         flash(str(exc), "error")
     return _back(url_for("staff.queue"))
 
@@ -371,9 +364,7 @@ def makers() -> str | Response:
     if form.validate_on_submit():
         try:
             maker = service.add_maker(current_user, form.pseudonym.data or "")
-            db.session.commit()
         except Invalid as exc:
-            db.session.rollback()
             flash(str(exc), "error")
         else:
             flash(f"{maker.display_name} can now pick their name on the workshop tablet.", "success")
@@ -389,7 +380,6 @@ def maker_active(maker_id: int, change: str) -> Response:
     if not BareForm().validate_on_submit():
         abort(400)
     service.set_maker_active(current_user, maker_id, change == "activate")
-    db.session.commit()
     return redirect(url_for("staff.makers"))
 
 

@@ -200,11 +200,7 @@ def _destination(design: Design, step: Step, nav: str) -> str:
 
 
 def _submit(design: Design, revision: int) -> Response:
-    from app.services.proofs import enqueue_render
-
     proof = designs.submit(design, current_user, revision)
-    if proof.status == "queued":
-        enqueue_render(proof.id)
     if workers.state().alive:
         flash(
             f"Submitted. We are preparing proof v{proof.version}; it appears here in a few seconds.",

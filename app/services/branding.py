@@ -10,7 +10,7 @@ from app.extensions import db
 from app.models import Design, User
 from app.models.branding import Logo
 from app.services import audit
-from app.services.designs import commit_spec, editable_spec
+from app.services.drafts import commit_spec, editable_spec
 from app.services.errors import Invalid, NotFound
 from app.storage import storage
 

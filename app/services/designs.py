@@ -3,21 +3,19 @@
 from __future__ import annotations
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm.exc import StaleDataError
 
 from app.extensions import db
 from app.models import Design, Proof, User
-from app.services import audit
+from app.services import audit, proofs
 from app.services.access import get_visible, visible
+from app.services.drafts import STALE, commit_or_conflict, commit_spec, editable_spec
 from app.services.errors import Conflict, Invalid, NotFound
+from app.services.estimates import estimate
 from configurator.catalog import load_catalog
 from configurator.rules import check, check_draft, field_kind, normalise_text
 from configurator.spec import BoxSpec
 from configurator.states import DESIGN, PROOF, IllegalTransition
 from configurator.text import hidden_characters_message
-
-STALE = "This design was changed in another tab or by a colleague. We reloaded the latest version; please check it and try again."
 
 
 def designs_for(user: User) -> list[Design]:
@@ -76,20 +74,7 @@ def rename(user: User, design: Design, revision: int, name: str) -> None:
     if hidden := hidden_characters_message(name, "design name", single_line=True):
         raise Invalid(hidden, {"name": hidden})
     design.name = name
-    _commit_or_conflict()
-
-
-def editable_spec(design: Design, revision: int) -> BoxSpec:
-    """The spec of a draft the user saw at ``revision``; refuses stale tabs and submitted designs."""
-    if design.revision != revision:
-        raise Conflict(STALE)
-    try:
-        DESIGN.next(design.status, "edit")
-    except IllegalTransition as exc:
-        raise Conflict(
-            "This design has been submitted for a proof. Ask for changes on the proof to edit it again."
-        ) from exc
-    return BoxSpec.from_dict(design.spec)
+    commit_or_conflict()
 
 
 def violations(spec: BoxSpec, *, draft: bool) -> dict[str, str]:
@@ -118,11 +103,6 @@ def save_step(design: Design, revision: int, spec: BoxSpec, fields: tuple[str, .
     commit_spec(design, spec)
 
 
-def commit_spec(design: Design, spec: BoxSpec) -> None:
-    design.spec = spec.to_dict()
-    _commit_or_conflict()
-
-
 def submit(design: Design, user: User, revision: int) -> Proof:
     """Submit a draft for a proof. Idempotent: a double click returns the proof already made."""
     latest = design.latest_proof
@@ -134,7 +114,6 @@ def submit(design: Design, user: User, revision: int) -> Proof:
     problems = violations(spec, draft=False)
     if problems:
         raise Invalid("Please correct the highlighted fields before asking for a proof.", problems)
-    from app.services.estimates import estimate
 
     quote, plan = estimate(spec)
     if not plan.feasible:
@@ -155,8 +134,9 @@ def submit(design: Design, user: User, revision: int) -> Proof:
     db.session.add(proof)
     db.session.flush()
     audit.record(user, "design.submitted", f"design:{design.id}", design.organisation_id, proof=proof.version)
+    proofs.enqueue_render(proof.id)  # sent when the commit below succeeds
     try:
-        _commit_or_conflict()
+        commit_or_conflict()
     except Conflict:
         # Two submits raced; the one that won made the proof, which is what both clicks wanted.
         db.session.refresh(design)
@@ -164,11 +144,3 @@ def submit(design: Design, user: User, revision: int) -> Proof:
             return design.latest_proof
         raise
     return proof
-
-
-def _commit_or_conflict() -> None:
-    try:
-        db.session.commit()
-    except (StaleDataError, IntegrityError) as exc:
-        db.session.rollback()
-        raise Conflict(STALE) from exc

@@ -24,11 +24,11 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import event, select
+from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.orm import Session, SessionTransaction
 
+from app.background import send_after_commit
 from app.config import ROOT
 from app.extensions import db
 from app.faults import InfrastructureFault, is_infrastructure_fault
@@ -39,6 +39,9 @@ from app.services.leases import MAX_LOST_RENDERS, GiveUp, Lease
 from app.services.proofs import file_key
 from app.storage import storage
 from configurator.states import DOCUMENT
+from proofs import diff
+from proofs.fonts import font_set_id
+from proofs.sandbox import RenderFailed, run_limited
 
 log = logging.getLogger(__name__)
 
@@ -53,13 +56,13 @@ RENDER_MEMORY_MB = 1024
 
 
 def _approval_record(data: dict[str, Any], assets: dict[str, bytes]) -> tuple[bytes, None]:
-    from proofs.approval_record import render_approval_record
+    from proofs.approval_record import render_approval_record  # WeasyPrint: loaded in the worker only
 
     return render_approval_record(data, assets.get("mockup")), None
 
 
 def _packing_slip(data: dict[str, Any], _assets: dict[str, bytes]) -> tuple[bytes, None]:
-    from proofs.packing_slip import PackingSlip, SlipLine, render_packing_slip
+    from proofs.packing_slip import PackingSlip, SlipLine, render_packing_slip  # WeasyPrint: worker only
 
     slip = PackingSlip(
         **{
@@ -72,9 +75,7 @@ def _packing_slip(data: dict[str, Any], _assets: dict[str, bytes]) -> tuple[byte
 
 
 def _visual_diff(_data: dict[str, Any], assets: dict[str, bytes]) -> tuple[bytes, dict[str, Any]]:
-    from proofs.diff import visual_diff
-
-    result = visual_diff(assets["old"], assets["new"])
+    result = diff.visual_diff(assets["old"], assets["new"])
     meta = {"regions": [r.to_dict() for r in result.regions], "changed": result.changed_fraction}
     return result.png, meta
 
@@ -126,8 +127,6 @@ def _revision(kind: DocumentKind) -> str:
     for name in recipe.shaped_by:
         digest.update((ROOT / name).read_bytes())
     if recipe.fonts:
-        from proofs.fonts import font_set_id
-
         digest.update(font_set_id().encode())
     return digest.hexdigest()
 
@@ -145,40 +144,13 @@ def content_key(kind: DocumentKind, inputs: dict[str, Any]) -> str:
 # --- Requesting ---------------------------------------------------------------------------
 
 
-_PENDING = "documents.pending"
-
-
-def _send_pending(session: Session) -> None:
-    if session.in_nested_transaction():
-        return  # a savepoint committed; the transaction itself has not
-    pending = session.info.get(_PENDING, [])
-    ids, pending[:] = list(pending), []
-    for document_id in ids:
-        _enqueue(document_id)
-
-
-def _drop_pending(session: Session, previous: SessionTransaction) -> None:
-    if previous.parent is None:
-        session.info.get(_PENDING, []).clear()
-
-
-def _enqueue_after_commit(document_id: int) -> None:
-    """Wake a worker when the current transaction commits; nothing is sent if it rolls back."""
-    session = db.session()
-    if _PENDING not in session.info:
-        session.info[_PENDING] = []
-        event.listen(session, "after_commit", _send_pending)
-        event.listen(session, "after_soft_rollback", _drop_pending)
-    session.info[_PENDING].append(document_id)
+RENDER_TASK_NAME = "app.tasks.render_document"
+"""The task that draws a document (registered under this name in :mod:`app.tasks`)."""
 
 
 def _enqueue(document_id: int) -> None:
-    from app.tasks import render_document
-
-    try:
-        render_document.delay(document_id)
-    except Exception:  # the row is safe in the database; a broker outage only delays the document
-        log.exception("could not enqueue document %s; the reconciler will retry", document_id)
+    """Wake a worker for the document once the current transaction commits; a lost message is re-sent."""
+    send_after_commit(RENDER_TASK_NAME, document_id)
 
 
 def _insert() -> Callable[..., Any]:
@@ -215,7 +187,7 @@ def _request(
     created = db.session.execute(statement.returning(Document.id)).scalar() is not None
     document = db.session.scalar(existing)
     if created:
-        _enqueue_after_commit(document.id)
+        _enqueue(document.id)
     return document
 
 
@@ -225,6 +197,7 @@ def _committed(document: Document) -> Document:
 
 
 def _request_approval_record(order: Order) -> Document:
+    # A cycle still: orders requests this record, and reviews (which builds it) creates orders.
     from app.services.reviews.record import approval_record
 
     mockup = file_key(order.proof, "png") if order.proof.render_key else None
@@ -260,6 +233,7 @@ def approval_record(order: Order) -> Document:
 
 def packing_slip(order: Order, shipment: Shipment | None = None) -> Document:
     """Find or request the packing slip of an order, or of one parcel of it (commits)."""
+    # A cycle still: production's package imports orders, which imports this module.
     from app.services.production import packing_slip as slip
 
     subject = f"shipment:{shipment.id}" if shipment else f"order:{order.id}"
@@ -340,8 +314,6 @@ def render(document_id: int) -> None:
 
 
 def _render_held(document_id: int, token: str) -> None:
-    from proofs.sandbox import RenderFailed, run_limited
-
     document = db.session.get(Document, document_id)
     recipe = RECIPES[document.kind]
     key = f"documents/{document.kind.value}/{document.content_key}.{recipe.extension}"

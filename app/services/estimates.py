@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from app.services import production
 from configurator.catalog import load_catalog
 from configurator.delivery import DeliveryPlan, plan_delivery
 from configurator.pricing import Quote, quote
@@ -12,8 +13,6 @@ from configurator.spec import BoxSpec
 
 def estimate(spec: BoxSpec) -> tuple[Quote, DeliveryPlan]:
     """Price and schedule a spec as of today; rush pricing applies when the date needs it."""
-    from app.services import production
-
     catalog = load_catalog()
     today = datetime.now(UTC).date()
     plan = plan_delivery(spec, catalog, today, production.backlog_minutes(), production.current_capacity())

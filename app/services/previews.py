@@ -6,6 +6,7 @@ URL that another process handed out.
 
 from __future__ import annotations
 
+import io
 import json
 
 from app.services.branding import logo_png
@@ -14,6 +15,7 @@ from app.storage import storage
 from configurator.catalog import load_catalog
 from configurator.spec import BoxSpec
 from proofs import preview
+from proofs.artwork import tinted
 
 SIZES = {"preview": preview.PREVIEW_SIZE, "thumb": (480, 360)}
 
@@ -51,10 +53,6 @@ def preview_png(key: str) -> bytes:
 
 def product_png(product_id: str, colour_id: str, px: int = 160) -> bytes:
     """A catalog product's picture in one of its colours, for choosing in the wizard."""
-    import io
-
-    from proofs.artwork import tinted
-
     catalog = load_catalog()
     product = catalog.products.get(product_id)
     if product is None or colour_id not in product.colours:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-import os
 
 from flask import current_app
 
+from app.background import send_after_commit
 from app.extensions import db
 from app.faults import InfrastructureFault, is_infrastructure_fault
 from app.models import Proof
@@ -19,6 +19,7 @@ from configurator.pricing import Quote, quote
 from configurator.spec import BoxSpec
 from configurator.states import PROOF
 from proofs.request import ProofRequest, RenderedProof
+from proofs.sandbox import RenderFailed, run_limited
 
 log = logging.getLogger(__name__)
 
@@ -27,20 +28,15 @@ LOST_TOO_OFTEN = (
     f"We could not draw this proof: the renderer stopped {MAX_LOST_RENDERS} times while drawing it. "
     "Our team has been told and will look at it."
 )
-RENDER_SECONDS = 30.0
-"""Wall-clock limit for one render; past it the render is stopped and the proof fails with a reason."""
-RENDER_MEMORY_MB = 1024
-"""Memory one render may allocate on top of the warm worker."""
+
+
+RENDER_TASK_NAME = "app.tasks.render_proof"
+"""The task that draws a proof (registered under this name in :mod:`app.tasks`)."""
 
 
 def enqueue_render(proof_id: int) -> None:
-    """Wake a worker. Called after commit; if the broker is down the reconciler catches up."""
-    from app.tasks import render_proof
-
-    try:
-        render_proof.delay(proof_id)
-    except Exception:  # the row is safe in the database; a broker outage only delays the proof
-        log.exception("could not enqueue proof %s; the reconciler will retry", proof_id)
+    """Wake a worker for the proof once the current transaction commits; a lost message is re-sent."""
+    send_after_commit(RENDER_TASK_NAME, proof_id)
 
 
 def proof_reference(proof: Proof) -> str:
@@ -79,17 +75,6 @@ def build_request(proof: Proof) -> ProofRequest:
         preflight=tuple(branding.preflight(spec.to_dict())),
         delivery_estimate=proof.delivery_estimate,
     )
-
-
-def _limits() -> tuple[float, int]:
-    config = current_app.config
-    seconds = float(
-        config.get("PROOF_RENDER_SECONDS") or os.environ.get("PROOF_RENDER_SECONDS") or RENDER_SECONDS
-    )
-    memory = int(
-        config.get("PROOF_RENDER_MEMORY_MB") or os.environ.get("PROOF_RENDER_MEMORY_MB") or RENDER_MEMORY_MB
-    )
-    return seconds, memory
 
 
 LEASE = Lease(Proof, PROOF, "PROOF_LEASE_SECONDS", GiveUp(MAX_LOST_RENDERS, LOST_TOO_OFTEN))
@@ -143,8 +128,6 @@ def render_files(request: ProofRequest) -> RenderedProof:
 
 
 def _render_held(proof_id: int, token: str) -> None:
-    from proofs.sandbox import RenderFailed, run_limited
-
     try:
         proof = db.session.get(Proof, proof_id)
         request = build_request(proof)
@@ -152,10 +135,15 @@ def _render_held(proof_id: int, token: str) -> None:
         store = storage()
         pdf_key, png_key = _file_key(key, "pdf"), _file_key(key, "png")
         if not (store.exists(pdf_key) and store.exists(png_key)):
-            seconds, memory_mb = _limits()
+            config = current_app.config
             request = _with_logo(request)
             db.session.commit()  # end the transaction first: no row stays locked while we draw
-            files = run_limited(render_files, request, seconds=seconds, memory_mb=memory_mb)
+            files = run_limited(
+                render_files,
+                request,
+                seconds=config["PROOF_RENDER_SECONDS"],
+                memory_mb=config["PROOF_RENDER_MEMORY_MB"],
+            )
             store.put(png_key, files.png)
             store.put(pdf_key, files.pdf)
         if not _settle(proof_id, token, "finish", render_key=key, failure_reason=None):

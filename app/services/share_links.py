@@ -11,6 +11,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 
+from flask import has_request_context, request
 from sqlalchemy import select
 
 from app.extensions import db
@@ -145,8 +146,6 @@ def touch(link: ShareLink) -> None:
 
 def record_guest(action: str, link: ShareLink, name: str, email: str, **detail: object) -> None:
     """An audit event for a guest: no account, so the actor is the name and email they gave."""
-    from flask import has_request_context, request
-
     db.session.add(
         AuditEvent(
             actor_id=None,

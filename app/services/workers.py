@@ -44,7 +44,7 @@ class WorkerState:
 
 def state() -> WorkerState:
     """Whether any worker renewed its heartbeat within WORKER_STALE_SECONDS."""
-    if current_app.config["CELERY"].get("task_always_eager"):
+    if current_app.extensions["celery"].conf.task_always_eager:
         return WorkerState(alive=True, age_seconds=0.0)  # tasks run inside the request
     newest = db.session.scalar(select(func.max(WorkerHeartbeat.last_seen)))
     if newest is None:

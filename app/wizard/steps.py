@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from flask_wtf import FlaskForm
@@ -112,8 +113,6 @@ def _apply_message(spec: BoxSpec, form: FlaskForm) -> BoxSpec:
 
 
 def _load_delivery(spec: BoxSpec) -> dict[str, Any]:
-    from datetime import date
-
     return {
         "quantity": spec.quantity,
         "needed_by": date.fromisoformat(spec.needed_by) if spec.needed_by else None,

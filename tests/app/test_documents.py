@@ -53,13 +53,9 @@ def web_process() -> Iterator[None]:
 
 
 @pytest.fixture
-def sent(app, monkeypatch) -> list[int]:
-    """The broker: the ids the web process asked a worker to render (nothing runs eagerly)."""
-    from app import tasks
-
-    ids: list[int] = []
-    monkeypatch.setattr(tasks.render_document, "delay", ids.append)
-    return ids
+def sent(app, broker) -> list[object]:
+    """The ids of the documents the web process asked a worker to render (nothing runs eagerly)."""
+    return broker[documents.RENDER_TASK_NAME]
 
 
 def rows(kind: DocumentKind | None = None) -> list[Document]:

@@ -21,7 +21,7 @@ BANNER = "No background worker is running"
 @pytest.fixture(autouse=True)
 def _real_workers(app, monkeypatch):
     """These tests are about separate worker processes, not tasks run inside the request."""
-    monkeypatch.setitem(app.config, "CELERY", {**app.config["CELERY"], "task_always_eager": False})
+    monkeypatch.setitem(app.extensions["celery"].conf, "task_always_eager", False)
 
 
 def heartbeat(seconds_ago: float, pid: int = 4242) -> None:

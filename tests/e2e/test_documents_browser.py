@@ -18,19 +18,19 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 
 @pytest.fixture
-def live(tmp_path, monkeypatch) -> Iterator[tuple[object, str, list[int]]]:
+def live(tmp_path, broker) -> Iterator[tuple[object, str, list[object]]]:
     """The app on SQLite served from a thread; no worker: the test does the worker's part."""
     from flask_migrate import upgrade
 
-    from app import create_app, tasks
+    from app import create_app
+    from app.services import documents
 
     env = {
         "INSTANCE_PATH": str(tmp_path / "instance"),
         "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
     }
     app = create_app({"STORAGE_DIR": str(tmp_path / "files")}, env=env)
-    sent: list[int] = []
-    monkeypatch.setattr(tasks.render_document, "delay", sent.append)
+    sent = broker[documents.RENDER_TASK_NAME]
     with app.app_context():
         upgrade()
         server = make_server("127.0.0.1", 0, app, threaded=True)

@@ -38,7 +38,7 @@ def wait_for_document(kind, timeout: float = 90):
 def test_the_worker_makes_the_diff_after_v2_and_the_record_after_the_order(app, worker_env, tmp_path):  # noqa: F811
     from app.extensions import db
     from app.models import DocumentKind, Order, Proof
-    from app.services import designs, proofs, reviews
+    from app.services import designs, reviews
     from configurator.spec import BoxSpec
     from configurator.states import DocumentStatus
     from tests.app.conftest import Browser
@@ -48,7 +48,6 @@ def test_the_worker_makes_the_diff_after_v2_and_the_record_after_the_order(app, 
     design_id = v1.design_id
     worker = start_worker(worker_env, tmp_path / "worker.log")
     try:
-        proofs.enqueue_render(v1.id)
         v1 = wait_for_status(v1.id, ("ready", "failed"))
         assert v1.status == "ready", v1.failure_reason
         buyer = v1.design.created_by
@@ -56,7 +55,6 @@ def test_the_worker_makes_the_diff_after_v2_and_the_record_after_the_order(app, 
         design = v1.design
         designs.commit_spec(design, BoxSpec.from_dict(design.spec).replace(ribbon_colour="red"))
         v2 = designs.submit(design, buyer, design.revision)
-        proofs.enqueue_render(v2.id)
         v2 = wait_for_status(v2.id, ("ready", "failed"))
         assert v2.status == "ready", v2.failure_reason
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import json
 import os
 import re
 import signal
@@ -150,8 +151,7 @@ def test_worker_renders_a_submitted_proof(app, worker_env, tmp_path):
     proof = submitted_proof()
     worker = start_worker(worker_env, tmp_path / "worker.log")
     try:
-        proofs.enqueue_render(proof.id)
-        proof = wait_for_status(proof.id, ("ready", "failed"))
+        proof = wait_for_status(proof.id, ("ready", "failed"))  # submit sent it when it committed
     finally:
         stop(worker)
 
@@ -191,13 +191,33 @@ def broker_drained(redis_url: str) -> bool:
     return client.llen("celery") == 0 and client.hlen("unacked") == 0
 
 
+def test_the_broker_holds_a_render_only_once_its_transaction_committed(app, worker_env):
+    """On the real Redis, no worker: what a transaction asked for is in the queue after its commit only."""
+    from app.background import send_after_commit
+    from app.extensions import db
+    from app.services import proofs
+
+    queue = redis.Redis.from_url(worker_env["REDIS_URL"])
+    db.session.execute(db.select(1))
+    send_after_commit(proofs.RENDER_TASK_NAME, 1)
+    db.session.rollback()
+    db.session.execute(db.select(1))
+    send_after_commit(proofs.RENDER_TASK_NAME, 2)
+    assert queue.llen("celery") == 0
+    db.session.commit()
+    assert queue.llen("celery") == 1
+    [message] = queue.lrange("celery", 0, -1)
+    headers = json.loads(message)["headers"]
+    assert (headers["task"], headers["argsrepr"]) == (proofs.RENDER_TASK_NAME, "(2,)")
+
+
 def test_duplicate_deliveries_make_one_version_and_one_set_of_files(app, worker_env, tmp_path):
     from app.extensions import db
     from app.models import Proof
     from app.services import proofs
 
-    proof = submitted_proof()
-    for _ in range(3):  # the same message delivered three times (a retry, a redelivery, a double click)
+    proof = submitted_proof()  # sent once by the submit, twice more here: a retry, a redelivery
+    for _ in range(2):
         proofs.enqueue_render(proof.id)
     worker = start_worker(worker_env, tmp_path / "worker.log")
     try:
@@ -217,13 +237,11 @@ def test_duplicate_deliveries_make_one_version_and_one_set_of_files(app, worker_
 
 def test_a_worker_killed_mid_render_delays_the_proof_but_never_loses_it(app, worker_env, tmp_path):
     from app.models import utcnow
-    from app.services import proofs
 
     proof = submitted_proof()
     marker = tmp_path / "drawing"
     held = {**worker_env, "HELD_RENDER_MARKER": str(marker), "PROOF_RENDER_SECONDS": "600"}
     with killed_worker(held, tmp_path / "first.log"):
-        proofs.enqueue_render(proof.id)
         wait_until(marker.exists, what="the render starting to draw")
         lease = wait_for_status(proof.id, ("rendering",)).lease_expires_at
         assert lease > utcnow()  # a live lease...

@@ -10,6 +10,7 @@ from app.extensions import db
 from app.models import Role, User
 from app.services import audit
 from app.services.errors import Invalid, NotFound
+from app.services.transaction import commits
 
 UNUSABLE_PASSWORD = "!"  # noqa: S105 - not a hash, so no password ever matches: a pseudonym cannot log in
 
@@ -58,8 +59,9 @@ def acting_maker(login: User, picked_id: int | None) -> User | None:
     return None
 
 
+@commits
 def add_maker(staff: User | None, pseudonym: str) -> User:
-    """A new maker: a pseudonym the maker chose, nothing else. The caller commits."""
+    """A new maker: a pseudonym the maker chose, nothing else."""
     name = " ".join(pseudonym.split())
     if not 2 <= len(name) <= 40:
         raise Invalid("A pseudonym has 2 to 40 characters.", {"pseudonym": "2 to 40 characters"})
@@ -81,6 +83,7 @@ def add_maker(staff: User | None, pseudonym: str) -> User:
     return maker
 
 
+@commits
 def set_maker_active(staff: User, maker_id: int, active: bool) -> User:
     maker = db.session.get(User, maker_id)
     if maker is None or maker.role != Role.MAKER:

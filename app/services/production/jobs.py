@@ -12,6 +12,7 @@ from app.services import audit
 from app.services.errors import Conflict, Invalid, NotFound
 from app.services.production._shared import move, release_path, start_order, what_happened
 from app.services.production.identities import get_maker
+from app.services.transaction import commits
 
 
 def get_job(job_id: int) -> ProductionJob:
@@ -21,6 +22,7 @@ def get_job(job_id: int) -> ProductionJob:
     return job
 
 
+@commits
 def release(staff: User, job_id: int) -> ProductionJob:
     """Take a job back from its maker (left for the day, or a problem is solved) into the queue."""
     job = get_job(job_id)
@@ -29,10 +31,10 @@ def release(staff: User, job_id: int) -> ProductionJob:
     audit.record(
         staff, "job.staff_release", f"job:{job.id}", None, order=job.order_id, before=before, maker=holder
     )
-    db.session.commit()
     return job
 
 
+@commits
 def assign(staff: User, job_id: int, maker_id: int) -> ProductionJob:
     """Give a job to a maker: it leaves its current holder (their token goes stale) and is claimed for them."""
     job = get_job(job_id)
@@ -55,10 +57,10 @@ def assign(staff: User, job_id: int, maker_id: int) -> ProductionJob:
         maker=maker.id,
         previous=holder,
     )
-    db.session.commit()
     return job
 
 
+@commits
 def set_priority(staff: User, job_id: int, priority: int) -> ProductionJob:
     """Put a job at an exact place: smaller numbers are done sooner."""
     job = get_job(job_id)
@@ -69,7 +71,6 @@ def set_priority(staff: User, job_id: int, priority: int) -> ProductionJob:
     audit.record(
         staff, "job.priority", f"job:{job.id}", None, order=job.order_id, before=before, after=priority
     )
-    db.session.commit()
     return job
 
 

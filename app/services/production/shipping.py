@@ -12,8 +12,9 @@ from app.extensions import db
 from app.models import AuditEvent, Order, ProductionJob, User, utcnow
 from app.models.production import Shipment
 from app.services import audit, notifications, orders
-from app.services.errors import Conflict, Invalid
+from app.services.errors import Conflict, Invalid, NotFound
 from app.services.production._shared import HELD, lock, release_path, today, walk
+from app.services.transaction import commits
 from configurator.catalog import load_catalog
 from configurator.jobs import needed_by_date
 from configurator.spec import BoxSpec
@@ -25,6 +26,7 @@ MANUAL_ORDER_ACTIONS = ("start_production", "send_to_qa", "fail_qa", "pack", "de
 """Order moves staff make with a button; shipping needs carrier and tracking (see :func:`ship`)."""
 
 
+@commits
 def staff_advance(staff: User, order: Order, action: str) -> None:
     """A staff button on an order, through the order machine, with the checks the workshop needs."""
     if action not in MANUAL_ORDER_ACTIONS:
@@ -42,12 +44,7 @@ def staff_advance(staff: User, order: Order, action: str) -> None:
                 .execution_options(synchronize_session=False)
             )
     lock(order)
-    try:
-        orders.advance(order, action, staff)
-    except Conflict:
-        db.session.rollback()
-        raise
-    db.session.commit()
+    orders.advance(order, action, staff)
 
 
 SHIPPABLE = ("packed", "shipped")
@@ -155,6 +152,14 @@ def _insert_if_it_fits(staff: User, order: Order, carrier: str, tracking: str, b
     ).where(shippable, shipped + boxes <= total)
     columns = ["order_id", "carrier", "tracking_number", "boxes", "shipped_at", "shipped_by_id"]
     return insert(Shipment).from_select(columns, row).returning(Shipment.id)
+
+
+def get_shipment(order: Order, shipment_id: int) -> Shipment:
+    """One parcel of ``order``; a parcel of another order is not found, never shown."""
+    shipment = db.session.get(Shipment, shipment_id)
+    if shipment is None or shipment.order_id != order.id:
+        raise NotFound("We could not find that parcel.")
+    return shipment
 
 
 def shipments(order: Order) -> list[Shipment]:

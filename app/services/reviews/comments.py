@@ -14,6 +14,7 @@ from app.services import audit
 from app.services.errors import Invalid
 from app.services.reviews.common import COLLEAGUE, _clean_comment
 from app.services.reviews.guests import Guest
+from app.services.share_links import record_guest
 
 
 def add_comment(user: User, design: Design, body: str, version: int | None) -> Comment:
@@ -43,8 +44,6 @@ def add_comment(user: User, design: Design, body: str, version: int | None) -> C
 
 
 def add_guest_comment(link: ShareLink, guest: Guest, body: str) -> Comment:
-    from app.services.share_links import record_guest
-
     body = _clean_comment(body, required=False)
     if not body:
         raise Invalid("Write a comment first.", {"body": "Write a comment first."})

@@ -16,6 +16,7 @@ from app.services.errors import Conflict, Invalid
 from app.services.reviews.common import COLLEAGUE, _clean_comment, approvals, side_of
 from app.services.reviews.guests import Guest, guest_may_approve
 from app.services.reviews.rules import may_approve_for_buyer, proof_total
+from app.services.share_links import record_guest
 from configurator.states import DESIGN
 
 DECISIONS = ("approve", "request_changes")
@@ -191,7 +192,6 @@ def _guest_approve(link: ShareLink, guest: Guest, comment: str) -> Order | None:
     db.session.add(
         GuestReview(review_id=review.id, share_link_id=link.id, name=guest.name, email=guest.email)
     )
-    from app.services.share_links import record_guest
 
     record_guest(
         "proof.approve",

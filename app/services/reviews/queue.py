@@ -9,7 +9,8 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import Proof
-from app.services.branding import print_logo
+from app.models.branding import Logo
+from app.services import branding
 from app.services.reviews.common import approvals
 from app.services.reviews.rules import needs_approver
 
@@ -31,11 +32,7 @@ def pending_staff_review() -> list[Proof]:
 def preflight(proof: Proof) -> list[str]:
     """The logo preflight findings for a proof's spec, or a note that it could not run."""
     try:
-        from app.services.branding import preflight as branding_preflight
-    except ImportError:
-        return []
-    try:
-        return list(branding_preflight(dict(proof.spec)))
+        return list(branding.preflight(dict(proof.spec)))
     except Exception:  # the queue must still load when one design's logo check breaks
         log.exception("preflight failed for proof %s", proof.id)
         return ["The logo check could not run for this proof; please look at the logo yourself."]
@@ -46,10 +43,6 @@ def logo_facts(proof: Proof) -> dict[str, Any] | None:
     logo_id = proof.spec.get("logo_id")
     if not logo_id:
         return None
-    try:
-        from app.models.branding import Logo
-    except ImportError:
-        return None
     logo = db.session.scalar(
         select(Logo)
         .where(Logo.sha256 == logo_id, Logo.organisation_id == proof.design.organisation_id)
@@ -57,7 +50,7 @@ def logo_facts(proof: Proof) -> dict[str, Any] | None:
     )
     if logo is None:
         return {"missing": True}
-    printed = print_logo(logo, proof.spec)
+    printed = branding.print_logo(logo, proof.spec)
     return {
         "missing": False,
         "format": logo.original_format.upper(),

@@ -9,6 +9,7 @@ from sqlalchemy import or_, select
 
 from app.extensions import db
 from app.models import AuditEvent, Order, Role, User
+from app.services.proofs import proof_reference
 from app.services.reviews.common import COLLEAGUE
 from configurator.catalog import load_catalog
 from configurator.spec import BoxSpec
@@ -16,8 +17,6 @@ from configurator.spec import BoxSpec
 
 def approval_record(order: Order) -> dict[str, Any]:
     """Everything the approval record PDF shows, as plain strings (no models leave here)."""
-    from app.services.proofs import proof_reference
-
     design = order.design
     proof_ids = [p.id for p in design.proofs]
     subjects = [f"proof:{i}" for i in proof_ids] + [f"order:{order.id}", f"design:{design.id}"]
