@@ -28,7 +28,7 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from app.extensions import limiter
 from app.forms import BuyerVisibleText, DecisionForm, parse_id
-from app.models import Design, Proof, Role
+from app.models import Design, Organisation, Proof, Role
 from app.models.review import ShareLink
 from app.security import roles_required
 from app.services import documents, notifications, reviews, share_links
@@ -302,28 +302,18 @@ def guest_pdf(token: str) -> Response:
     return _private(pdf_response(storage().get(file_key(proof, "pdf")), f"{proof_reference(proof)}.pdf"))
 
 
-def _guest_action(token: str, action: str) -> Response:
+GuestAction = Callable[[ShareLink, reviews.Guest, str], str]
+"""What a guest does through their link: it records their response and returns what they read."""
+
+
+def _guest_action(token: str, action: GuestAction) -> Response:
     link = _guest_link(token)
     form = GuestForm()
     if not form.validate_on_submit():
         return _guest_page(token, form, 422)
     try:
         who = reviews.clean_guest(form.name.data or "", form.email.data or "")
-        if action == "comment":
-            reviews.add_guest_comment(link, who, form.body.data or "")
-            flash("Thank you. Your comment was added.", "success")
-        else:
-            order = reviews.guest_approve(link, who, form.body.data or "")
-            if order is not None:
-                flash("Thank you. With your approval the order is confirmed.", "success")
-            elif reviews.guest_may_approve(link):
-                flash("Thank you. Your approval was recorded.", "success")
-            else:
-                flash(
-                    "Thank you. Your approval was recorded and passed on; "
-                    f"{link.created_by.display_name}'s organisation makes the final decision.",
-                    "success",
-                )
+        flash(action(link, who, form.body.data or ""), "success")
     except Invalid as exc:
         for field, message in exc.violations.items():
             if field in form:
@@ -335,16 +325,32 @@ def _guest_action(token: str, action: str) -> Response:
     return _private(redirect(url_for("review.guest", token=token, _anchor="thread")))
 
 
+def _guest_comment(link: ShareLink, who: reviews.Guest, body: str) -> str:
+    reviews.add_guest_comment(link, who, body)
+    return "Thank you. Your comment was added."
+
+
+def _guest_approval(link: ShareLink, who: reviews.Guest, body: str) -> str:
+    if reviews.guest_approve(link, who, body) is not None:
+        return "Thank you. With your approval the order is confirmed."
+    if reviews.guest_may_approve(link):
+        return "Thank you. Your approval was recorded."
+    return (
+        "Thank you. Your approval was recorded and passed on; "
+        f"{link.created_by.display_name}'s organisation makes the final decision."
+    )
+
+
 @bp.post("/r/<token>/comment")
 @guest_limit
 def guest_comment(token: str) -> Response:
-    return _guest_action(token, "comment")
+    return _guest_action(token, _guest_comment)
 
 
 @bp.post("/r/<token>/approve")
 @guest_limit
 def guest_approve(token: str) -> Response:
-    return _guest_action(token, "approve")
+    return _guest_action(token, _guest_approval)
 
 
 # --- Staff queue -----------------------------------------------------------------------------
@@ -361,37 +367,42 @@ def staff_queue() -> str:
 
 @bp.route("/organisation/approvals", methods=["GET", "POST"])
 @roles_required(*BUYER_SIDE)
-def settings() -> str | Response:
+def settings() -> str | Response | tuple[str, int]:
     organisation = current_user.organisation
     if organisation is None:
         abort(404)
+    if request.method == "POST":
+        return _save_threshold(organisation)
     current = organisation.approval_threshold
     form = ThresholdForm(threshold="" if current is None else f"{current:.2f}")
-    if request.method == "POST":
-        form = ThresholdForm()
-        if not form.validate_on_submit():
-            abort(400)
-        try:
-            value = reviews.parse_threshold(form.threshold.data or "")
-            reviews.set_threshold(current_user, organisation, value)
-        except Invalid as exc:
-            form.threshold.errors = [str(exc)]
-            return render_template(
-                "review/settings.html", form=form, organisation=organisation, approvers=_approvers()
-            ), 422
-        except Forbidden as exc:
-            flash(str(exc), "error")
-            return redirect(url_for("review.settings"))
-        flash(
-            "Saved. Orders above this amount now wait for an approver."
-            if value is not None
-            else "Saved. Any buyer in your organisation can now approve orders of any amount.",
-            "success",
-        )
-        return redirect(url_for("review.settings"))
     return render_template(
         "review/settings.html", form=form, organisation=organisation, approvers=_approvers()
     )
+
+
+def _save_threshold(organisation: Organisation) -> Response | tuple[str, int]:
+    form = ThresholdForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        value = reviews.parse_threshold(form.threshold.data or "")
+        reviews.set_threshold(current_user, organisation, value)
+    except Invalid as exc:
+        form.threshold.errors = [str(exc)]
+        page = render_template(
+            "review/settings.html", form=form, organisation=organisation, approvers=_approvers()
+        )
+        return page, 422
+    except Forbidden as exc:
+        flash(str(exc), "error")
+        return redirect(url_for("review.settings"))
+    flash(
+        "Saved. Orders above this amount now wait for an approver."
+        if value is not None
+        else "Saved. Any buyer in your organisation can now approve orders of any amount.",
+        "success",
+    )
+    return redirect(url_for("review.settings"))
 
 
 def _approvers() -> list:
