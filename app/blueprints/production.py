@@ -7,8 +7,6 @@ personal login skips the picker. The board shows only what the job needs: never 
 
 from __future__ import annotations
 
-import functools
-import io
 import time
 
 from flask import Blueprint, abort, flash, redirect, render_template, session, url_for
@@ -21,17 +19,16 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional
 from app.forms import MAX_ID, parse_id
 from app.models import Role, User
 from app.security import roles_required
+from app.services import previews
 from app.services import production as service
 from app.services.errors import Conflict, Invalid
 from configurator.catalog import load_catalog
-from proofs.artwork import artwork_ids, tinted
 
 bp = Blueprint("production", __name__)
 ACTIONS = {"start", "pause", "finish", "release", "report_problem"}
 BOARD_ROLES = (Role.MAKER, Role.WORKSHOP)
 PICK_HOURS = 10
 """A pick is forgotten after a working day, so tomorrow's first maker never acts as yesterday's last."""
-PICTURE_SIZES = (64, 96, 128, 192, 384)
 
 
 class PickForm(FlaskForm):
@@ -153,24 +150,10 @@ def act(job_id: int, action: str) -> Response:
     return redirect(url_for("production.board"))
 
 
-@functools.lru_cache(maxsize=512)
-def _picture(product_id: str, px: int, hex_colour: str) -> bytes:
-    out = io.BytesIO()
-    tinted(product_id, px, hex_colour).save(out, format="PNG", optimize=True)
-    return out.getvalue()
-
-
 @bp.get("/board/pictures/<product_id>/<colour>/<int:px>.png")
 @roles_required(Role.MAKER, Role.WORKSHOP, Role.STAFF)
 def picture(product_id: str, colour: str, px: int) -> Response:
     """The product drawing in the job's colour; ids come from the catalog, so nothing else is drawn."""
-    catalog = load_catalog()
-    if (
-        product_id not in catalog.products and product_id not in artwork_ids() and product_id != "parcel"
-    ) or (colour not in catalog.colours):
-        abort(404)
-    if px not in PICTURE_SIZES:
-        abort(404)
-    response = Response(_picture(product_id, px, catalog.colour_hex(colour)), mimetype="image/png")
+    response = Response(previews.job_png(product_id, colour, px), mimetype="image/png")
     response.headers["Cache-Control"] = "private, max-age=86400, immutable"
     return response

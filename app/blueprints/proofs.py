@@ -7,7 +7,7 @@ from flask_login import current_user
 
 from app.blueprints.review import review_page
 from app.forms import DecisionForm, parse_id
-from app.models import Role
+from app.models import Proof, Role
 from app.security import roles_required
 from app.services import reviews
 from app.services.errors import Conflict, Invalid
@@ -63,16 +63,16 @@ def decide(proof_id: int) -> Response | tuple[str, int]:
     if order is not None:
         flash(f"Approved by both sides. Order {order.reference} is confirmed.", "success")
         return redirect(url_for("orders.show", order_id=order.id))
-    if form.decision.data == "request_changes":
-        if current_user.is_staff:
-            flash("Sent back to the buyer with your reason.", "success")
-        else:
-            flash("Changes requested. The design is open for editing again.", "success")
-    elif "buyer" not in reviews.approvals(proof) and reviews.needs_approver(proof):
-        flash(
-            "Your approval is recorded. This order is above your organisation's limit, so it now waits for your approver; we have emailed them.",
-            "success",
-        )
-    else:
-        flash(f"Approved proof v{proof.version}. Waiting for the other side to approve.", "success")
+    flash(_decided(proof, form.decision.data), "success")
     return redirect(back)
+
+
+def _decided(proof: Proof, decision: str) -> str:
+    """What the person reads after their decision was recorded and no order came of it yet."""
+    if decision == "request_changes":
+        if current_user.is_staff:
+            return "Sent back to the buyer with your reason."
+        return "Changes requested. The design is open for editing again."
+    if "buyer" not in reviews.approvals(proof) and reviews.needs_approver(proof):
+        return "Your approval is recorded. This order is above your organisation's limit, so it now waits for your approver; we have emailed them."
+    return f"Approved proof v{proof.version}. Waiting for the other side to approve."

@@ -6,7 +6,8 @@ domain errors become messages. Guests (share links) see one proof version and no
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from flask import (
     Blueprint,
@@ -27,7 +28,8 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from app.extensions import limiter
 from app.forms import BuyerVisibleText, DecisionForm, parse_id
-from app.models import Design, Proof, Role
+from app.models import Design, Organisation, Proof, Role
+from app.models.review import ShareLink
 from app.security import roles_required
 from app.services import documents, notifications, reviews, share_links
 from app.services.designs import get_design
@@ -38,10 +40,10 @@ from app.storage import storage
 from app.views import document_response, pdf_response
 from configurator.catalog import load_catalog
 from configurator.changes import spec_changes
-from configurator.spec import BoxSpec
 from configurator.states import DocumentStatus
 
 bp = Blueprint("review", __name__)
+T = TypeVar("T")
 REVIEWERS = (Role.BUYER, Role.APPROVER, Role.STAFF)
 BUYER_SIDE = (Role.BUYER, Role.APPROVER)
 NEW_LINK = "review.new_share_link"
@@ -89,13 +91,6 @@ def _back(design_id: int, version: int | None = None, anchor: str | None = None)
     return redirect(url_for("review.show", design_id=design_id, v=version, _anchor=anchor))
 
 
-def _proof_by_version(design: Design, version: int) -> Proof:
-    for proof in design.proofs:
-        if proof.version == version:
-            return proof
-    raise NotFound(f"This design has no proof v{version}.")
-
-
 # --- The review page ---------------------------------------------------------------------------
 
 
@@ -113,56 +108,15 @@ def review_page(
     comment_form: CommentForm | None = None,
 ) -> str:
     """The review page; the forms, when given, bring back what was typed with its warnings."""
-    design = get_design(current_user, design_id)
-    proofs = list(design.proofs)
-    latest = design.latest_proof
-    proof = _proof_by_version(design, version) if version else latest
-    catalog = load_catalog()
-    ready = [p for p in proofs if p.status == "ready"]
-    compare_from = None
-    if proof is not None:
-        earlier = [p for p in ready if p.version < proof.version]
-        compare_from = earlier[-1] if earlier else None
-    is_latest = proof is not None and latest is not None and proof.id == latest.id
-    got = reviews.approvals(proof) if proof else set()
-    mine_done = bool(proof) and any(
-        r.user_id == current_user.id and r.decision == "approve" and r.guest is None for r in proof.reviews
-    )
-    open_for_decision = bool(proof) and is_latest and design.status == "submitted" and proof.status == "ready"
-    my_side = reviews.side_of(current_user)
-    links = share_links.links_for([p.id for p in proofs]) if current_user.is_buyer_side else []
-    new_link = session.pop(NEW_LINK, None)
+    page = reviews.review_page(design_id, current_user, version)
     return render_template(
         "review/show.html",
-        design=design,
-        proofs=proofs,
-        proof=proof,
-        latest=latest,
-        is_latest=is_latest,
-        spec=BoxSpec.from_dict(proof.spec) if proof else BoxSpec.from_dict(design.spec),
-        catalog=catalog,
-        standing=reviews.standing(design, current_user),
-        sent_back=reviews.sent_back(design, current_user),
-        approvals=got,
-        approved_by=reviews.approved_by(proof, current_user) if proof else None,
-        my_side=my_side,
-        can_decide=open_for_decision and not mine_done and my_side not in got,
-        may_approve=proof is not None
-        and (current_user.is_staff or reviews.may_approve_for_buyer(current_user, proof)),
-        needs_approver=proof is not None and reviews.needs_approver(proof),
-        total=reviews.proof_total(proof) if proof else None,
-        compare_from=compare_from,
-        thread=reviews.thread(design),
-        links=links,
-        link_state=share_links.state,
-        new_link=new_link,
-        preflight=reviews.preflight(proof) if proof and current_user.is_staff else [],
-        logo=reviews.logo_facts(proof) if proof and current_user.is_staff else None,
-        reference=proof_reference(proof) if proof else "",
+        page=page,
+        new_link=session.pop(NEW_LINK, None),
         decision_form=decision_form or DecisionForm(formdata=None),
-        comment_form=comment_form or CommentForm(formdata=None, version=proof.version if proof else ""),
+        comment_form=comment_form
+        or CommentForm(formdata=None, version=page.proof.version if page.proof else ""),
         share_form=ShareForm(),
-        summary_for=lambda p: reviews.decision_summary(p, current_user),
     )
 
 
@@ -183,7 +137,7 @@ def _diff(old: Proof, new: Proof) -> dict[str, Any]:
 
 def _pair(design_id: int, a: int, b: int) -> tuple[Design, Proof, Proof]:
     design = get_design(current_user, design_id)
-    old, new = _proof_by_version(design, a), _proof_by_version(design, b)
+    old, new = reviews.proof_by_version(design, a), reviews.proof_by_version(design, b)
     if old.status != "ready" or new.status != "ready":
         raise Conflict("Both versions need a finished proof to compare them.")
     return design, old, new
@@ -298,13 +252,18 @@ def revoke_link(link_id: int) -> Response:
 # --- Guests (no account) ------------------------------------------------------------------
 
 
-def _guest_link(token: str):
+def _unless_closed(find: Callable[[str], T], token: str) -> T:
+    """``find(token)``; a closed or unknown link answers with a page that says so (410 or 404)."""
     try:
-        return share_links.resolve(token)
+        return find(token)
     except share_links.LinkClosed as exc:
         abort(Response(render_template("review/link_closed.html", message=str(exc), reason=exc.reason), 410))
     except NotFound as exc:
         abort(Response(render_template("review/link_closed.html", message=str(exc), reason="unknown"), 404))
+
+
+def _guest_link(token: str) -> ShareLink:
+    return _unless_closed(share_links.resolve, token)
 
 
 def _private(response: Response) -> Response:
@@ -315,34 +274,8 @@ def _private(response: Response) -> Response:
 
 
 def _guest_page(token: str, form: GuestForm, status: int = 200) -> Response:
-    link = _guest_link(token)
-    share_links.touch(link)
-    proof = link.proof
-    design = proof.design
-    latest = design.latest_proof
-    open_for_decision = (
-        latest is not None
-        and latest.id == proof.id
-        and design.status == "submitted"
-        and proof.status == "ready"
-    )
-    page = render_template(
-        "review/guest.html",
-        token=token,
-        link=link,
-        proof=proof,
-        design=design,
-        spec=BoxSpec.from_dict(proof.spec),
-        catalog=load_catalog(),
-        superseded=latest is not None and latest.id != proof.id,
-        open_for_decision=open_for_decision,
-        counts=reviews.guest_may_approve(link),
-        thread=reviews.thread(design, version=proof.version),
-        total=reviews.proof_total(proof),
-        reference=proof_reference(proof),
-        form=form,
-    )
-    return _private(Response(page, status))
+    page = _unless_closed(reviews.guest_review_page, token)
+    return _private(Response(render_template("review/guest.html", page=page, form=form), status))
 
 
 @bp.get("/r/<token>")
@@ -369,28 +302,18 @@ def guest_pdf(token: str) -> Response:
     return _private(pdf_response(storage().get(file_key(proof, "pdf")), f"{proof_reference(proof)}.pdf"))
 
 
-def _guest_action(token: str, action: str) -> Response:
+GuestAction = Callable[[ShareLink, reviews.Guest, str], str]
+"""What a guest does through their link: it records their response and returns what they read."""
+
+
+def _guest_action(token: str, action: GuestAction) -> Response:
     link = _guest_link(token)
     form = GuestForm()
     if not form.validate_on_submit():
         return _guest_page(token, form, 422)
     try:
         who = reviews.clean_guest(form.name.data or "", form.email.data or "")
-        if action == "comment":
-            reviews.add_guest_comment(link, who, form.body.data or "")
-            flash("Thank you. Your comment was added.", "success")
-        else:
-            order = reviews.guest_approve(link, who, form.body.data or "")
-            if order is not None:
-                flash("Thank you. With your approval the order is confirmed.", "success")
-            elif reviews.guest_may_approve(link):
-                flash("Thank you. Your approval was recorded.", "success")
-            else:
-                flash(
-                    "Thank you. Your approval was recorded and passed on; "
-                    f"{link.created_by.display_name}'s organisation makes the final decision.",
-                    "success",
-                )
+        flash(action(link, who, form.body.data or ""), "success")
     except Invalid as exc:
         for field, message in exc.violations.items():
             if field in form:
@@ -402,16 +325,32 @@ def _guest_action(token: str, action: str) -> Response:
     return _private(redirect(url_for("review.guest", token=token, _anchor="thread")))
 
 
+def _guest_comment(link: ShareLink, who: reviews.Guest, body: str) -> str:
+    reviews.add_guest_comment(link, who, body)
+    return "Thank you. Your comment was added."
+
+
+def _guest_approval(link: ShareLink, who: reviews.Guest, body: str) -> str:
+    if reviews.guest_approve(link, who, body) is not None:
+        return "Thank you. With your approval the order is confirmed."
+    if reviews.guest_may_approve(link):
+        return "Thank you. Your approval was recorded."
+    return (
+        "Thank you. Your approval was recorded and passed on; "
+        f"{link.created_by.display_name}'s organisation makes the final decision."
+    )
+
+
 @bp.post("/r/<token>/comment")
 @guest_limit
 def guest_comment(token: str) -> Response:
-    return _guest_action(token, "comment")
+    return _guest_action(token, _guest_comment)
 
 
 @bp.post("/r/<token>/approve")
 @guest_limit
 def guest_approve(token: str) -> Response:
-    return _guest_action(token, "approve")
+    return _guest_action(token, _guest_approval)
 
 
 # --- Staff queue -----------------------------------------------------------------------------
@@ -428,37 +367,42 @@ def staff_queue() -> str:
 
 @bp.route("/organisation/approvals", methods=["GET", "POST"])
 @roles_required(*BUYER_SIDE)
-def settings() -> str | Response:
+def settings() -> str | Response | tuple[str, int]:
     organisation = current_user.organisation
     if organisation is None:
         abort(404)
+    if request.method == "POST":
+        return _save_threshold(organisation)
     current = organisation.approval_threshold
     form = ThresholdForm(threshold="" if current is None else f"{current:.2f}")
-    if request.method == "POST":
-        form = ThresholdForm()
-        if not form.validate_on_submit():
-            abort(400)
-        try:
-            value = reviews.parse_threshold(form.threshold.data or "")
-            reviews.set_threshold(current_user, organisation, value)
-        except Invalid as exc:
-            form.threshold.errors = [str(exc)]
-            return render_template(
-                "review/settings.html", form=form, organisation=organisation, approvers=_approvers()
-            ), 422
-        except Forbidden as exc:
-            flash(str(exc), "error")
-            return redirect(url_for("review.settings"))
-        flash(
-            "Saved. Orders above this amount now wait for an approver."
-            if value is not None
-            else "Saved. Any buyer in your organisation can now approve orders of any amount.",
-            "success",
-        )
-        return redirect(url_for("review.settings"))
     return render_template(
         "review/settings.html", form=form, organisation=organisation, approvers=_approvers()
     )
+
+
+def _save_threshold(organisation: Organisation) -> Response | tuple[str, int]:
+    form = ThresholdForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        value = reviews.parse_threshold(form.threshold.data or "")
+        reviews.set_threshold(current_user, organisation, value)
+    except Invalid as exc:
+        form.threshold.errors = [str(exc)]
+        page = render_template(
+            "review/settings.html", form=form, organisation=organisation, approvers=_approvers()
+        )
+        return page, 422
+    except Forbidden as exc:
+        flash(str(exc), "error")
+        return redirect(url_for("review.settings"))
+    flash(
+        "Saved. Orders above this amount now wait for an approver."
+        if value is not None
+        else "Saved. Any buyer in your organisation can now approve orders of any amount.",
+        "success",
+    )
+    return redirect(url_for("review.settings"))
 
 
 def _approvers() -> list:

@@ -134,25 +134,18 @@ def order(order_id: int) -> str | tuple[str, int]:
 
 def _order_page(found: Order, ship_form: ShipForm | None = None, status: int = 200) -> str | tuple[str, int]:
     """The order page; after a refused parcel, with the form as sent and its errors at their fields."""
-    plan = service.plan()
-    spec = BoxSpec.from_dict(found.spec)
     done, total = orders.progress(found)
     left = service.boxes_left(found)
     page = render_template(
         "staff/order.html",
         order=found,
-        spec=spec,
+        spec=BoxSpec.from_dict(found.spec),
         catalog=load_catalog(),
-        outlook=plan.outlook.get(found.id),
+        outlook=service.plan().outlook.get(found.id),
         timeline=service.timeline(found),
         shipments=service.shipments(found),
-        actions=[
-            a
-            for a in sorted(ORDER.allowed(found.status))
-            if a in service.MANUAL_ORDER_ACTIONS
-            and not (a == "send_to_qa" and any(j.status != "done" for j in found.jobs))
-        ],
-        can_ship=found.status in ("packed", "shipped") and left > 0,
+        actions=service.order_actions(found),
+        can_ship=service.can_ship(found, left),
         boxes_left=left,
         ship_form=ShipForm(boxes=left) if ship_form is None else ship_form,
         assign_form=AssignForm(),
@@ -307,22 +300,11 @@ def priority(job_id: int) -> Response:
 
 @bp.route("/capacity", methods=["GET", "POST"])
 @roles_required(Role.STAFF)
-def capacity() -> str | Response:
+def capacity() -> str | Response | tuple[str, int]:
     minutes = service.weekday_minutes()
     week = WeekForm(data={name: round(m / 60, 1) for name, m in zip(WeekForm.DAYS, minutes, strict=True)})
-    if request.method == "POST":
-        if week.validate_on_submit():
-            try:
-                service.save_weekdays(
-                    current_user, [round(float(getattr(week, d).data) * 60) for d in WeekForm.DAYS]
-                )
-            except Invalid as exc:
-                flash(str(exc), "error")
-            else:
-                flash("Workshop hours saved. Delivery estimates use them from now on.", "success")
-                return redirect(url_for("staff.capacity"))
-        else:
-            flash("Please correct the hours below.", "error")
+    if request.method == "POST" and _save_week(week):
+        return redirect(url_for("staff.capacity"))
     return render_template(
         "staff/capacity.html",
         week=week,
@@ -332,6 +314,20 @@ def capacity() -> str | Response:
         plan=service.plan(),
         backlog_hours=round(service.backlog_minutes() / 60, 1),
     ), (422 if request.method == "POST" else 200)
+
+
+def _save_week(week: WeekForm) -> bool:
+    """Save the workshop's weekly hours as sent; False (with a message) when they were refused."""
+    if not week.validate_on_submit():
+        flash("Please correct the hours below.", "error")
+        return False
+    try:
+        service.save_weekdays(current_user, [round(float(getattr(week, d).data) * 60) for d in WeekForm.DAYS])
+    except Invalid as exc:
+        flash(str(exc), "error")
+        return False
+    flash("Workshop hours saved. Delivery estimates use them from now on.", "success")
+    return True
 
 
 @bp.post("/capacity/dates")

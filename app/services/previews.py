@@ -6,6 +6,7 @@ URL that another process handed out.
 
 from __future__ import annotations
 
+import functools
 import io
 import json
 
@@ -15,7 +16,7 @@ from app.storage import storage
 from configurator.catalog import load_catalog
 from configurator.spec import BoxSpec
 from proofs import preview
-from proofs.artwork import tinted
+from proofs.artwork import artwork_ids, tinted
 
 SIZES = {"preview": preview.PREVIEW_SIZE, "thumb": (480, 360)}
 
@@ -51,12 +52,31 @@ def preview_png(key: str) -> bytes:
     return png
 
 
+BOARD_SIZES = (64, 96, 128, 192, 384)
+"""The square sizes the maker board and the staff pages draw job pictures at (1x and 2x)."""
+
+
 def product_png(product_id: str, colour_id: str, px: int = 160) -> bytes:
     """A catalog product's picture in one of its colours, for choosing in the wizard."""
     catalog = load_catalog()
     product = catalog.products.get(product_id)
     if product is None or colour_id not in product.colours:
         raise NotFound("No such product picture.")
-    buffer = io.BytesIO()
-    tinted(product_id, px, catalog.colour_hex(colour_id)).save(buffer, "PNG")
-    return buffer.getvalue()
+    return _picture(product_id, px, catalog.colour_hex(colour_id))
+
+
+def job_png(art_id: str, colour_id: str, px: int) -> bytes:
+    """A production job's picture: a product, or the parcel of a packing job, in a catalog colour."""
+    catalog = load_catalog()
+    known = art_id in catalog.products or art_id in artwork_ids() or art_id == "parcel"
+    if not known or colour_id not in catalog.colours or px not in BOARD_SIZES:
+        raise NotFound("No such product picture.")
+    return _picture(art_id, px, catalog.colour_hex(colour_id))
+
+
+@functools.lru_cache(maxsize=512)
+def _picture(art_id: str, px: int, hex_colour: str) -> bytes:
+    """The one place a product picture is drawn; the same few are asked for all day, so kept."""
+    out = io.BytesIO()
+    tinted(art_id, px, hex_colour).save(out, format="PNG", optimize=True)
+    return out.getvalue()

@@ -14,8 +14,8 @@ from app.extensions import db
 from app.models import AuditEvent, Order, ProductionJob, Proof, Role, User
 from app.models.outbox import OutboxMessage
 from app.models.production import Shipment
-from app.services import orders, production
-from app.services.errors import Conflict, Invalid
+from app.services import orders, previews, production
+from app.services.errors import Conflict, Invalid, NotFound
 from configurator.jobs import priority_for
 from configurator.spec import BoxSpec
 from tests.app.factories import DesignFactory, MakerFactory, StaffFactory, UserFactory
@@ -409,3 +409,12 @@ def test_buyers_never_see_pseudonyms(browser):
     page = browser.get(f"/orders/{order.id}")
     assert page.status_code == 200 and "Sunflower" not in page.text
     assert "hours" in page.text  # the aggregate impact stays
+
+
+def test_one_drawing_serves_the_wizard_and_the_board():
+    """A product's picture is drawn in one place: the wizard's and the board's are the same PNG."""
+    assert previews.product_png("infinity-scarf", "teal", 96) == previews.job_png(
+        "infinity-scarf", "teal", 96
+    )
+    with pytest.raises(NotFound):
+        previews.job_png("infinity-scarf", "teal", 160)  # the board draws only its own sizes

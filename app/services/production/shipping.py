@@ -18,6 +18,7 @@ from app.services.transaction import commits
 from configurator.catalog import load_catalog
 from configurator.jobs import needed_by_date
 from configurator.spec import BoxSpec
+from configurator.states import ORDER
 
 if TYPE_CHECKING:
     from proofs.packing_slip import PackingSlip
@@ -26,13 +27,26 @@ MANUAL_ORDER_ACTIONS = ("start_production", "send_to_qa", "fail_qa", "pack", "de
 """Order moves staff make with a button; shipping needs carrier and tracking (see :func:`ship`)."""
 
 
+def _refusal(order: Order, action: str) -> str | None:
+    """Why the workshop refuses a staff button on this order, beyond the order machine; None: it does not."""
+    if action not in MANUAL_ORDER_ACTIONS:
+        return "Use the shipping form to mark an order shipped."
+    if action == "send_to_qa" and any(j.status != "done" for j in order.jobs):
+        return "Some jobs of this order are not done yet."
+    return None
+
+
+def order_actions(order: Order) -> list[str]:
+    """The buttons staff get on an order now: the moves the machine allows and the workshop does not refuse."""
+    return [a for a in sorted(ORDER.allowed(order.status)) if _refusal(order, a) is None]
+
+
 @commits
 def staff_advance(staff: User, order: Order, action: str) -> None:
     """A staff button on an order, through the order machine, with the checks the workshop needs."""
-    if action not in MANUAL_ORDER_ACTIONS:
-        raise Conflict("Use the shipping form to mark an order shipped.")
-    if action == "send_to_qa" and any(j.status != "done" for j in order.jobs):
-        raise Conflict("Some jobs of this order are not done yet.")
+    refusal = _refusal(order, action)
+    if refusal is not None:
+        raise Conflict(refusal)
     if action == "cancel":
         # Take held jobs off the makers (their tokens go stale, the board hides the order), each by
         # a conditional UPDATE; jobs before the order row, the lock order every job change keeps.
@@ -53,6 +67,11 @@ SHIPPABLE = ("packed", "shipped")
 
 def boxes_in(order: Order) -> int:
     return int(order.quote.get("boxes") or BoxSpec.from_dict(order.spec).quantity)
+
+
+def can_ship(order: Order, boxes_left: int) -> bool:
+    """Whether the order page offers the shipping form: a packed or shipped order with boxes left."""
+    return order.status in SHIPPABLE and boxes_left > 0
 
 
 def boxes_left(order: Order) -> int:

@@ -15,6 +15,7 @@ from app.services import audit, notifications, orders
 from app.services.errors import Conflict, Invalid
 from app.services.reviews.common import COLLEAGUE, _clean_comment, approvals, side_of
 from app.services.reviews.guests import Guest, guest_may_approve
+from app.services.reviews.openness import Closed, why_closed
 from app.services.reviews.rules import may_approve_for_buyer, proof_total
 from app.services.share_links import record_guest
 from configurator.states import DESIGN
@@ -23,27 +24,23 @@ DECISIONS = ("approve", "request_changes")
 
 
 def _check_open(proof: Proof, version: int, decision: str) -> None:
-    design = proof.design
-    latest = design.latest_proof
+    """Refuse a decision on a proof that is not open for one, or on a version not the one seen."""
     if decision not in DECISIONS:
         raise Invalid("Choose approve or request changes.")
-    if version != proof.version or latest is None or latest.id != proof.id:
+    closed = why_closed(proof)
+    if version != proof.version or closed is Closed.NOT_LATEST:
+        latest = proof.design.latest_proof
         raise Conflict(
             f"You were looking at proof v{version}, but the latest is v{latest.version if latest else '?'}. "
             "Please review the latest version."
         )
-    if design.status == "ordered":
-        raise Conflict(
-            "Both sides have approved this proof and its order is confirmed"
-            + ("." if decision == "approve" else "; your request for changes was not recorded.")
-        )
-    if design.status == "draft" and any(r.decision == "request_changes" for r in proof.reviews):
-        raise Conflict(
-            "Changes were asked for on this proof, so the design is open for editing again; "
-            f"your {'approval' if decision == 'approve' else 'request'} was not recorded."
-        )
-    if design.status != "submitted" or proof.status != "ready":
-        raise Conflict("This proof is not waiting for a decision any more.")
+    if closed is Closed.ORDERED and decision == "approve":
+        raise Conflict(closed.text)
+    if closed in (Closed.ORDERED, Closed.REOPENED):
+        what = {"approve": "approval", "request_changes": "request for changes"}[decision]
+        raise Conflict(f"{closed.text.removesuffix('.')}; your {what} was not recorded.")
+    if closed is not None:
+        raise Conflict(closed.text)
 
 
 def _order_of(proof: Proof, version: int, decision: str) -> Order | None:
