@@ -25,18 +25,18 @@ from weasyprint.text.fonts import FontConfiguration
 from configurator.catalog import Catalog
 from configurator.pricing import Quote
 from configurator.spec import BoxSpec
+from configurator.vocabulary import CardStyle, Delivery, LogoPlacement, MonogramStyle, PageSize
 from proofs import artwork, bidi
-from proofs.card_fit import LAYOUTS
+from proofs.card_fit import layout_for
 from proofs.documents import TEMPLATE_DIR, environment
 from proofs.fetcher import make_url_fetcher
 from proofs.logoprint import PRINT_DPI, PrintLogo, prepare_logo
 from proofs.mockup import compose, encode_png
 
-TEMPLATE_VERSION = "4"
+TEMPLATE_VERSION = "5"
 """Bump when the templates, the stylesheet or the drawing code change what a proof looks like."""
-PAGE_SIZES = {"Letter": "letter", "A4": "A4"}
-PAGE_POINTS = {"Letter": (612.0, 792.0), "A4": (595.2756, 841.8898)}
-CARD_INCHES = (5, 7)
+PAGE_SIZES = {PageSize.LETTER: "letter", PageSize.A4: "A4"}
+"""The CSS ``@page`` size of each paper."""
 MOCKUP_SIZE = (1600, 1200)
 MONOGRAM_LETTER_IN = 0.5
 """Height of the monogram's capital letters as stitched or pressed onto each item."""
@@ -49,13 +49,6 @@ TERMS = (
     "its placement, and the quantity; production starts once it is approved, and changes after "
     "approval may move the delivery date."
 )
-PLACEMENTS = {
-    "lid": "Printed on the lid of every box",
-    "card": "Printed at the top of the message card",
-    "tag": "Printed on the gift tag tied to the ribbon",
-}
-MONOGRAM_STYLES = {"serif": "Serif", "script": "Script", "block": "Block capitals"}
-CARD_STYLES = {"classic": "Classic", "modern": "Modern", "botanical": "Botanical"}
 CARD_LOGO_MAX_IN = (2.4, 0.42)
 """On the card the logo sits in the header band (same height as the classic rule and its margin)."""
 
@@ -72,7 +65,7 @@ class ProofDocument:
     created: date
     review_url: str
     mockup_png: bytes
-    page_size: str = "Letter"
+    page_size: str = PageSize.LETTER
     logo_png: bytes | None = None
     """The logo as it should be embedded; :func:`render_proof_files` passes it pre-scaled."""
     logo_source_px: tuple[int, int] | None = None
@@ -154,13 +147,6 @@ def long_date(value: date) -> str:
     return f"{value:%B} {value.day}, {value.year}"
 
 
-def _iso_date(text: str | None) -> date | None:
-    try:
-        return date.fromisoformat(text) if text else None
-    except ValueError:
-        return None
-
-
 def _inches(value: float) -> str:
     return f"{value:.2f} in ({value * MM_PER_IN:.1f} mm)"
 
@@ -172,10 +158,10 @@ def _logo_context(doc: ProofDocument) -> dict[str, Any] | None:
     with Image.open(io.BytesIO(doc.logo_png)) as img:  # header only: no pixels decoded
         embedded = img.size
     source = doc.logo_source_px or embedded
-    placement = doc.spec.logo_placement if doc.spec.logo_placement in PLACEMENTS else "lid"
+    placement = LogoPlacement(doc.spec.logo_placement)
     width = float(doc.spec.logo_width_in)
     ratio = source[1] / max(1, source[0])
-    if placement == "card":  # the card header limits it; the card page shows it there too
+    if placement is LogoPlacement.CARD:  # the card header limits it; the card page shows it there too
         width = min(width, CARD_LOGO_MAX_IN[0], CARD_LOGO_MAX_IN[1] / max(ratio, 1e-6))
     height = width * ratio
     dpi = source[0] / width if width > 0 else 0.0
@@ -183,8 +169,8 @@ def _logo_context(doc: ProofDocument) -> dict[str, Any] | None:
         "width_in": round(width, 4),
         "height_in": round(height, 4),
         "size": f"{width:.2f} × {height:.2f} in ({width * MM_PER_IN:.1f} × {height * MM_PER_IN:.1f} mm)",
-        "placement": PLACEMENTS[placement],
-        "placement_id": placement,
+        "placement": placement.printed,
+        "placement_id": placement.value,
         "dpi": round(dpi),
         "low_resolution": dpi < PRINT_DPI - 0.5,
         "source_px": f"{source[0]:,} × {source[1]:,} px",
@@ -217,12 +203,13 @@ def context(doc: ProofDocument) -> dict[str, Any]:
                 "colour": _colour(catalog, line.colour),
             }
         )
-    layout = LAYOUTS.get(spec.card_size, LAYOUTS["5x7"])
+    layout = layout_for(spec.card_size)
     logo = _logo_context(doc)
-    needed_by = doc.needed_by or _iso_date(spec.needed_by)
+    needed_by = doc.needed_by or spec.needed_by
     estimate = doc.delivery_estimate
     monogram = " ".join(spec.monogram.split())
-    monogram_style = spec.monogram_style if spec.monogram_style in MONOGRAM_STYLES else "serif"
+    monogram_style = MonogramStyle(spec.monogram_style)
+    card_style = CardStyle(spec.card_style)
     return {
         "organisation": doc.organisation,
         "design_name": doc.design_name,
@@ -253,8 +240,8 @@ def context(doc: ProofDocument) -> dict[str, Any]:
             "pad_y_in": layout.pad_y_in,
             "font_pt": layout.font_pt,
             "line_height": layout.line_height,
-            "style": spec.card_style if spec.card_style in CARD_STYLES else "classic",
-            "style_name": CARD_STYLES.get(spec.card_style, "Classic"),
+            "style": card_style.value,
+            "style_name": card_style.label,
             "size": f"{layout.width_in:g} × {layout.height_in:g} in "
             f"({layout.width_in * MM_PER_IN:.0f} × {layout.height_in * MM_PER_IN:.0f} mm)",
         },
@@ -263,8 +250,8 @@ def context(doc: ProofDocument) -> dict[str, Any]:
         "monogram": (
             {
                 "text": monogram,
-                "style": monogram_style,
-                "style_name": MONOGRAM_STYLES[monogram_style],
+                "style": monogram_style.value,
+                "style_name": monogram_style.label,
                 "letter": _inches(MONOGRAM_LETTER_IN),
             }
             if monogram
@@ -276,9 +263,7 @@ def context(doc: ProofDocument) -> dict[str, Any]:
             "needed_by": long_date(needed_by) if needed_by else "",
             "estimate": long_date(estimate) if estimate else "",
             "late": bool(needed_by and estimate and estimate > needed_by),
-            "method": "Each recipient, at their own address"
-            if spec.delivery == "per_recipient"
-            else "All boxes to one address",
+            "method": Delivery(spec.delivery).label,
         },
         "quote": {
             "lines": [
@@ -323,12 +308,11 @@ def assets(doc: ProofDocument) -> dict[str, bytes]:
 
 def render_proof_pdf(doc: ProofDocument) -> bytes:
     """Render the proof to PDF bytes."""
-    if doc.page_size not in PAGE_SIZES:
-        raise ValueError(f"page_size must be one of {sorted(PAGE_SIZES)}, got {doc.page_size!r}")
+    page = PAGE_SIZES[PageSize(doc.page_size)]  # ValueError for a paper we do not know
     fetcher = make_url_fetcher(assets(doc))
     stylesheets = [
         _base_stylesheet(),
-        CSS(string=f"@page {{ size: {PAGE_SIZES[doc.page_size]}; }}", url_fetcher=fetcher),
+        CSS(string=f"@page {{ size: {page}; }}", url_fetcher=fetcher),
     ]
     html = HTML(string=render_html(doc), url_fetcher=fetcher, base_url=None)
     # No attachments, no forms; images are embedded as given (already at print resolution).
@@ -378,7 +362,7 @@ def render_proof_files(
     version: int,
     created: date,
     review_url: str,
-    page_size: str = "Letter",
+    page_size: str = PageSize.LETTER,
     logo_png: bytes | None = None,
     preflight: tuple[str, ...] = (),
     delivery_estimate: date | None = None,

@@ -239,10 +239,10 @@ def live(design_id: int) -> Response:
         candidate = step.apply(spec, form)
         problems = check_draft(candidate, load_catalog())
         quote, plan = estimate(candidate)
+        fit = fit_message(candidate.message, candidate.card_size)
     except (KeyError, ValueError, TypeError, AttributeError):
         return jsonify(ok=False, message="Some choices are not complete yet.")
     used, capacity = _slots(candidate)
-    fit = fit_message(candidate.message, candidate.card_size)
     return jsonify(
         ok=True,
         preview=url_for("wizard.preview", design_id=design.id, key=previews.remember(candidate)),

@@ -11,6 +11,7 @@ from app.services import audit
 from app.services.designs import commit_spec, editable_spec
 from app.services.errors import Invalid, NotFound
 from app.storage import storage
+from configurator.vocabulary import LogoPlacement
 
 
 def upload_logo(user: User, design: Design, revision: int, data: bytes, filename: str) -> Logo:
@@ -100,7 +101,7 @@ def preflight(spec: dict) -> list[str]:
     box_colour = spec.get("box_colour", "")
     if box_colour in catalog.colours:
         hard_to_see = contrast_finding(
-            logo.colours or [], spec.get("logo_placement", "lid"), box_colour, catalog
+            logo.colours or [], spec.get("logo_placement", LogoPlacement.LID), box_colour, catalog
         )
         if hard_to_see:
             findings.append(hard_to_see)
