@@ -97,7 +97,7 @@ def _terms(spec: BoxSpec) -> list[Violation]:
     return [
         Violation(field, f"Please choose {what}: {_one_of(kind)}.")
         for field, kind, what in TERMS
-        if getattr(spec, field) not in kind.__members__.values()
+        if not kind.has(getattr(spec, field))
     ]
 
 

@@ -23,6 +23,11 @@ class Term(StrEnum):
     def __new__(cls, value: str, label: str = "") -> Self:
         return _member(cls, value, label)
 
+    @classmethod
+    def has(cls, value: object) -> bool:
+        """Whether ``value`` is one of these terms (``in`` on the class only takes members on 3.11)."""
+        return value in cls._value2member_map_
+
 
 T = TypeVar("T", bound=Term)
 

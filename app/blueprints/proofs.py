@@ -15,6 +15,7 @@ from app.services.errors import Conflict, Invalid
 from app.services.proofs import file_key, proof_reference
 from app.storage import storage
 from app.views import pdf_response
+from configurator.vocabulary import Decision, ReviewSide
 
 bp = Blueprint("proofs", __name__)
 REVIEWERS = (Role.BUYER, Role.APPROVER, Role.STAFF)
@@ -54,7 +55,7 @@ def decide(proof_id: int) -> Response | tuple[str, int]:
     if not form.validate_on_submit() or version is None:
         abort(400)
     back = url_for("review.show", design_id=proof.design_id)
-    if current_user.is_staff and form.decision.data == "request_changes" and form.names_a_maker():
+    if current_user.is_staff and form.decision.data == Decision.REQUEST_CHANGES and form.names_a_maker():
         return review_page(proof.design_id, decision_form=form), 422
     try:
         order = reviews.decide(current_user, proof, version, form.decision.data, form.comment.data or "")
@@ -65,12 +66,12 @@ def decide(proof_id: int) -> Response | tuple[str, int]:
         flash(f"Approved by both sides. Order {order.reference} is confirmed.", "success")
         return redirect(url_for("orders.show", order_id=order.id))
     db.session.refresh(proof)
-    if form.decision.data == "request_changes":
+    if form.decision.data == Decision.REQUEST_CHANGES:
         if current_user.is_staff:
             flash("Sent back to the buyer with your reason.", "success")
         else:
             flash("Changes requested. The design is open for editing again.", "success")
-    elif "buyer" not in reviews.approvals(proof) and reviews.needs_approver(proof):
+    elif ReviewSide.BUYER not in reviews.approvals(proof) and reviews.needs_approver(proof):
         flash(
             "Your approval is recorded. This order is above your organisation's limit, so it now waits for your approver; we have emailed them.",
             "success",

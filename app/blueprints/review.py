@@ -40,6 +40,7 @@ from configurator.catalog import load_catalog
 from configurator.changes import spec_changes
 from configurator.spec import BoxSpec
 from configurator.states import DocumentStatus
+from configurator.vocabulary import Decision
 
 bp = Blueprint("review", __name__)
 REVIEWERS = (Role.BUYER, Role.APPROVER, Role.STAFF)
@@ -126,7 +127,8 @@ def review_page(
     is_latest = proof is not None and latest is not None and proof.id == latest.id
     got = reviews.approvals(proof) if proof else set()
     mine_done = bool(proof) and any(
-        r.user_id == current_user.id and r.decision == "approve" and r.guest is None for r in proof.reviews
+        r.user_id == current_user.id and r.decision == Decision.APPROVE and r.guest is None
+        for r in proof.reviews
     )
     open_for_decision = bool(proof) and is_latest and design.status == "submitted" and proof.status == "ready"
     my_side = reviews.side_of(current_user)

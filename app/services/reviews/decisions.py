@@ -17,14 +17,13 @@ from app.services.reviews.common import COLLEAGUE, _clean_comment, approvals, si
 from app.services.reviews.guests import Guest, guest_may_approve
 from app.services.reviews.rules import may_approve_for_buyer, proof_total
 from configurator.states import DESIGN
-
-DECISIONS = ("approve", "request_changes")
+from configurator.vocabulary import COUNTED_SIDES, Decision, ReviewSide
 
 
 def _check_open(proof: Proof, version: int, decision: str) -> None:
     design = proof.design
     latest = design.latest_proof
-    if decision not in DECISIONS:
+    if not Decision.has(decision):
         raise Invalid("Choose approve or request changes.")
     if version != proof.version or latest is None or latest.id != proof.id:
         raise Conflict(
@@ -34,12 +33,12 @@ def _check_open(proof: Proof, version: int, decision: str) -> None:
     if design.status == "ordered":
         raise Conflict(
             "Both sides have approved this proof and its order is confirmed"
-            + ("." if decision == "approve" else "; your request for changes was not recorded.")
+            + ("." if decision == Decision.APPROVE else "; your request for changes was not recorded.")
         )
-    if design.status == "draft" and any(r.decision == "request_changes" for r in proof.reviews):
+    if design.status == "draft" and any(r.decision == Decision.REQUEST_CHANGES for r in proof.reviews):
         raise Conflict(
             "Changes were asked for on this proof, so the design is open for editing again; "
-            f"your {'approval' if decision == 'approve' else 'request'} was not recorded."
+            f"your {'approval' if decision == Decision.APPROVE else 'request'} was not recorded."
         )
     if design.status != "submitted" or proof.status != "ready":
         raise Conflict("This proof is not waiting for a decision any more.")
@@ -50,7 +49,7 @@ def _order_of(proof: Proof, version: int, decision: str) -> Order | None:
 
     Such an approval is as valid as the ones before it: it is recorded, not refused.
     """
-    if decision != "approve" or version != proof.version or proof.design.status != "ordered":
+    if decision != Decision.APPROVE or version != proof.version or proof.design.status != "ordered":
         return None
     return db.session.scalar(select(Order).where(Order.proof_id == proof.id))
 
@@ -67,14 +66,14 @@ def _conclude(proof: Proof, review: Review, actor: User | None, guest_name: str 
         "side": review.side,
         "guest_name": guest_name,
     }
-    if review.decision == "request_changes":
+    if review.decision == Decision.REQUEST_CHANGES:
         design.status = DESIGN.next(design.status, "request_changes")
         notifications.notify("changes_requested", **ids)
         return None
     if review.side == COLLEAGUE:
         notifications.notify("approval_needed", **ids)
         return None
-    if approvals(proof) >= {"buyer", "staff"}:
+    if approvals(proof) >= COUNTED_SIDES:
         design.status = DESIGN.next(design.status, "approve")
         order = orders.create_from(actor, proof)  # type: ignore[arg-type] - None: a guest's approval
         db.session.flush()
@@ -126,12 +125,12 @@ def _decide(user: User, proof: Proof, version: int, decision: str, comment: str)
     ordered = _order_of(proof, version, decision)
     if ordered is None:
         _check_open(proof, version, decision)
-    comment = _clean_comment(comment, required=decision == "request_changes")
+    comment = _clean_comment(comment, required=decision == Decision.REQUEST_CHANGES)
     side = side_of(user)
-    if decision == "approve" and side == "buyer" and not may_approve_for_buyer(user, proof):
+    if decision == Decision.APPROVE and side == ReviewSide.BUYER and not may_approve_for_buyer(user, proof):
         side = COLLEAGUE
-    if decision == "approve" and any(
-        r.user_id == user.id and r.side == side and r.decision == "approve" for r in proof.reviews
+    if decision == Decision.APPROVE and any(
+        r.user_id == user.id and r.side == side and r.decision == Decision.APPROVE for r in proof.reviews
     ):
         return ordered  # a double click: this person already approved
     counted = approvals(proof)
@@ -149,7 +148,7 @@ def _decide(user: User, proof: Proof, version: int, decision: str, comment: str)
         counts=side != COLLEAGUE,
     )
     _touch(proof.design)
-    if ordered is None and not (decision == "approve" and side in counted):
+    if ordered is None and not (decision == Decision.APPROVE and side in counted):
         ordered = _conclude(proof, review, user)
     # else: a second approval of a side that had approved, or one just after the order: recorded
     db.session.commit()
@@ -170,9 +169,9 @@ def guest_approve(link: ShareLink, guest: Guest, comment: str) -> Order | None:
 
 def _guest_approve(link: ShareLink, guest: Guest, comment: str) -> Order | None:
     proof = link.proof
-    _check_open(proof, proof.version, "approve")
+    _check_open(proof, proof.version, Decision.APPROVE)
     comment = _clean_comment(comment, required=False)
-    side = "buyer" if guest_may_approve(link) else COLLEAGUE
+    side = ReviewSide.BUYER if guest_may_approve(link) else COLLEAGUE
     already = db.session.scalar(
         select(GuestReview.review_id)
         .join(Review)
@@ -183,9 +182,11 @@ def _guest_approve(link: ShareLink, guest: Guest, comment: str) -> Order | None:
         )
         .limit(1)
     )
-    if already is not None or (side == "buyer" and "buyer" in approvals(proof)):
+    if already is not None or (side == ReviewSide.BUYER and ReviewSide.BUYER in approvals(proof)):
         return None
-    review = Review(proof=proof, user_id=link.created_by_id, side=side, decision="approve", comment=comment)
+    review = Review(
+        proof=proof, user_id=link.created_by_id, side=side, decision=Decision.APPROVE, comment=comment
+    )
     db.session.add(review)
     db.session.flush()
     db.session.add(

@@ -12,6 +12,7 @@ from app.models import AuditEvent, Order, Role, User
 from app.services.reviews.common import COLLEAGUE
 from configurator.catalog import load_catalog
 from configurator.spec import BoxSpec
+from configurator.vocabulary import Decision
 
 
 def approval_record(order: Order) -> dict[str, Any]:
@@ -64,10 +65,8 @@ def approval_record(order: Order) -> dict[str, Any]:
                         if guest
                         else ("Gifts of Hope staff" if r.user.is_staff else str(r.user.role))
                     ),
-                    "decision": {
-                        "approve": "Approved" if r.side != COLLEAGUE else "Approved (needed approver)",
-                        "request_changes": "Asked for changes",
-                    }[r.decision],
+                    "decision": Decision(r.decision).label
+                    + (" (needed approver)" if r.side == COLLEAGUE else ""),
                     "comment": r.comment,
                 }
             )
