@@ -26,7 +26,7 @@ class Term(StrEnum):
     @classmethod
     def has(cls, value: object) -> bool:
         """Whether ``value`` is one of these terms (``in`` on the class only takes members on 3.11)."""
-        return value in cls._value2member_map_
+        return isinstance(value, str) and value in cls._value2member_map_
 
 
 T = TypeVar("T", bound=Term)
