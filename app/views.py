@@ -14,6 +14,7 @@ from app.faults import is_database_fault
 from app.models import Document, Proof
 from app.services import documents, health, workers
 from configurator.states import DocumentStatus
+from configurator.vocabulary import VOCABULARY
 
 STATUS_TEXT = {
     "queued": "Waiting for a renderer…",
@@ -69,6 +70,8 @@ def register_filters(app: Flask) -> None:
     app.jinja_env.filters["money"] = money
     app.jinja_env.globals["worker_state"] = workers.state
     app.jinja_env.globals["action_label"] = lambda action: ACTION_LABELS.get(action, action.replace("_", " "))
+    # Templates name terms as ``LogoPlacement(spec.logo_placement).label`` or ``JobKind.LOGO``.
+    app.jinja_env.globals.update({kind.__name__: kind for kind in VOCABULARY})
 
 
 def pdf_response(

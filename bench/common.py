@@ -13,6 +13,7 @@ from PIL import Image, ImageDraw
 from configurator.catalog import Catalog
 from configurator.pricing import quote
 from configurator.spec import BoxSpec, ItemLine
+from configurator.vocabulary import LogoPlacement
 from proofs.request import ProofRequest
 
 
@@ -47,10 +48,10 @@ def typical_spec(catalog: Catalog, n: int = 0) -> BoxSpec:
         sign_off="The People team",
         quantity=25,
         logo_id="0" * 64,
-        logo_placement="lid",
+        logo_placement=LogoPlacement.LID,
         logo_width_in=2.0,
         monogram="AE",
-        needed_by="2025-04-01",
+        needed_by=date(2025, 4, 1),
     )
 
 

@@ -8,12 +8,9 @@ from typing import Any
 
 from configurator.catalog import Catalog
 from configurator.spec import BoxSpec
+from configurator.vocabulary import CardSize, CardStyle, Delivery, LogoPlacement, MonogramStyle, Term
 
 QUOTE_CHARS = 60
-
-PLACEMENTS = {"lid": "on the lid", "card": "on the message card", "tag": "on the gift tag"}
-DELIVERY = {"bulk": "all boxes to one address", "per_recipient": "each box to its recipient"}
-STYLES = {"serif": "serif", "script": "script", "block": "block capitals"}
 
 
 def _quote(text: str) -> str:
@@ -25,14 +22,14 @@ def _quote(text: str) -> str:
     return f"“{flat}”"
 
 
-def _date(value: str | None) -> str:
-    if not value:
-        return "no date"
-    try:
-        d = date.fromisoformat(value)
-    except ValueError:
-        return value
-    return f"{d.day} {d:%B %Y}"
+def _date(value: date | None) -> str:
+    return f"{value.day} {value:%B %Y}" if value else "no date"
+
+
+def _term(kind: type[Term], old: str, new: str) -> str:
+    """``Old label → new label``; a value outside the vocabulary (refused by the rules) as it is."""
+    known = {term.value: term.label for term in kind}
+    return f"{known.get(old, old)} → {known.get(new, new)}"
 
 
 def _items(spec: BoxSpec) -> dict[tuple[str, str], int]:
@@ -115,10 +112,7 @@ def _logo_changes(a: BoxSpec, b: BoxSpec) -> list[str]:
         else:
             out.append("Logo replaced with a different file")
     if b.logo_id and a.logo_placement != b.logo_placement:
-        out.append(
-            f"Logo placement: {PLACEMENTS.get(a.logo_placement, a.logo_placement)} → "
-            f"{PLACEMENTS.get(b.logo_placement, b.logo_placement)}"
-        )
+        out.append(f"Logo placement: {_term(LogoPlacement, a.logo_placement, b.logo_placement)}")
     if b.logo_id and a.logo_width_in != b.logo_width_in:
         out.append(f"Logo width: {a.logo_width_in:g} in → {b.logo_width_in:g} in")
     return out
@@ -130,10 +124,7 @@ def _monogram_changes(a: BoxSpec, b: BoxSpec) -> list[str]:
     if a.monogram != b.monogram:
         out.append(f"Monogram: {_quote(a.monogram)} → {_quote(b.monogram)}")
     if b.monogram and a.monogram_style != b.monogram_style:
-        out.append(
-            f"Monogram style: {STYLES.get(a.monogram_style, a.monogram_style)} → "
-            f"{STYLES.get(b.monogram_style, b.monogram_style)}"
-        )
+        out.append(f"Monogram style: {_term(MonogramStyle, a.monogram_style, b.monogram_style)}")
     return out
 
 
@@ -144,9 +135,9 @@ def _card_changes(a: BoxSpec, b: BoxSpec) -> list[str]:
     if a.sign_off != b.sign_off:
         out.append(f"Card sign-off: {_quote(a.sign_off)} → {_quote(b.sign_off)}")
     if a.card_style != b.card_style:
-        out.append(f"Card style: {a.card_style} → {b.card_style}")
+        out.append(f"Card style: {_term(CardStyle, a.card_style, b.card_style)}")
     if a.card_size != b.card_size:
-        out.append(f"Card size: {a.card_size.replace('x', ' × ')} in → {b.card_size.replace('x', ' × ')} in")
+        out.append(f"Card size: {_term(CardSize, a.card_size, b.card_size)}")
     return out
 
 
@@ -157,7 +148,5 @@ def _order_changes(a: BoxSpec, b: BoxSpec) -> list[str]:
     if a.needed_by != b.needed_by:
         out.append(f"Needed by: {_date(a.needed_by)} → {_date(b.needed_by)}")
     if a.delivery != b.delivery:
-        out.append(
-            f"Delivery: {DELIVERY.get(a.delivery, a.delivery)} → {DELIVERY.get(b.delivery, b.delivery)}"
-        )
+        out.append(f"Delivery: {_term(Delivery, a.delivery, b.delivery)}")
     return out

@@ -37,7 +37,7 @@ def plan_delivery(
     minutes = order_maker_minutes(spec, catalog)
     standard = earliest_delivery_date(today, backlog_minutes, minutes, capacity)
     rush = earliest_delivery_date(today, 0, minutes, capacity)
-    needed = date.fromisoformat(spec.needed_by) if spec.needed_by else None
+    needed = spec.needed_by
     if needed is None:
         return DeliveryPlan(standard, rush, None, False, True, f"Earliest delivery: {_day(standard)}.")
     if needed >= standard:

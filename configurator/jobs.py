@@ -2,7 +2,7 @@
 
 Job kinds run in stages: items are made and cards printed first, then items are personalised
 (monogram, logo transfer), then boxes are assembled and packed. A job is offered to makers
-only when every job of an earlier stage of its order is done (see :data:`STAGES`).
+only when every job of an earlier stage of its order is done (see ``JobKind.stage``).
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from typing import Any
 
 from configurator.catalog import Catalog
 from configurator.spec import BoxSpec
+from configurator.vocabulary import JobKind, LogoPlacement
 
 CARD_MINUTES = 2
 ASSEMBLY_MINUTES = 6
@@ -21,9 +22,6 @@ MONOGRAM_MINUTES_PER_ITEM = 3
 """Stitching or stamping 1-3 letters on one item."""
 LOGO_TRANSFER_MINUTES_PER_BOX = 4
 """Heat-transferring the logo onto one lid or gift tag; a logo on the card is printed with it."""
-
-STAGES = {"make": 1, "cards": 1, "monogram": 2, "logo": 2, "assemble": 3}
-"""Stage of each job kind: a job waits until its order's earlier stages are done."""
 
 RUSH_BAND = 0
 DATED_BAND = 2_000_000
@@ -36,23 +34,13 @@ which follows creation). Staff can move a job anywhere by giving it another numb
 
 @dataclass(frozen=True)
 class JobPlan:
-    kind: str  # one of STAGES
+    kind: JobKind
     title: str
     quantity: int
     maker_minutes: int
     product_id: str | None = None
     colour: str | None = None
     priority: int = UNDATED_PRIORITY
-
-
-def needed_by_date(spec: BoxSpec) -> date | None:
-    """The spec's needed-by date, or None when it has none (or it is not a valid ISO date)."""
-    if not spec.needed_by:
-        return None
-    try:
-        return date.fromisoformat(spec.needed_by)
-    except ValueError:
-        return None
 
 
 def priority_for(needed_by: date | None, *, rush: bool = False) -> int:
@@ -64,7 +52,7 @@ def priority_for(needed_by: date | None, *, rush: bool = False) -> int:
 
 def plan_jobs(spec: BoxSpec, catalog: Catalog, *, rush: bool = False) -> list[JobPlan]:
     """Split an order into jobs a maker can pick up: make items, cards, personalise, assemble."""
-    priority = priority_for(needed_by_date(spec), rush=rush)
+    priority = priority_for(spec.needed_by, rush=rush)
     made: dict[tuple[str, str], int] = {}
     for line in spec.items:
         key = (line.product_id, line.colour)
@@ -74,7 +62,7 @@ def plan_jobs(spec: BoxSpec, catalog: Catalog, *, rush: bool = False) -> list[Jo
         product = catalog.products[product_id]
         plans.append(
             JobPlan(
-                kind="make",
+                kind=JobKind.MAKE,
                 title=f"Make {count} {product.name.lower()}, {catalog.colour_name(colour).lower()}",
                 quantity=count,
                 maker_minutes=product.maker_minutes * count,
@@ -85,34 +73,33 @@ def plan_jobs(spec: BoxSpec, catalog: Catalog, *, rush: bool = False) -> list[Jo
         )
     boxes = spec.quantity
     plans.append(
-        JobPlan("cards", f"Print {boxes} message cards", boxes, CARD_MINUTES * boxes, priority=priority)
+        JobPlan(JobKind.CARDS, f"Print {boxes} message cards", boxes, CARD_MINUTES * boxes, priority=priority)
     )
     items = sum(made.values())
     if spec.monogram.strip() and items:
         plans.append(
             JobPlan(
-                "monogram",
+                JobKind.MONOGRAM,
                 f"Add the letters {spec.monogram.strip()} to {items} items",
                 items,
                 MONOGRAM_MINUTES_PER_ITEM * items,
                 priority=priority,
             )
         )
-    if spec.logo_id and spec.logo_placement in ("lid", "tag"):
-        where = "box lids" if spec.logo_placement == "lid" else "gift tags"
+    if spec.logo_id and (onto := LogoPlacement(spec.logo_placement).transferred_onto):
         plans.append(
             JobPlan(
-                "logo",
-                f"Put the logo on {boxes} {where}",
+                JobKind.LOGO,
+                f"Put the logo on {boxes} {onto}",
                 boxes,
                 LOGO_TRANSFER_MINUTES_PER_BOX * boxes,
-                colour=spec.box_colour if spec.logo_placement == "lid" else None,
+                colour=spec.box_colour if spec.logo_placement == LogoPlacement.LID else None,
                 priority=priority,
             )
         )
     plans.append(
         JobPlan(
-            "assemble",
+            JobKind.ASSEMBLE,
             f"Assemble and pack {boxes} boxes",
             boxes,
             ASSEMBLY_MINUTES * boxes,

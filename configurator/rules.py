@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from configurator.catalog import Catalog
 from configurator.spec import BoxSpec
 from configurator.text import hidden_characters_message
+from configurator.vocabulary import CardSize, CardStyle, Delivery, LogoPlacement, MonogramStyle, Term
 
 MESSAGE_MAX_CHARS = 400
 SIGN_OFF_MAX_CHARS = 80
@@ -48,6 +49,7 @@ def normalise_text(s: str) -> str:
 def _violations(spec: BoxSpec, catalog: Catalog, message_required: bool) -> list[Violation]:
     return [
         *_box(spec, catalog),
+        *_terms(spec),
         *_items(spec, catalog),
         *_capacity(spec, catalog),
         *_combinations(spec, catalog),
@@ -79,6 +81,29 @@ def _box(spec: BoxSpec, catalog: Catalog) -> list[Violation]:
                 )
             )
     return out
+
+
+TERMS: tuple[tuple[str, type[Term], str], ...] = (
+    ("logo_placement", LogoPlacement, "where the logo goes"),
+    ("monogram_style", MonogramStyle, "a monogram style"),
+    ("card_style", CardStyle, "a card style"),
+    ("card_size", CardSize, "a card size"),
+    ("delivery", Delivery, "how the boxes are delivered"),
+)
+"""The spec's fields that hold a term of the vocabulary, and what choosing one means in words."""
+
+
+def _terms(spec: BoxSpec) -> list[Violation]:
+    return [
+        Violation(field, f"Please choose {what}: {_one_of(kind)}.")
+        for field, kind, what in TERMS
+        if not kind.has(getattr(spec, field))
+    ]
+
+
+def _one_of(kind: type[Term]) -> str:
+    labels = [term.label for term in kind]
+    return f"{', '.join(labels[:-1])} or {labels[-1]}"
 
 
 def _items(spec: BoxSpec, catalog: Catalog) -> list[Violation]:

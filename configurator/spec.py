@@ -10,7 +10,10 @@ import dataclasses
 import hashlib
 import json
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
+
+from configurator.vocabulary import CardSize, CardStyle, Delivery, LogoPlacement, MonogramStyle
 
 SCHEMA_VERSION = 1
 
@@ -37,16 +40,18 @@ class BoxSpec:
     classic_id: str | None = None
     # Branding: the logo is referenced by the content hash of its normalised PNG.
     logo_id: str | None = None
-    logo_placement: str = "lid"  # lid, card or tag
+    # Terms of configurator.vocabulary; kept as the stored strings so the rules can refuse
+    # an unknown one in words (a member is one of these strings).
+    logo_placement: str = LogoPlacement.LID
     logo_width_in: float = 2.0  # printed width in inches
     monogram: str = ""  # 1-3 letters
-    monogram_style: str = "serif"  # serif, script or block
+    monogram_style: str = MonogramStyle.SERIF
     # Message card
-    card_style: str = "classic"  # classic, modern or botanical
-    card_size: str = "5x7"  # inches: 5x7 or 4x6
+    card_style: str = CardStyle.CLASSIC
+    card_size: str = CardSize.FIVE_BY_SEVEN
     # Quantity and delivery
-    needed_by: str | None = None  # ISO date the boxes must arrive by
-    delivery: str = "bulk"  # bulk (one address) or per_recipient
+    needed_by: date | None = None  # the day the boxes must arrive by; stored as ISO text
+    delivery: str = Delivery.BULK
 
     def replace(self, **changes: Any) -> BoxSpec:
         return dataclasses.replace(self, **changes)
@@ -54,18 +59,24 @@ class BoxSpec:
     def to_dict(self) -> dict[str, Any]:
         data = dataclasses.asdict(self)
         data["items"] = [dataclasses.asdict(i) for i in self.items]
+        data["needed_by"] = self.needed_by.isoformat() if self.needed_by else None
         data["schema"] = SCHEMA_VERSION
         return data
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> BoxSpec:
-        """Inverse of :meth:`to_dict`; fields missing from older stored specs take their defaults."""
+        """Inverse of :meth:`to_dict`; fields missing from older stored specs take their defaults.
+
+        Raises ``ValueError`` for a ``needed_by`` that is not an ISO date: the edge parses it once.
+        """
         known = {f.name for f in dataclasses.fields(cls)}
         values = {k: v for k, v in data.items() if k in known}
         values["items"] = tuple(ItemLine(**i) for i in data.get("items", ()))
         values["quantity"] = int(data.get("quantity", 10))
         if "logo_width_in" in values:
             values["logo_width_in"] = float(values["logo_width_in"])
+        if "needed_by" in values:
+            values["needed_by"] = date.fromisoformat(values["needed_by"]) if values["needed_by"] else None
         return cls(**values)
 
     def content_hash(self) -> str:

@@ -10,6 +10,7 @@ from typing import NamedTuple
 
 from PIL import Image, ImageDraw, ImageFont
 
+from configurator.vocabulary import CardStyle
 from proofs import bidi, fonts
 from proofs.logo import colours as logo_colours
 
@@ -101,13 +102,15 @@ def render_card(
     accent: tuple[int, int, int],
     scale: float,
     logo: Image.Image | None = None,
-    style: str = "classic",
+    style: str = CardStyle.CLASSIC,
 ) -> Image.Image:
     """Return the card as an RGBA image at ``scale`` pixels per design unit.
 
     ``style`` changes the decoration only (classic rule, modern side band, botanical sprig);
-    the text box is the same for every style, as on the printed card.
+    the text box is the same for every style, as on the printed card. ``ValueError`` for a
+    style outside the vocabulary.
     """
+    decoration = CardStyle(style)
     w, h = max(8, round(CARD_W * scale)), max(6, round(CARD_H * scale))
     pad = 2
     card = Image.new("RGBA", (w + 2 * pad, h + 2 * pad), (0, 0, 0, 0))
@@ -122,11 +125,11 @@ def render_card(
         card.alpha_composite(
             inner, dest=(pad + (w - inner.width) // 2, max(0, top + accent_h - inner.height))
         )
-    elif style == "modern":
+    elif decoration is CardStyle.MODERN:
         draw.rectangle(
             (pad, pad + radius, pad + max(2, round(14 * scale)), pad + h - 1 - radius), fill=(*accent, 255)
         )
-    elif style == "botanical":
+    elif decoration is CardStyle.BOTANICAL:
         _sprig(draw, pad + w / 2, top + accent_h / 2, scale, accent)
     else:
         draw.rectangle(

@@ -8,8 +8,11 @@ fonts and the same text box the PDF card uses and count lines.
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
+from types import MappingProxyType
 
+from configurator.vocabulary import CardSize
 from proofs import fonts
 from proofs.card import wrap
 
@@ -39,10 +42,12 @@ class CardLayout:
         return int(height // (self.font_pt * self.line_height))
 
 
-LAYOUTS = {
-    "5x7": CardLayout(width_in=5, height_in=7, pad_x_in=0.55, pad_y_in=0.6),
-    "4x6": CardLayout(width_in=4, height_in=6, pad_x_in=0.45, pad_y_in=0.5, font_pt=12),
-}
+LAYOUTS: Mapping[CardSize, CardLayout] = MappingProxyType(
+    {
+        CardSize.FIVE_BY_SEVEN: CardLayout(width_in=5, height_in=7, pad_x_in=0.55, pad_y_in=0.6),
+        CardSize.FOUR_BY_SIX: CardLayout(width_in=4, height_in=6, pad_x_in=0.45, pad_y_in=0.5, font_pt=12),
+    }
+)
 SCALE = 4  # measure at 4 px per point so hinting does not distort widths
 
 
@@ -69,9 +74,14 @@ class Fit:
         )
 
 
-def fit_message(message: str, card_size: str = "5x7") -> Fit:
+def layout_for(card_size: str) -> CardLayout:
+    """The printed layout of a card size; ``ValueError`` for a size outside the vocabulary."""
+    return LAYOUTS[CardSize(card_size)]
+
+
+def fit_message(message: str, card_size: str = CardSize.FIVE_BY_SEVEN) -> Fit:
     """Wrap ``message`` as the printed card will and say whether, and by how much, it overflows."""
-    layout = LAYOUTS.get(card_size, LAYOUTS["5x7"])
+    layout = layout_for(card_size)
     size = round(layout.font_pt * SCALE)
     lines = wrap(message, fonts.SERIF_CHAIN, size, layout.text_width_pt * SCALE) if message.strip() else []
     used, available = len(lines), layout.lines_available

@@ -15,6 +15,7 @@ from pathlib import Path
 import jinja2
 from weasyprint import CSS, HTML
 
+from configurator.vocabulary import VOCABULARY
 from proofs import bidi
 from proofs.fetcher import make_url_fetcher
 
@@ -33,6 +34,8 @@ def environment() -> jinja2.Environment:
     )
     # ``dir="{{ text|direction }}"``: WeasyPrint has no dir="auto", so templates ask proofs.bidi.
     env.filters["direction"] = bidi.direction
+    # Plain data in, but the words are the domain's: ``card.style == CardStyle.MODERN``.
+    env.globals.update({kind.__name__: kind for kind in VOCABULARY})
     return env
 
 

@@ -19,6 +19,7 @@ from PIL import Image, ImageDraw, ImageFilter
 
 from configurator.catalog import Catalog
 from configurator.spec import BoxSpec
+from configurator.vocabulary import LogoPlacement, MonogramStyle
 from proofs import artwork, card, fonts, scene
 from proofs.logo import prepare_logo
 from proofs.scene import BoxGeometry, Frame, Layer
@@ -29,7 +30,6 @@ SHADOW_RGB = (60, 44, 30)
 CARD_CENTRE = (1330.0, 955.0)
 CARD_ANGLE = 4.0
 TAG_ANGLE = 8.0
-PLACEMENTS = ("lid", "card", "tag")
 
 
 def render_mockup(
@@ -95,8 +95,10 @@ def compose(
     geo = BoxGeometry.for_inches(inches)
     per_inch = geo.width / max(2.0, min(float(inches[0]), 24.0))
 
-    placement = spec.logo_placement if spec.logo_placement in PLACEMENTS else "lid"
-    lid_logo = (logo, spec.logo_width_in * per_inch) if logo is not None and placement == "lid" else None
+    placement = LogoPlacement(spec.logo_placement)
+    lid_logo = (
+        (logo, spec.logo_width_in * per_inch) if logo is not None and placement is LogoPlacement.LID else None
+    )
     canvas = _base_scene(
         geo,
         frame,
@@ -106,9 +108,9 @@ def compose(
         _LogoKey(lid_logo),
     ).copy()
     _draw_items(canvas, spec, catalog, geo, frame)
-    if logo is not None and placement == "tag":
+    if logo is not None and placement is LogoPlacement.TAG:
         _draw_tag(canvas, logo, geo, frame)
-    _draw_card(canvas, spec, catalog, frame, logo if placement == "card" else None)
+    _draw_card(canvas, spec, catalog, frame, logo if placement is LogoPlacement.CARD else None)
     return canvas.convert("RGB")
 
 
@@ -282,17 +284,21 @@ def _draw_card(
 
 
 MONOGRAM_FONTS = {
-    "serif": ("NotoSerif-Bold.ttf", 0),
-    "script": ("DancingScript-Bold.otf", 0),
-    "block": ("NotoSans-Bold.ttf", 0),
+    MonogramStyle.SERIF: ("NotoSerif-Bold.ttf", 0),
+    MonogramStyle.SCRIPT: ("DancingScript-Bold.otf", 0),
+    MonogramStyle.BLOCK: ("NotoSans-Bold.ttf", 0),
 }
 
 
 @functools.lru_cache(maxsize=32)
 def monogram_badge(text: str, style: str, accent: tuple[int, int, int], px: int) -> Image.Image:
-    """A round stamp with the monogram, as it is stitched or pressed onto each item. Shared."""
+    """A round stamp with the monogram, as it is stitched or pressed onto each item. Shared.
+
+    ``ValueError`` for a style outside the vocabulary.
+    """
+    face = MONOGRAM_FONTS[MonogramStyle(style)]
     text = " ".join(text.split())[:3]
-    if style == "block":
+    if style == MonogramStyle.BLOCK:
         text = text.upper()
     scale = 4  # draw large and shrink: smooth edges at every size
     size = px * scale
@@ -302,11 +308,11 @@ def monogram_badge(text: str, style: str, accent: tuple[int, int, int], px: int)
     draw.ellipse(
         (ring, ring, size - ring, size - ring), fill=(255, 253, 248, 235), outline=(*accent, 255), width=ring
     )
-    chain = (MONOGRAM_FONTS.get(style, MONOGRAM_FONTS["serif"]), *fonts.SERIF_CHAIN)
+    chain = (face, *fonts.SERIF_CHAIN)
     font_px = round(
         size
         * (0.5 if len(text) <= 1 else 0.4 if len(text) == 2 else 0.3)
-        * (1.2 if style == "script" else 1.0)
+        * (1.2 if style == MonogramStyle.SCRIPT else 1.0)
     )
     parts = fonts.runs(text, chain, font_px)
     width = sum(font.getlength(chunk) for font, chunk in parts)

@@ -23,8 +23,9 @@ from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 
 from configurator.catalog import Catalog, load_catalog
+from configurator.vocabulary import CardStyle, Delivery, LogoPlacement, MonogramStyle, PageSize
 from proofs import artwork, bidi
-from proofs.card_fit import LAYOUTS
+from proofs.card_fit import layout_for
 from proofs.documents import TEMPLATE_DIR, environment
 from proofs.fetcher import make_url_fetcher
 from proofs.logo import PrintLogo, prepare_logo, print_size
@@ -32,9 +33,8 @@ from proofs.logo.sniff import PNG_SIGNATURE
 from proofs.mockup import compose, encode_png
 from proofs.request import ProofRequest, RenderedProof
 
-PAGE_SIZES = {"Letter": "letter", "A4": "A4"}
-PAGE_POINTS = {"Letter": (612.0, 792.0), "A4": (595.2756, 841.8898)}
-CARD_INCHES = (5, 7)
+PAGE_SIZES = {PageSize.LETTER: "letter", PageSize.A4: "A4"}
+"""The CSS ``@page`` size of each paper."""
 MOCKUP_SIZE = (1600, 1200)
 MONOGRAM_LETTER_IN = 0.5
 """Height of the monogram's capital letters as stitched or pressed onto each item."""
@@ -47,13 +47,6 @@ TERMS = (
     "its placement, and the quantity; production starts once it is approved, and changes after "
     "approval may move the delivery date."
 )
-PLACEMENTS = {
-    "lid": "Printed on the lid of every box",
-    "card": "Printed at the top of the message card",
-    "tag": "Printed on the gift tag tied to the ribbon",
-}
-MONOGRAM_STYLES = {"serif": "Serif", "script": "Script", "block": "Block capitals"}
-CARD_STYLES = {"classic": "Classic", "modern": "Modern", "botanical": "Botanical"}
 
 
 @dataclass(frozen=True)
@@ -136,13 +129,6 @@ def long_date(value: date) -> str:
     return f"{value:%B} {value.day}, {value.year}"
 
 
-def _iso_date(text: str | None) -> date | None:
-    try:
-        return date.fromisoformat(text) if text else None
-    except ValueError:
-        return None
-
-
 def _inches(value: float) -> str:
     return f"{value:.2f} in ({value * MM_PER_IN:.1f} mm)"
 
@@ -153,15 +139,15 @@ def _logo_context(doc: ProofPages) -> dict[str, Any] | None:
         return None
     source = doc.logo.source_px
     spec = doc.request.spec
-    placement = spec.logo_placement if spec.logo_placement in PLACEMENTS else "lid"
+    placement = LogoPlacement(spec.logo_placement)
     printed = print_size(source, spec.logo_width_in, placement)  # the card page shows it there too
     width, height = printed.width_in, printed.height_in
     return {
         "width_in": round(width, 4),
         "height_in": round(height, 4),
         "size": f"{width:.2f} × {height:.2f} in ({width * MM_PER_IN:.1f} × {height * MM_PER_IN:.1f} mm)",
-        "placement": PLACEMENTS[placement],
-        "placement_id": placement,
+        "placement": placement.printed,
+        "placement_id": placement.value,
         "dpi": printed.dpi,
         "finding": printed.finding,
         "source_px": f"{source[0]:,} × {source[1]:,} px",
@@ -192,12 +178,13 @@ def context(doc: ProofPages) -> dict[str, Any]:
                 "colour": _colour(catalog, line.colour),
             }
         )
-    layout = LAYOUTS.get(spec.card_size, LAYOUTS["5x7"])
+    layout = layout_for(spec.card_size)
     logo = _logo_context(doc)
-    needed_by = _iso_date(spec.needed_by)
+    needed_by = spec.needed_by
     estimate = request.delivery_estimate
     monogram = " ".join(spec.monogram.split())
-    monogram_style = spec.monogram_style if spec.monogram_style in MONOGRAM_STYLES else "serif"
+    monogram_style = MonogramStyle(spec.monogram_style)
+    card_style = CardStyle(spec.card_style)
     return {
         "organisation": request.organisation,
         "design_name": request.design_name,
@@ -228,8 +215,8 @@ def context(doc: ProofPages) -> dict[str, Any]:
             "pad_y_in": layout.pad_y_in,
             "font_pt": layout.font_pt,
             "line_height": layout.line_height,
-            "style": spec.card_style if spec.card_style in CARD_STYLES else "classic",
-            "style_name": CARD_STYLES.get(spec.card_style, "Classic"),
+            "style": card_style.value,
+            "style_name": card_style.label,
             "size": f"{layout.width_in:g} × {layout.height_in:g} in "
             f"({layout.width_in * MM_PER_IN:.0f} × {layout.height_in * MM_PER_IN:.0f} mm)",
         },
@@ -238,8 +225,8 @@ def context(doc: ProofPages) -> dict[str, Any]:
         "monogram": (
             {
                 "text": monogram,
-                "style": monogram_style,
-                "style_name": MONOGRAM_STYLES[monogram_style],
+                "style": monogram_style.value,
+                "style_name": monogram_style.label,
                 "letter": _inches(MONOGRAM_LETTER_IN),
             }
             if monogram
@@ -251,9 +238,7 @@ def context(doc: ProofPages) -> dict[str, Any]:
             "needed_by": long_date(needed_by) if needed_by else "",
             "estimate": long_date(estimate) if estimate else "",
             "late": bool(needed_by and estimate and estimate > needed_by),
-            "method": "Each recipient, at their own address"
-            if spec.delivery == "per_recipient"
-            else "All boxes to one address",
+            "method": Delivery(spec.delivery).label,
         },
         "quote": {
             "lines": [
@@ -301,12 +286,11 @@ def assets(doc: ProofPages) -> dict[str, bytes]:
 def render_proof_pdf(doc: ProofPages) -> bytes:
     """Render the proof to PDF bytes."""
     page_size = doc.request.page_size
-    if page_size not in PAGE_SIZES:
-        raise ValueError(f"page_size must be one of {sorted(PAGE_SIZES)}, got {page_size!r}")
+    page = PAGE_SIZES[PageSize(page_size)]  # ValueError for a paper we do not know
     fetcher = make_url_fetcher(assets(doc))
     stylesheets = [
         _base_stylesheet(),
-        CSS(string=f"@page {{ size: {PAGE_SIZES[page_size]}; }}", url_fetcher=fetcher),
+        CSS(string=f"@page {{ size: {page}; }}", url_fetcher=fetcher),
     ]
     html = HTML(string=render_html(doc), url_fetcher=fetcher, base_url=None)
     # No attachments, no forms; images are embedded as given (already at print resolution).

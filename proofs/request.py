@@ -17,7 +17,7 @@ from configurator.pricing import Quote
 from configurator.spec import BoxSpec
 from proofs.fonts import font_set_id
 
-TEMPLATE_VERSION = "4"
+TEMPLATE_VERSION = "5"
 """Bump when the templates, the stylesheet or the drawing code change what a proof looks like."""
 
 

@@ -14,6 +14,7 @@ from app.services.errors import Conflict, Invalid
 from app.services.proofs import file_key, proof_reference
 from app.storage import storage
 from app.views import pdf_response
+from configurator.vocabulary import Decision, ReviewSide
 
 bp = Blueprint("proofs", __name__)
 REVIEWERS = (Role.BUYER, Role.APPROVER, Role.STAFF)
@@ -53,7 +54,7 @@ def decide(proof_id: int) -> Response | tuple[str, int]:
     if not form.validate_on_submit() or version is None:
         abort(400)
     back = url_for("review.show", design_id=proof.design_id)
-    if current_user.is_staff and form.decision.data == "request_changes" and form.names_a_maker():
+    if current_user.is_staff and form.decision.data == Decision.REQUEST_CHANGES and form.names_a_maker():
         return review_page(proof.design_id, decision_form=form), 422
     try:
         order = reviews.decide(current_user, proof, version, form.decision.data, form.comment.data or "")
@@ -69,10 +70,10 @@ def decide(proof_id: int) -> Response | tuple[str, int]:
 
 def _decided(proof: Proof, decision: str) -> str:
     """What the person reads after their decision was recorded and no order came of it yet."""
-    if decision == "request_changes":
+    if decision == Decision.REQUEST_CHANGES:
         if current_user.is_staff:
             return "Sent back to the buyer with your reason."
         return "Changes requested. The design is open for editing again."
-    if "buyer" not in reviews.approvals(proof) and reviews.needs_approver(proof):
+    if ReviewSide.BUYER not in reviews.approvals(proof) and reviews.needs_approver(proof):
         return "Your approval is recorded. This order is above your organisation's limit, so it now waits for your approver; we have emailed them."
     return f"Approved proof v{proof.version}. Waiting for the other side to approve."

@@ -19,7 +19,6 @@ from app.services import production as service
 from app.services.errors import Conflict, Invalid
 from app.views import document_response, pdf_response
 from configurator.catalog import load_catalog
-from configurator.jobs import needed_by_date
 from configurator.spec import BoxSpec
 from configurator.states import ORDER
 
@@ -119,7 +118,7 @@ def order_list() -> str:
         orders=found,
         plan=plan,
         progress={o.id: orders.progress(o) for o in found},
-        needed={o.id: needed_by_date(BoxSpec.from_dict(o.spec)) for o in found},
+        needed={o.id: BoxSpec.from_dict(o.spec).needed_by for o in found},
         states=service.order_states(),
         organisations=service.organisations(),
         chosen={"status": status, "organisation": organisation, "risk": risk_only},

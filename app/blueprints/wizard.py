@@ -224,6 +224,7 @@ def live(design_id: int) -> Response:
         candidate = step.apply(spec, form)
         problems = check_draft(candidate, load_catalog())
         quote, plan = estimate(candidate)
+        fit = fit_message(candidate.message, candidate.card_size)
     except (KeyError, ValueError, TypeError, AttributeError):
         return jsonify(ok=False, message="Some choices are not complete yet.")
     used, capacity = slots(candidate, load_catalog())

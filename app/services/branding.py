@@ -13,6 +13,7 @@ from app.services import audit
 from app.services.drafts import commit_spec, editable_spec
 from app.services.errors import Invalid, NotFound
 from app.storage import storage
+from configurator.vocabulary import LogoPlacement
 
 if TYPE_CHECKING:
     from proofs.logo import PrintSize
@@ -98,7 +99,7 @@ def preflight(spec: dict) -> list[str]:
     box_colour = spec.get("box_colour", "")
     if box_colour in catalog.colours:
         hard_to_see = contrast_finding(
-            logo.colours or [], spec.get("logo_placement", "lid"), box_colour, catalog
+            logo.colours or [], spec.get("logo_placement", LogoPlacement.LID), box_colour, catalog
         )
         if hard_to_see:
             findings.append(hard_to_see)

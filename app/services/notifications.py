@@ -32,6 +32,7 @@ from app.models import Design, Order, Proof, Role, User, utcnow
 from app.models.outbox import OutboxMessage
 from app.services.leases import Lease
 from configurator.states import MESSAGE
+from configurator.vocabulary import ReviewSide
 
 log = logging.getLogger(__name__)
 
@@ -115,7 +116,7 @@ def _plan(event: str, ids: dict[str, Any]) -> tuple[list[User], dict[str, Any], 
     if event == "approval_needed":
         return _people(*_approvers(design.organisation_id), exclude=actor_id), context, key
     if event in ("changes_requested", "approved"):
-        context["side"] = ids.get("side", "buyer")
+        context["side"] = ids.get("side", ReviewSide.BUYER)
         return _people(design.created_by, exclude=actor_id), context, f"{key}:{ids.get('review_id', '')}"
     raise UnknownEvent(event)
 

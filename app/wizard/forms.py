@@ -30,21 +30,20 @@ from configurator.rules import (
     normalise_text,
 )
 from configurator.text import hidden_characters_message
-from proofs.card_fit import LAYOUTS, fit_message
+from configurator.vocabulary import CardSize, CardStyle, Delivery, LogoPlacement, MonogramStyle, Term
+from proofs.card_fit import fit_message
 
 
 def options(pairs: list[tuple[str, str]]) -> list[SelectChoice]:
     return [SelectChoice(value, label) for value, label in pairs]
 
 
-PLACEMENTS = options([("lid", "On the lid"), ("card", "On the message card"), ("tag", "On a gift tag")])
+def terms(kind: type[Term]) -> list[SelectChoice]:
+    """One choice per term of the vocabulary, in its order, under its label."""
+    return options([(term, term.label) for term in kind])
+
+
 LOGO_WIDTHS = options([(f"{w:.1f}", f"{w:g} in ({w * 25.4:.0f} mm)") for w in (1.0, 1.5, 2.0, 2.5, 3.0, 4.0)])
-MONOGRAM_STYLES = options([("serif", "Classic serif"), ("script", "Flowing script"), ("block", "Bold block")])
-CARD_STYLES = options([("classic", "Classic"), ("modern", "Modern"), ("botanical", "Botanical")])
-CARD_SIZES = options([(size, f"{size.replace('x', ' × ')} in") for size in LAYOUTS])
-DELIVERY = options(
-    [("bulk", "All boxes to one address"), ("per_recipient", "Each box to its recipient (list comes later)")]
-)
 
 
 def refuse_hidden_characters(text: str, what: str, *, single_line: bool) -> None:
@@ -119,13 +118,15 @@ def colours_form() -> type[StepForm]:
 
 class BrandingForm(StepForm):
     logo = FileField("Logo file (PNG, JPEG or SVG, up to 10 MB)")
-    logo_placement = RadioField("Where the logo goes", choices=PLACEMENTS, default="lid")
+    logo_placement = RadioField(
+        "Where the logo goes", choices=terms(LogoPlacement), default=LogoPlacement.LID
+    )
     logo_width_in = SelectField("Printed logo width", choices=LOGO_WIDTHS, default="2.0")
     monogram = StringField(
         "Initials or monogram (1 to 3 letters, optional)",
         validators=[Length(max=3, message="Use at most 3 letters.")],
     )
-    monogram_style = RadioField("Monogram style", choices=MONOGRAM_STYLES, default="serif")
+    monogram_style = RadioField("Monogram style", choices=terms(MonogramStyle), default=MonogramStyle.SERIF)
 
     def validate_monogram(self, field: StringField) -> None:
         refuse_hidden_characters(field.data or "", "monogram", single_line=True)
@@ -135,8 +136,8 @@ class BrandingForm(StepForm):
 
 
 class MessageForm(StepForm):
-    card_style = RadioField("Card style", choices=CARD_STYLES, default="classic")
-    card_size = RadioField("Card size", choices=CARD_SIZES, default="5x7")
+    card_style = RadioField("Card style", choices=terms(CardStyle), default=CardStyle.CLASSIC)
+    card_size = RadioField("Card size", choices=terms(CardSize), default=CardSize.FIVE_BY_SEVEN)
     message = TextAreaField("Message on the card")
     sign_off = StringField(
         "Sign-off",
@@ -155,7 +156,9 @@ class MessageForm(StepForm):
             raise ValidationError(
                 f"Your message is {len(text) - MESSAGE_MAX_CHARS} characters too long; cards hold {MESSAGE_MAX_CHARS} characters."
             )
-        fit = fit_message(text, self.card_size.data or "5x7")
+        if self.card_size.errors:  # validated first: the size field says what is wrong with it
+            return
+        fit = fit_message(text, self.card_size.data or CardSize.FIVE_BY_SEVEN)
         if not fit.fits:
             raise ValidationError(fit.message)
 
@@ -169,7 +172,7 @@ class DeliveryForm(StepForm):
         ],
     )
     needed_by = DateField("Needed by (optional)", validators=[Optional()])
-    delivery = RadioField("Delivery", choices=DELIVERY, default="bulk")
+    delivery = RadioField("Delivery", choices=terms(Delivery), default=Delivery.BULK)
 
     def validate_needed_by(self, field: DateField) -> None:
         if field.data and field.data <= datetime.now(UTC).date():

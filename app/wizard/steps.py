@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
 from typing import Any
 
 from flask_wtf import FlaskForm
@@ -13,6 +12,7 @@ from app.wizard import forms
 from configurator.catalog import load_catalog
 from configurator.rules import check_draft, field_kind, normalise_text
 from configurator.spec import BoxSpec, ItemLine
+from configurator.vocabulary import CardSize, CardStyle, Delivery, LogoPlacement, MonogramStyle
 
 
 @dataclass(frozen=True)
@@ -87,10 +87,10 @@ def _load_branding(spec: BoxSpec) -> dict[str, Any]:
 
 def _apply_branding(spec: BoxSpec, form: FlaskForm) -> BoxSpec:
     return spec.replace(
-        logo_placement=form.logo_placement.data or "lid",
+        logo_placement=form.logo_placement.data or LogoPlacement.LID,
         logo_width_in=float(form.logo_width_in.data or 2.0),
         monogram=normalise_text(form.monogram.data or "").upper(),
-        monogram_style=form.monogram_style.data or "serif",
+        monogram_style=form.monogram_style.data or MonogramStyle.SERIF,
     )
 
 
@@ -105,8 +105,8 @@ def _load_message(spec: BoxSpec) -> dict[str, Any]:
 
 def _apply_message(spec: BoxSpec, form: FlaskForm) -> BoxSpec:
     return spec.replace(
-        card_style=form.card_style.data or "classic",
-        card_size=form.card_size.data or "5x7",
+        card_style=form.card_style.data or CardStyle.CLASSIC,
+        card_size=form.card_size.data or CardSize.FIVE_BY_SEVEN,
         message=normalise_text(form.message.data or ""),
         sign_off=normalise_text(form.sign_off.data or ""),
     )
@@ -115,7 +115,7 @@ def _apply_message(spec: BoxSpec, form: FlaskForm) -> BoxSpec:
 def _load_delivery(spec: BoxSpec) -> dict[str, Any]:
     return {
         "quantity": spec.quantity,
-        "needed_by": date.fromisoformat(spec.needed_by) if spec.needed_by else None,
+        "needed_by": spec.needed_by,
         "delivery": spec.delivery,
     }
 
@@ -123,8 +123,8 @@ def _load_delivery(spec: BoxSpec) -> dict[str, Any]:
 def _apply_delivery(spec: BoxSpec, form: FlaskForm) -> BoxSpec:
     return spec.replace(
         quantity=form.quantity.data,
-        needed_by=form.needed_by.data.isoformat() if form.needed_by.data else None,
-        delivery=form.delivery.data or "bulk",
+        needed_by=form.needed_by.data,
+        delivery=form.delivery.data or Delivery.BULK,
     )
 
 
@@ -152,7 +152,7 @@ STEPS: tuple[Step, ...] = (
         "Branding",
         "wizard/branding.html",
         forms.BrandingForm,
-        ("monogram",),
+        ("logo_placement", "monogram", "monogram_style"),
         _load_branding,
         _apply_branding,
     ),
@@ -161,7 +161,7 @@ STEPS: tuple[Step, ...] = (
         "Message card",
         "wizard/message.html",
         forms.MessageForm,
-        ("message", "sign_off"),
+        ("card_style", "card_size", "message", "sign_off"),
         _load_message,
         _apply_message,
     ),
@@ -170,7 +170,7 @@ STEPS: tuple[Step, ...] = (
         "Quantity & delivery",
         "wizard/delivery.html",
         forms.DeliveryForm,
-        ("quantity",),
+        ("quantity", "delivery"),
         _load_delivery,
         _apply_delivery,
     ),

@@ -19,6 +19,7 @@ from typing import cast
 from PIL import Image
 
 from configurator.catalog import Catalog
+from configurator.vocabulary import LogoPlacement
 
 MAX_COLOURS = 5
 MAX_SUGGESTIONS = 3
@@ -36,7 +37,7 @@ LOGO_MIN_CONTRAST = 3.0
 """WCAG 2.1 non-text contrast (SC 1.4.11): a graphic below 3:1 against its surface is hard to see."""
 PAPER: tuple[int, int, int] = (255, 253, 248)
 """The cream card stock of the message card and the gift tag (the mockup draws them in it)."""
-SURFACES = {"card": "the cream message card", "tag": "the cream gift tag"}
+SURFACES = {LogoPlacement.CARD: "the cream message card", LogoPlacement.TAG: "the cream gift tag"}
 """Placements printed on paper; the lid is printed on the box colour."""
 
 Rgb = tuple[int, int, int]
@@ -110,20 +111,23 @@ def _distinct(clusters: list[tuple[Rgb, int]], total: int) -> list[Rgb]:
     return chosen
 
 
-def suggest_colours(colours: Sequence[str], catalog: Catalog, placement: str = "lid") -> dict[str, list[str]]:
+def suggest_colours(
+    colours: Sequence[str], catalog: Catalog, placement: str = LogoPlacement.LID
+) -> dict[str, list[str]]:
     """Box and ribbon colour ids that match the logo, best first.
 
     Box colours are ranked by their distance to the nearest logo colour (main colours weigh
     more); when the logo is printed on the lid, a box it would not stand out on is never
     offered. The first ribbon is the one closest to the logo's main colour, since a ribbon in
     the brand colour is what buyers ask for (no placement prints on the ribbon), and the rest
-    follow the box ranking.
+    follow the box ranking. ``ValueError`` for a placement outside the vocabulary.
     """
+    on_paper = LogoPlacement(placement) in SURFACES
     labs = [lab(rgb) for rgb in (parse_hex(c) for c in colours) if rgb is not None]
     if not labs:
         return {"box_colours": [], "ribbon_colours": []}
     box = _ranked(catalog.box_colours, labs, catalog)
-    if placement not in SURFACES:
+    if not on_paper:
         box = [c for c in box if legible(colours, catalog.colour_hex(c))]
     ribbon = _ranked(catalog.ribbon_colours, labs, catalog)
     main = _ranked(catalog.ribbon_colours, labs[:1], catalog)[:1]
@@ -163,17 +167,17 @@ def legible(colours: Sequence[str], surface_hex: str) -> bool:
 
 def contrast_finding(colours: Sequence[str], placement: str, box_colour: str, catalog: Catalog) -> str | None:
     """A sentence for buyer and staff when the logo would be hard to see, else ``None``."""
-    on_paper = placement in SURFACES
-    surface_hex = to_hex(PAPER) if on_paper else catalog.colour_hex(box_colour)
+    paper = SURFACES.get(LogoPlacement(placement))
+    surface_hex = to_hex(PAPER) if paper else catalog.colour_hex(box_colour)
     main = next((rgb for rgb in map(parse_hex, colours) if rgb is not None), None)
     if main is None or legible(colours, surface_hex):
         return None
     name = catalog.colour_name(nearest_colour(main, catalog)).lower()
     dark = _luminance(main) < _MID_GREY
     outline = "light" if dark else "dark"
-    if on_paper:
+    if paper:
         return (
-            f"Your {name} logo will be hard to see on {SURFACES[placement]}; print it on the lid "
+            f"Your {name} logo will be hard to see on {paper}; print it on the lid "
             f"or choose a logo with a {outline} outline."
         )
     return (

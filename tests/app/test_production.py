@@ -61,7 +61,7 @@ def finish_all(order: Order, maker: User) -> None:
 def test_orders_expand_with_priority_from_the_needed_by_date(app):
     soon = date.today() + timedelta(days=30)
     undated = make_order()
-    dated = make_order(needed_by=soon.isoformat(), monogram="JS", logo_id="a" * 64, logo_placement="lid")
+    dated = make_order(needed_by=soon, monogram="JS", logo_id="a" * 64, logo_placement="lid")
     assert {j.priority for j in dated.jobs} == {priority_for(soon)}
     assert {j.priority for j in undated.jobs} == {priority_for(None)}
     assert [j.kind for j in dated.jobs][-3:] == ["monogram", "logo", "assemble"]
@@ -271,8 +271,8 @@ def test_capacity_settings_feed_the_configurator(app):
 def test_orders_that_cannot_make_their_date_are_at_risk(app):
     staff = StaffFactory()
     production.save_weekdays(staff, [60, 60, 60, 60, 60, 0, 0])  # one maker hour a day
-    risky = make_order(quantity=50, needed_by=(date.today() + timedelta(days=10)).isoformat())
-    calm = make_order(quantity=10, needed_by=(date.today() + timedelta(days=3650)).isoformat())
+    risky = make_order(quantity=50, needed_by=date.today() + timedelta(days=10))
+    calm = make_order(quantity=10, needed_by=date.today() + timedelta(days=3650))
     plan = production.plan()
     assert plan.outlook[risky.id].at_risk and not plan.outlook[calm.id].at_risk
     assert plan.weeks and all(w.capacity_hours <= 5 for w in plan.weeks)
@@ -358,7 +358,7 @@ def test_product_pictures_are_drawn_in_the_job_colour(browser):
 
 
 def test_staff_pages_and_the_packing_slip(browser):
-    order = make_order(quantity=10, needed_by=(date.today() + timedelta(days=60)).isoformat())
+    order = make_order(quantity=10, needed_by=date.today() + timedelta(days=60))
     staff = StaffFactory()
     maker = pseudonym("Sparrow")
     browser.login(staff.email)

@@ -6,12 +6,15 @@ input (prices, round trips, proofs) don't have to filter.
 
 from __future__ import annotations
 
+from datetime import date
+
 from hypothesis import assume
 from hypothesis import strategies as st
 
 from configurator.catalog import Catalog, load_catalog
 from configurator.rules import MAX_BOXES, MAX_ITEM_QUANTITY, MIN_BOXES, check
 from configurator.spec import BoxSpec, ItemLine
+from configurator.vocabulary import CardSize, CardStyle, Delivery, LogoPlacement, MonogramStyle
 
 # Printable text: no control or format characters (newline is added back for messages), no lone
 # surrogates; configurator.text refuses those (its own tests cover the joiners it keeps).
@@ -70,6 +73,12 @@ def valid_specs(
         message=draw(messages),
         sign_off=draw(sign_offs),
         quantity=draw(quantities),
+        logo_placement=draw(st.sampled_from(LogoPlacement)),
+        monogram_style=draw(st.sampled_from(MonogramStyle)),
+        card_style=draw(st.sampled_from(CardStyle)),
+        card_size=draw(st.sampled_from(CardSize)),
+        delivery=draw(st.sampled_from(Delivery)),
+        needed_by=draw(st.none() | st.dates(date(2024, 1, 1), date(2030, 12, 31))),
     )
     # Only a box of nothing but small extras (a "requires" rule) is left to reject here.
     assume(not check(spec, catalog))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from configurator.catalog import load_catalog
 from configurator.changes import spec_changes
 from configurator.spec import BoxSpec, ItemLine
@@ -51,5 +53,5 @@ def test_long_messages_are_shortened_and_dates_are_words():
     long = "x" * 200
     [line] = changes(message=long)
     assert line.endswith("…”") and len(line) < 120
-    assert changes(needed_by="2026-03-04") == ["Needed by: no date → 4 March 2026"]
+    assert changes(needed_by=date(2026, 3, 4)) == ["Needed by: no date → 4 March 2026"]
     assert changes(logo_id="abc") == ["Logo added"]

@@ -46,7 +46,7 @@ def test_total_is_lines_minus_discount_with_every_fee(spec, logo, monogram, rush
 @given(valid_specs(), st.integers(0, 200_000), st.integers(0, 60))
 def test_rush_is_never_later_than_standard(spec, backlog, days):
     plan = plan_delivery(
-        spec.replace(needed_by=(MONDAY + timedelta(days)).isoformat()), CATALOG, MONDAY, backlog, Capacity()
+        spec.replace(needed_by=MONDAY + timedelta(days)), CATALOG, MONDAY, backlog, Capacity()
     )
     assert plan.rush <= plan.standard
     assert plan.feasible == (plan.needed_by >= plan.rush)
@@ -57,15 +57,15 @@ def test_plan_messages_cover_each_case():
     capacity = Capacity()
     open_plan = plan_delivery(SPEC, CATALOG, MONDAY, 0, capacity)
     assert open_plan.feasible and not open_plan.rush_needed and "Earliest delivery" in open_plan.message
-    late = plan_delivery(SPEC.replace(needed_by="2027-06-01"), CATALOG, MONDAY, 50_000, capacity)
+    late = plan_delivery(SPEC.replace(needed_by=date(2027, 6, 1)), CATALOG, MONDAY, 50_000, capacity)
     assert late.feasible and "On time" in late.message
     busy = plan_delivery(
-        SPEC.replace(needed_by=(open_plan.standard + timedelta(days=1)).isoformat()),
+        SPEC.replace(needed_by=open_plan.standard + timedelta(days=1)),
         CATALOG,
         MONDAY,
         200_000,
         capacity,
     )
     assert busy.rush_needed and busy.feasible and "rush" in busy.message
-    impossible = plan_delivery(SPEC.replace(needed_by=MONDAY.isoformat()), CATALOG, MONDAY, 0, capacity)
+    impossible = plan_delivery(SPEC.replace(needed_by=MONDAY), CATALOG, MONDAY, 0, capacity)
     assert not impossible.feasible and "cannot deliver" in impossible.message

@@ -8,7 +8,6 @@ from hypothesis import strategies as st
 
 from configurator.catalog import load_catalog
 from configurator.jobs import (
-    STAGES,
     UNDATED_PRIORITY,
     plan_jobs,
     priority_for,
@@ -17,6 +16,8 @@ from configurator.jobs import (
 )
 from configurator.leadtime import Capacity, earliest_ship_date, order_maker_minutes, plan_load, production_end
 from configurator.pricing import quote
+from configurator.spec import BoxSpec
+from configurator.vocabulary import JobKind
 from tests.configurator.strategies import valid_specs
 
 CATALOG = load_catalog()
@@ -59,18 +60,21 @@ def test_personalisation_jobs(placement, expected):
     assert monogram.title == f"Add the letters AB to {items} items" and monogram.quantity == items
     logo = [p.title for p in plans if p.kind == "logo"]
     assert logo == ([expected] if expected else [])  # a logo on the card is printed with the card
-    assert [STAGES[k] for k in kinds(plans)] == sorted(STAGES[k] for k in kinds(plans))
+    assert [p.kind.stage for p in plans] == sorted(p.kind.stage for p in plans)
 
 
 def test_priority_puts_rush_then_dates_then_undated():
     soon, later = date(2025, 5, 1), date(2025, 6, 1)
     assert priority_for(later, rush=True) < priority_for(soon) < priority_for(later) < priority_for(None)
     assert priority_for(soon, rush=True) < priority_for(later, rush=True)
-    spec = WARM.replace(needed_by=soon.isoformat())
+    spec = WARM.replace(needed_by=soon)
     assert {p.priority for p in plan_jobs(spec, CATALOG)} == {priority_for(soon)}
-    assert {p.priority for p in plan_jobs(WARM.replace(needed_by="not a date"), CATALOG)} == {
-        UNDATED_PRIORITY
-    }
+    assert {p.priority for p in plan_jobs(WARM.replace(needed_by=None), CATALOG)} == {UNDATED_PRIORITY}
+
+
+def test_a_needed_by_that_is_not_a_date_is_refused_where_the_spec_is_read():
+    with pytest.raises(ValueError):
+        BoxSpec.from_dict({**WARM.to_dict(), "needed_by": "not a date"})
 
 
 def test_rush_is_read_from_the_frozen_quote():
@@ -90,7 +94,7 @@ def test_retitle_changes_only_the_count():
 def test_every_job_has_work_and_minutes_add_up(spec, monogram, logo):
     spec = spec.replace(monogram="XY" if monogram else "", logo_id="a" * 64 if logo else None)
     plans = plan_jobs(spec, CATALOG)
-    assert all(p.quantity > 0 and p.maker_minutes > 0 and p.kind in STAGES for p in plans)
+    assert all(p.quantity > 0 and p.maker_minutes > 0 and isinstance(p.kind, JobKind) for p in plans)
     assert order_maker_minutes(spec, CATALOG) == sum(p.maker_minutes for p in plans)
 
 

@@ -68,7 +68,7 @@ def test_a4_pages(a4):
 def test_unknown_page_size_is_refused(catalog, a4):
     spec = make_spec(catalog)
     doc = _doc(catalog, spec, a4.png, page_size="Legal; } body { display: none")
-    with pytest.raises(ValueError, match="page_size"):
+    with pytest.raises(ValueError, match="not a valid PageSize"):
         render_proof_pdf(doc)
 
 

@@ -171,7 +171,7 @@ def test_low_resolution_logo_gets_a_visible_warning(catalog, tmp_path):
 
 
 def test_needed_by_and_delivery_estimate_are_printed(catalog, tmp_path):
-    spec = make_spec(catalog, needed_by="2025-04-01")
+    spec = make_spec(catalog, needed_by=date(2025, 4, 1))
     pdf = _render(catalog, spec, delivery_estimate=date(2025, 4, 3)).pdf
     text = " ".join(" ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages).split())
     assert "Needed by April 1, 2025" in text

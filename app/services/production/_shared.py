@@ -11,8 +11,8 @@ from app.extensions import db
 from app.models import AuditEvent, Order, ProductionJob, User, utcnow
 from app.services import orders
 from app.services.errors import Conflict
-from configurator.jobs import STAGES
 from configurator.states import JOB, IllegalTransition, JobStatus, OrderStatus
+from configurator.vocabulary import JobKind
 
 HELD = ("claimed", "in_progress", "paused", "problem")
 STALE_CLAIM = "Someone else changed this job a moment ago; nothing was changed."
@@ -37,7 +37,7 @@ def today() -> date:
 
 
 def _stage(job: type[ProductionJob]):  # a SQL CASE expression
-    return case(STAGES, value=job.kind, else_=1)
+    return case({kind.value: kind.stage for kind in JobKind}, value=job.kind, else_=1)
 
 
 def in_live_order():  # a SQL condition

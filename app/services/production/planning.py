@@ -13,7 +13,6 @@ from app.extensions import db
 from app.models import Order, Organisation, ProductionJob
 from app.services.production._shared import claimable, in_live_order, open_work, today
 from app.services.production.capacity import current_capacity
-from configurator.jobs import needed_by_date
 from configurator.leadtime import add_working_days, plan_load
 from configurator.spec import BoxSpec
 from configurator.states import JobStatus, OrderStatus
@@ -87,7 +86,7 @@ def plan(on: date | None = None, weeks: int = 6) -> Plan:
         select(Order).where(Order.status.in_(OPEN_ORDER_STATES)).options(selectinload(Order.jobs))
     ).all()
     for order in open_orders:
-        needed = needed_by_date(BoxSpec.from_dict(order.spec))
+        needed = BoxSpec.from_dict(order.spec).needed_by
         done = load.finish.get(order.id, on)
         if order.status == "packed":
             ship_by = add_working_days(on, 1, capacity)

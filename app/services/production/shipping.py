@@ -16,9 +16,9 @@ from app.services.errors import Conflict, Invalid, NotFound
 from app.services.production._shared import HELD, lock, release_path, today, walk
 from app.services.transaction import commits
 from configurator.catalog import load_catalog
-from configurator.jobs import needed_by_date
 from configurator.spec import BoxSpec
 from configurator.states import ORDER
+from configurator.vocabulary import CardSize, CardStyle, Delivery, LogoPlacement
 
 if TYPE_CHECKING:
     from proofs.packing_slip import PackingSlip
@@ -280,10 +280,8 @@ def packing_slip(order: Order, shipment: Shipment | None = None) -> PackingSlip:
     if spec.monogram.strip():
         personal.append(f"Monogram {spec.monogram.strip()} on every item")
     if spec.logo_id:
-        personal.append(
-            f"Logo on the {dict(lid='box lid', card='message card', tag='gift tag').get(spec.logo_placement, spec.logo_placement)}"
-        )
-    needed = needed_by_date(spec)
+        personal.append(f"Logo {LogoPlacement(spec.logo_placement).label.lower()}")
+    needed = spec.needed_by
     slip = PackingSlip(
         reference=order.reference,
         organisation=order.organisation.name,
@@ -295,9 +293,9 @@ def packing_slip(order: Order, shipment: Shipment | None = None) -> PackingSlip:
         tissue=catalog.colour_name(spec.tissue_colour),
         lines=tuple(lines),
         personalisation=tuple(personal),
-        card=f"Message card ({spec.card_size.replace('x', ' × ')} in, {spec.card_style})",
+        card=f"Message card ({CardSize(spec.card_size).label}, {CardStyle(spec.card_style).label.lower()})",
         needed_by=f"{needed:%d %B %Y}" if needed else "",
-        delivery="One address (bulk)" if spec.delivery == "bulk" else "Per recipient",
+        delivery=Delivery(spec.delivery).label,
         carrier=shipment.carrier if shipment else "",
         tracking=shipment.tracking_number if shipment else "",
         printed=f"{today():%d %B %Y}",

@@ -33,7 +33,6 @@ from app.services.reviews.progress import (
 from app.services.reviews.queue import logo_facts, pending_staff_review, preflight, staff_queue
 from app.services.reviews.record import approval_record
 from app.services.reviews.rules import (
-    PAGE_SIZES,
     may_approve_for_buyer,
     needs_approver,
     parse_threshold,
@@ -45,7 +44,6 @@ from app.services.reviews.rules import (
 __all__ = [
     "COLLEAGUE",
     "COMMENT_MAX",
-    "PAGE_SIZES",
     "Approvals",
     "Closed",
     "Guest",

@@ -15,6 +15,7 @@ from app.services.errors import Invalid
 from app.services.reviews.common import COLLEAGUE, _clean_comment
 from app.services.reviews.guests import Guest
 from app.services.share_links import record_guest
+from configurator.vocabulary import Decision
 
 
 def add_comment(user: User, design: Design, body: str, version: int | None) -> Comment:
@@ -72,17 +73,14 @@ class ThreadEntry:
     who: str
     role: str
     """A short label after the name: "approver", "Gifts of Hope", "guest via shared link"…"""
-    kind: str  # "comment", "approve", "request_changes", "colleague_approve"
+    kind: str  # "comment", "colleague_approve" or a Decision
     body: str
 
     @property
     def verb(self) -> str:
-        return {
-            "approve": "approved",
-            "colleague_approve": "approved (waiting for the approver)",
-            "request_changes": "asked for changes",
-            "comment": "commented",
-        }[self.kind]
+        if Decision.has(self.kind):
+            return Decision(self.kind).label.lower()
+        return {"colleague_approve": "approved (waiting for the approver)", "comment": "commented"}[self.kind]
 
 
 def _role_label(user: User) -> str:

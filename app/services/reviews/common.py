@@ -6,14 +6,14 @@ from app.extensions import db
 from app.models import Proof, User
 from app.services.designs import get_design
 from app.services.errors import Invalid, NotFound
+from configurator.vocabulary import COUNTED_SIDES, Decision, ReviewSide
 
 COMMENT_MAX = 2000
-COLLEAGUE = "colleague"
-"""The side of a buyer-side approval that does not count on its own (above the approval threshold)."""
+COLLEAGUE = ReviewSide.COLLEAGUE
 
 
-def side_of(user: User) -> str:
-    return "staff" if user.is_staff else "buyer"
+def side_of(user: User) -> ReviewSide:
+    return ReviewSide.STAFF if user.is_staff else ReviewSide.BUYER
 
 
 def get_proof(user: User, proof_id: int) -> Proof:
@@ -25,8 +25,8 @@ def get_proof(user: User, proof_id: int) -> Proof:
 
 
 def approvals(proof: Proof) -> set[str]:
-    """The sides whose approval counts: a subset of {"buyer", "staff"}."""
-    return {r.side for r in proof.reviews if r.decision == "approve" and r.side in ("buyer", "staff")}
+    """The sides whose approval counts: a subset of :data:`~configurator.vocabulary.COUNTED_SIDES`."""
+    return {r.side for r in proof.reviews if r.decision == Decision.APPROVE and r.side in COUNTED_SIDES}
 
 
 def _clean_comment(comment: str, *, required: bool) -> str:

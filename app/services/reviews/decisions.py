@@ -19,13 +19,12 @@ from app.services.reviews.openness import Closed, why_closed
 from app.services.reviews.rules import may_approve_for_buyer, proof_total
 from app.services.share_links import record_guest
 from configurator.states import DESIGN
-
-DECISIONS = ("approve", "request_changes")
+from configurator.vocabulary import COUNTED_SIDES, Decision, ReviewSide
 
 
 def _check_open(proof: Proof, version: int, decision: str) -> None:
     """Refuse a decision on a proof that is not open for one, or on a version not the one seen."""
-    if decision not in DECISIONS:
+    if not Decision.has(decision):
         raise Invalid("Choose approve or request changes.")
     closed = why_closed(proof)
     if version != proof.version or closed is Closed.NOT_LATEST:
@@ -34,10 +33,10 @@ def _check_open(proof: Proof, version: int, decision: str) -> None:
             f"You were looking at proof v{version}, but the latest is v{latest.version if latest else '?'}. "
             "Please review the latest version."
         )
-    if closed is Closed.ORDERED and decision == "approve":
+    if closed is Closed.ORDERED and decision == Decision.APPROVE:
         raise Conflict(closed.text)
     if closed in (Closed.ORDERED, Closed.REOPENED):
-        what = {"approve": "approval", "request_changes": "request for changes"}[decision]
+        what = "approval" if decision == Decision.APPROVE else "request for changes"
         raise Conflict(f"{closed.text.removesuffix('.')}; your {what} was not recorded.")
     if closed is not None:
         raise Conflict(closed.text)
@@ -48,7 +47,7 @@ def _order_of(proof: Proof, version: int, decision: str) -> Order | None:
 
     Such an approval is as valid as the ones before it: it is recorded, not refused.
     """
-    if decision != "approve" or version != proof.version or proof.design.status != "ordered":
+    if decision != Decision.APPROVE or version != proof.version or proof.design.status != "ordered":
         return None
     return db.session.scalar(select(Order).where(Order.proof_id == proof.id))
 
@@ -65,14 +64,14 @@ def _conclude(proof: Proof, review: Review, actor: User | None, guest_name: str 
         "side": review.side,
         "guest_name": guest_name,
     }
-    if review.decision == "request_changes":
+    if review.decision == Decision.REQUEST_CHANGES:
         design.status = DESIGN.next(design.status, "request_changes")
         notifications.notify("changes_requested", **ids)
         return None
     if review.side == COLLEAGUE:
         notifications.notify("approval_needed", **ids)
         return None
-    if approvals(proof) >= {"buyer", "staff"}:
+    if approvals(proof) >= COUNTED_SIDES:
         design.status = DESIGN.next(design.status, "approve")
         order = orders.create_from(actor, proof)  # type: ignore[arg-type] - None: a guest's approval
         db.session.flush()
@@ -124,12 +123,12 @@ def _decide(user: User, proof: Proof, version: int, decision: str, comment: str)
     ordered = _order_of(proof, version, decision)
     if ordered is None:
         _check_open(proof, version, decision)
-    comment = _clean_comment(comment, required=decision == "request_changes")
+    comment = _clean_comment(comment, required=decision == Decision.REQUEST_CHANGES)
     side = side_of(user)
-    if decision == "approve" and side == "buyer" and not may_approve_for_buyer(user, proof):
+    if decision == Decision.APPROVE and side == ReviewSide.BUYER and not may_approve_for_buyer(user, proof):
         side = COLLEAGUE
-    if decision == "approve" and any(
-        r.user_id == user.id and r.side == side and r.decision == "approve" for r in proof.reviews
+    if decision == Decision.APPROVE and any(
+        r.user_id == user.id and r.side == side and r.decision == Decision.APPROVE for r in proof.reviews
     ):
         return ordered  # a double click: this person already approved
     counted = approvals(proof)
@@ -147,7 +146,7 @@ def _decide(user: User, proof: Proof, version: int, decision: str, comment: str)
         counts=side != COLLEAGUE,
     )
     _touch(proof.design)
-    if ordered is None and not (decision == "approve" and side in counted):
+    if ordered is None and not (decision == Decision.APPROVE and side in counted):
         ordered = _conclude(proof, review, user)
     # else: a second approval of a side that had approved, or one just after the order: recorded
     db.session.commit()
@@ -168,9 +167,9 @@ def guest_approve(link: ShareLink, guest: Guest, comment: str) -> Order | None:
 
 def _guest_approve(link: ShareLink, guest: Guest, comment: str) -> Order | None:
     proof = link.proof
-    _check_open(proof, proof.version, "approve")
+    _check_open(proof, proof.version, Decision.APPROVE)
     comment = _clean_comment(comment, required=False)
-    side = "buyer" if guest_may_approve(link) else COLLEAGUE
+    side = ReviewSide.BUYER if guest_may_approve(link) else COLLEAGUE
     already = db.session.scalar(
         select(GuestReview.review_id)
         .join(Review)
@@ -181,9 +180,11 @@ def _guest_approve(link: ShareLink, guest: Guest, comment: str) -> Order | None:
         )
         .limit(1)
     )
-    if already is not None or (side == "buyer" and "buyer" in approvals(proof)):
+    if already is not None or (side == ReviewSide.BUYER and ReviewSide.BUYER in approvals(proof)):
         return None
-    review = Review(proof=proof, user_id=link.created_by_id, side=side, decision="approve", comment=comment)
+    review = Review(
+        proof=proof, user_id=link.created_by_id, side=side, decision=Decision.APPROVE, comment=comment
+    )
     db.session.add(review)
     db.session.flush()
     db.session.add(

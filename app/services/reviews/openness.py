@@ -9,6 +9,8 @@ from __future__ import annotations
 import enum
 
 from app.models import Proof
+from configurator.states import DesignStatus, RenderStatus
+from configurator.vocabulary import Decision
 
 
 class Closed(enum.StrEnum):
@@ -38,10 +40,12 @@ def why_closed(proof: Proof) -> Closed | None:
     latest = design.latest_proof
     if latest is None or latest.id != proof.id:
         return Closed.NOT_LATEST
-    if design.status == "ordered":
+    if design.status == DesignStatus.ORDERED:
         return Closed.ORDERED
-    if design.status == "draft" and any(r.decision == "request_changes" for r in proof.reviews):
+    if design.status == DesignStatus.DRAFT and any(
+        r.decision == Decision.REQUEST_CHANGES for r in proof.reviews
+    ):
         return Closed.REOPENED
-    if design.status != "submitted" or proof.status != "ready":
+    if design.status != DesignStatus.SUBMITTED or proof.status != RenderStatus.READY:
         return Closed.NOT_WAITING
     return None

@@ -29,12 +29,13 @@ from app.services.reviews.queue import logo_facts, preflight
 from app.services.reviews.rules import may_approve_for_buyer, needs_approver, proof_total
 from configurator.catalog import Catalog, load_catalog
 from configurator.spec import BoxSpec
+from configurator.vocabulary import Decision, ReviewSide
 
 NO_PROOF = "There is no proof to decide on yet."
 ALREADY = {
     "me": "You have approved this version.",
-    "buyer": "Your organisation has approved this version.",
-    "staff": "Gifts of Hope has approved this version.",
+    ReviewSide.BUYER: "Your organisation has approved this version.",
+    ReviewSide.STAFF: "Gifts of Hope has approved this version.",
 }
 """Why someone who could decide on an open proof gets no buttons: their decision is in."""
 
@@ -169,7 +170,9 @@ def may_decide(viewer: User, proof: Proof | None) -> MayDecide:
     closed = why_closed(proof)
     if closed is not None:
         return MayDecide(closed.text)
-    if any(r.user_id == viewer.id and r.decision == "approve" and r.guest is None for r in proof.reviews):
+    if any(
+        r.user_id == viewer.id and r.decision == Decision.APPROVE and r.guest is None for r in proof.reviews
+    ):
         return MayDecide(ALREADY["me"])
     side = side_of(viewer)
     if side in approvals(proof):

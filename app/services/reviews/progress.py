@@ -13,6 +13,7 @@ from app.services import workers
 from app.services.reviews.comments import decided_by, when
 from app.services.reviews.common import COLLEAGUE
 from app.services.reviews.rules import needs_approver
+from configurator.vocabulary import Decision, ReviewSide
 
 
 @dataclass(frozen=True)
@@ -41,7 +42,7 @@ def sent_back(design: Design, viewer: User) -> SentBack | None:
     proof = design.latest_proof
     if design.status != "draft" or proof is None:
         return None
-    asked = [r for r in proof.reviews if r.decision == "request_changes"]
+    asked = [r for r in proof.reviews if r.decision == Decision.REQUEST_CHANGES]
     if not asked:
         return None
     last = asked[-1]
@@ -59,7 +60,7 @@ class Approvals:
 
 
 def _counted(proof: Proof, side: str) -> Review | None:
-    return next((r for r in proof.reviews if r.decision == "approve" and r.side == side), None)
+    return next((r for r in proof.reviews if r.decision == Decision.APPROVE and r.side == side), None)
 
 
 def _approved_by(review: Review, viewer: User) -> str:
@@ -67,14 +68,16 @@ def _approved_by(review: Review, viewer: User) -> str:
 
 
 def approved_by(proof: Proof, viewer: User) -> Approvals:
-    buyer, staff = _counted(proof, "buyer"), _counted(proof, "staff")
+    buyer, staff = _counted(proof, ReviewSide.BUYER), _counted(proof, ReviewSide.STAFF)
     return Approvals(
         buyer=_approved_by(buyer, viewer) if buyer else None,
         staff=f"Print details checked by {decided_by(staff, viewer)} on {when(staff.created_at)}"
         if staff
         else None,
         endorsements=tuple(
-            _approved_by(r, viewer) for r in proof.reviews if r.decision == "approve" and r.side == COLLEAGUE
+            _approved_by(r, viewer)
+            for r in proof.reviews
+            if r.decision == Decision.APPROVE and r.side == COLLEAGUE
         ),
     )
 
@@ -84,7 +87,7 @@ def decision_summary(proof: Proof, viewer: User) -> str:
     parts = []
     for r in proof.reviews:
         who = decided_by(r, viewer)
-        if r.decision == "request_changes":
+        if r.decision == Decision.REQUEST_CHANGES:
             parts.append(f"changes asked by {who}")
         elif r.side == COLLEAGUE:
             parts.append(f"approved by {who} (needs approver)")
@@ -108,8 +111,8 @@ def standing(design: Design, user: User) -> Standing:
         return Standing(
             "act", f"Changes were requested on proof v{proof.version}. Edit the design and submit it again."
         )
-    buyer_approval = _counted(proof, "buyer")
-    staff_done = _counted(proof, "staff") is not None
+    buyer_approval = _counted(proof, ReviewSide.BUYER)
+    staff_done = _counted(proof, ReviewSide.STAFF) is not None
     if buyer_approval is None:
         return _awaiting_buyer(design, proof, user, staff_done)
     if not staff_done:
@@ -155,7 +158,7 @@ def _awaiting_approver(design: Design, proof: Proof, user: User) -> Standing:
         )
     if not user.is_buyer_side:
         return Standing("wait", "Waiting for the buyer's approver.")
-    endorsed = [r for r in proof.reviews if r.side == COLLEAGUE and r.decision == "approve"]
+    endorsed = [r for r in proof.reviews if r.side == COLLEAGUE and r.decision == Decision.APPROVE]
     if any(r.user_id == user.id and r.guest is None for r in endorsed):
         return Standing(
             "wait",

@@ -13,6 +13,7 @@ from app.models.branding import Logo
 from app.services import branding
 from app.services.reviews.common import approvals
 from app.services.reviews.rules import needs_approver
+from configurator.vocabulary import ReviewSide
 
 log = logging.getLogger(__name__)
 
@@ -25,7 +26,9 @@ def pending_staff_review() -> list[Proof]:
     return [
         p
         for p in candidates
-        if p.design.status == "submitted" and p.design.latest_proof is p and "staff" not in approvals(p)
+        if p.design.status == "submitted"
+        and p.design.latest_proof is p
+        and ReviewSide.STAFF not in approvals(p)
     ]
 
 
@@ -71,8 +74,8 @@ def staff_queue() -> list[dict[str, Any]]:
     return [
         {
             "proof": p,
-            "buyer_approved": "buyer" in approvals(p),
-            "waiting_for_approver": "buyer" not in approvals(p) and needs_approver(p),
+            "buyer_approved": ReviewSide.BUYER in approvals(p),
+            "waiting_for_approver": ReviewSide.BUYER not in approvals(p) and needs_approver(p),
             "preflight": preflight(p) if p.status == "ready" else [],
         }
         for p in pending_staff_review()

@@ -13,6 +13,7 @@ from app.services.proofs import proof_reference
 from app.services.reviews.common import COLLEAGUE
 from configurator.catalog import load_catalog
 from configurator.spec import BoxSpec
+from configurator.vocabulary import Decision
 
 
 def approval_record(order: Order) -> dict[str, Any]:
@@ -63,10 +64,8 @@ def approval_record(order: Order) -> dict[str, Any]:
                         if guest
                         else ("Gifts of Hope staff" if r.user.is_staff else str(r.user.role))
                     ),
-                    "decision": {
-                        "approve": "Approved" if r.side != COLLEAGUE else "Approved (needed approver)",
-                        "request_changes": "Asked for changes",
-                    }[r.decision],
+                    "decision": Decision(r.decision).label
+                    + (" (needed approver)" if r.side == COLLEAGUE else ""),
                     "comment": r.comment,
                 }
             )

@@ -11,6 +11,7 @@ from app.services.errors import Forbidden, Invalid
 from configurator.catalog import load_catalog
 from configurator.pricing import quote
 from configurator.spec import BoxSpec
+from configurator.vocabulary import PageSize
 
 
 def proof_total(proof: Proof) -> Decimal:
@@ -65,13 +66,10 @@ def set_threshold(user: User, organisation: Organisation, value: Decimal | None)
     db.session.commit()
 
 
-PAGE_SIZES = ("Letter", "A4")
-
-
 def set_page_size(user: User, organisation: Organisation, page_size: str) -> None:
     """An approver chooses the paper of the organisation's proofs; the next proof uses it."""
-    if page_size not in PAGE_SIZES:
-        raise Invalid("Choose Letter or A4.")
+    if not PageSize.has(page_size):
+        raise Invalid(f"Choose {' or '.join(PageSize)}.")
     audit.record(
         user,
         "organisation.page_size",

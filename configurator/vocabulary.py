@@ -1,0 +1,148 @@
+"""The domain's words, each defined once with the label people read.
+
+Every placement, style, size, paper, job kind, review side and decision a spec, a job or a
+review may hold is a member here. Members are ``StrEnum``s: they equal, hash and serialise as
+the plain strings already stored in specs, JSON and the database, so nothing stored changes.
+Forms, change lists, the job expansion, templates and the renderers read them from here; the
+rules (:mod:`configurator.rules`) reject a spec value that is not a member, and a renderer
+looks a value up with ``Kind(value)``, which raises instead of drawing a default.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Self, TypeVar
+
+
+class Term(StrEnum):
+    """A word of the vocabulary and its label, written ``MEMBER = "stored value", "Label"``."""
+
+    label: str
+
+    # The default only lets ``Kind("value")`` (a lookup) type-check; tests require every label.
+    def __new__(cls, value: str, label: str = "") -> Self:
+        return _member(cls, value, label)
+
+    @classmethod
+    def has(cls, value: object) -> bool:
+        """Whether ``value`` is one of these terms (``in`` on the class only takes members on 3.11)."""
+        return isinstance(value, str) and value in cls._value2member_map_
+
+
+T = TypeVar("T", bound=Term)
+
+
+def _member(cls: type[T], value: str, label: str) -> T:
+    """Make one member (Enum replaces a class's ``__new__`` by the lookup once it is built)."""
+    member = str.__new__(cls, value)
+    member._value_ = value
+    member.label = label
+    return member
+
+
+class LogoPlacement(Term):
+    """Where the logo is printed.
+
+    ``printed`` is the proof's description; ``transferred_onto`` names what a maker puts the
+    logo on in a job of its own, or is None when the logo is printed with the message card.
+    """
+
+    printed: str
+    transferred_onto: str | None
+
+    LID = "lid", "On the lid", "Printed on the lid of every box", "box lids"
+    CARD = "card", "On the message card", "Printed at the top of the message card", None
+    TAG = "tag", "On a gift tag", "Printed on the gift tag tied to the ribbon", "gift tags"
+
+    def __new__(
+        cls, value: str, label: str = "", printed: str = "", transferred_onto: str | None = None
+    ) -> Self:
+        member = _member(cls, value, label)
+        member.printed = printed
+        member.transferred_onto = transferred_onto
+        return member
+
+
+class MonogramStyle(Term):
+    SERIF = "serif", "Classic serif"
+    SCRIPT = "script", "Flowing script"
+    BLOCK = "block", "Bold block"
+
+
+class CardStyle(Term):
+    CLASSIC = "classic", "Classic"
+    MODERN = "modern", "Modern"
+    BOTANICAL = "botanical", "Botanical"
+
+
+class CardSize(Term):
+    """Message card sizes in inches, the larger first (its layout is in ``proofs.card_fit``)."""
+
+    FIVE_BY_SEVEN = "5x7", "5 × 7 in"
+    FOUR_BY_SIX = "4x6", "4 × 6 in"
+
+
+class PageSize(Term):
+    """Paper of an organisation's PDF proofs (``Organisation.page_size``)."""
+
+    LETTER = "Letter", "US Letter (8.5 × 11 in)"
+    A4 = "A4", "A4 (210 × 297 mm)"
+
+
+class Delivery(Term):
+    BULK = "bulk", "All boxes to one address"
+    PER_RECIPIENT = "per_recipient", "Each box to its recipient"
+
+
+class JobKind(Term):
+    """A kind of maker work: its stage (a job waits for its order's earlier stages), the unit
+    its quantity counts, and the glyph the board shows when there is no product picture."""
+
+    stage: int
+    unit: str
+    glyph: str
+
+    MAKE = "make", "Make items", 1, "pieces", "▣"
+    CARDS = "cards", "Print message cards", 1, "cards", "✉"
+    MONOGRAM = "monogram", "Add monograms", 2, "items", "Aa"
+    LOGO = "logo", "Put the logo on", 2, "boxes", "★"
+    ASSEMBLE = "assemble", "Assemble and pack", 3, "boxes", "▣"
+
+    def __new__(cls, value: str, label: str = "", stage: int = 0, unit: str = "", glyph: str = "") -> Self:
+        member = _member(cls, value, label)
+        member.stage = stage
+        member.unit = unit
+        member.glyph = glyph
+        return member
+
+
+class ReviewSide(Term):
+    """Who a proof review decision speaks for."""
+
+    BUYER = "buyer", "The buyer's organisation"
+    STAFF = "staff", "Gifts of Hope"
+    COLLEAGUE = "colleague", "A colleague, for the approver to confirm"
+    """A buyer-side approval that does not count on its own (above the approval threshold)."""
+
+
+COUNTED_SIDES = frozenset({ReviewSide.BUYER, ReviewSide.STAFF})
+"""The sides whose approvals together approve a proof."""
+
+
+class Decision(Term):
+    APPROVE = "approve", "Approved"
+    REQUEST_CHANGES = "request_changes", "Asked for changes"
+
+
+VOCABULARY: tuple[type[Term], ...] = (
+    LogoPlacement,
+    MonogramStyle,
+    CardStyle,
+    CardSize,
+    PageSize,
+    Delivery,
+    JobKind,
+    ReviewSide,
+    Decision,
+)
+"""Every kind of term, for templates and tests."""
