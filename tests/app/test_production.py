@@ -15,6 +15,7 @@ from app.models.production import Shipment
 from app.models.review import OutboxMessage
 from app.services import orders, production
 from app.services.errors import Conflict, Invalid
+from app.services.production import planning
 from configurator.jobs import priority_for
 from configurator.spec import BoxSpec
 from tests.app.factories import DesignFactory, MakerFactory, StaffFactory, UserFactory
@@ -383,3 +384,67 @@ def test_buyers_never_see_pseudonyms(browser):
     page = browser.get(f"/orders/{order.id}")
     assert page.status_code == 200 and "Sunflower" not in page.text
     assert "hours" in page.text  # the aggregate impact stays
+
+
+def _plan_from_scratch() -> production.Plan:
+    """The plan worked out again from the rows, past every remembered one."""
+    return planning._pour(production.today(), production.current_capacity(), 6)
+
+
+def _claimed(maker: User) -> ProductionJob:
+    job = production.claim_next(maker)
+    assert job is not None
+    return job
+
+
+BACKLOG_CHANGES = {
+    "a new order": lambda staff, maker, order: make_order(quantity=30),
+    "a claim": lambda staff, maker, order: _claimed(maker),
+    "a pause with some made": lambda staff, maker, order: [
+        production.act(maker, (job := _claimed(maker)).id, job.claim_token, "start"),
+        production.act(maker, job.id, job.claim_token, "pause", quantity_done=4),
+    ],
+    "a finish": lambda staff, maker, order: [
+        production.act(maker, (job := _claimed(maker)).id, job.claim_token, "start"),
+        production.act(maker, job.id, job.claim_token, "finish"),
+    ],
+    "a finish with fewer": lambda staff, maker, order: [
+        production.act(maker, (job := _claimed(maker)).id, job.claim_token, "start"),
+        production.act(maker, job.id, job.claim_token, "finish", quantity_done=2),
+    ],
+    "a staff release": lambda staff, maker, order: production.release(staff, _claimed(maker).id),
+    "an assignment": lambda staff, maker, order: production.assign(staff, order.jobs[0].id, maker.id),
+    "a new priority": lambda staff, maker, order: production.set_priority(staff, order.jobs[-1].id, -5),
+    "an order first in the queue": lambda staff, maker, order: production.order_first(staff, order),
+    "a cancelled order": lambda staff, maker, order: production.staff_advance(staff, order, "cancel"),
+    "new workshop hours": lambda staff, maker, order: production.save_weekdays(staff, [60] * 5 + [0, 0]),
+}
+
+
+@pytest.mark.parametrize("change", BACKLOG_CHANGES)
+def test_every_change_of_the_backlog_gives_a_fresh_plan(app, change):
+    staff, maker = StaffFactory(), MakerFactory()
+    make_order(quantity=20, needed_by=(date.today() + timedelta(days=20)).isoformat())
+    order = make_order(quantity=40, needed_by=(date.today() + timedelta(days=15)).isoformat())
+    before, version = production.plan(), production.backlog_version()
+    assert production.plan() is before  # remembered while nothing changes
+    BACKLOG_CHANGES[change](staff, maker, fresh_order(order))
+    db.session.expire_all()
+    assert production.backlog_version() != version
+    assert production.plan() == _plan_from_scratch()
+    assert production.backlog_minutes() == sum(j.maker_minutes for j in production.open_jobs())
+
+
+def test_the_dashboard_and_the_load_chart_show_the_backlog_after_a_change(browser):
+    staff, maker = StaffFactory(), MakerFactory()
+    make_order(quantity=40)
+    browser.login(staff.email)
+    waiting = production.plan().backlog_hours
+    assert f"{waiting} maker hours waiting" in browser.get("/staff/").get_data(as_text=True)
+    job = _claimed(maker)
+    production.act(maker, job.id, job.claim_token, "start")
+    production.act(maker, job.id, job.claim_token, "finish")
+    left = round(sum(j.maker_minutes for j in production.open_jobs()) / 60, 1)
+    assert left < waiting
+    assert f"{left} maker hours waiting" in browser.get("/staff/").get_data(as_text=True)
+    assert f"{left} maker hours of jobs not done yet" in browser.get("/staff/capacity").get_data(as_text=True)

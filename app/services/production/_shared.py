@@ -48,8 +48,12 @@ def claimable():  # a SQL condition
         earlier.status != "done",
         _stage(earlier) < _stage(ProductionJob),
     )
-    cancelled = select(Order.id).where(Order.status == "cancelled")
-    return (ProductionJob.status == "queued") & ~blocked & ProductionJob.order_id.not_in(cancelled)
+    return (ProductionJob.status == "queued") & ~blocked & of_live_order()
+
+
+def of_live_order():  # a SQL condition
+    """The job's order is not cancelled: a cancelled order's jobs are no one's work any more."""
+    return ProductionJob.order_id.not_in(select(Order.id).where(Order.status == "cancelled"))
 
 
 def lock(order: Order) -> Order:

@@ -3,52 +3,104 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass
 from datetime import date
+from types import MappingProxyType
+from typing import Any, TypeVar, cast
 
+from flask import current_app
 from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
 
 from app.extensions import db
-from app.models import Order, Organisation, ProductionJob
-from app.services.production._shared import claimable, today
+from app.models import AuditEvent, Order, Organisation, ProductionJob
+from app.services.production._shared import claimable, of_live_order, today
 from app.services.production.capacity import current_capacity
 from configurator.jobs import needed_by_date
-from configurator.leadtime import add_working_days, plan_load
+from configurator.leadtime import Capacity, add_working_days, plan_load
 from configurator.spec import BoxSpec
 from configurator.states import ORDER
 
 OPEN_ORDER_STATES = ("confirmed", "in_production", "quality_check", "packed")
+T = TypeVar("T")
 
 
-def _remaining_minutes(job: ProductionJob) -> int:
-    """Maker minutes still to do: what a paused maker already made is not counted again."""
-    if job.status == "done":
-        return 0
-    if job.quantity_done and job.quantity:
-        return round(job.maker_minutes * (job.quantity - job.quantity_done) / job.quantity)
-    return job.maker_minutes
+PLANS_KEPT = 8
+"""Plans a process keeps (one per backlog version, day, calendar and horizon it was asked for)."""
+NEWEST_EVENTS = 1000
+"""How far back the backlog version counts events (see :func:`backlog_version`)."""
 
 
-def _open_jobs() -> list[ProductionJob]:
-    cancelled = select(Order.id).where(Order.status == "cancelled")
-    return list(
-        db.session.scalars(
-            select(ProductionJob)
-            .where(ProductionJob.status != "done", ProductionJob.order_id.not_in(cancelled))
-            .order_by(ProductionJob.priority, ProductionJob.id)
+@dataclass(frozen=True)
+class _OpenJob:
+    order_id: int
+    status: str
+    maker_minutes: int
+    quantity: int
+    quantity_done: int
+
+    @property
+    def remaining_minutes(self) -> int:
+        """Maker minutes still to do: what a paused maker already made is not counted again."""
+        if self.quantity_done and self.quantity:
+            return round(self.maker_minutes * (self.quantity - self.quantity_done) / self.quantity)
+        return self.maker_minutes
+
+
+def _open_jobs() -> list[_OpenJob]:
+    """Every job not done of an order not cancelled, in queue order, as plain rows (no ORM objects)."""
+    rows = db.session.execute(
+        select(
+            ProductionJob.order_id,
+            ProductionJob.status,
+            ProductionJob.maker_minutes,
+            ProductionJob.quantity,
+            ProductionJob.quantity_done,
         )
+        .where(ProductionJob.status != "done", of_live_order())
+        .order_by(ProductionJob.priority, ProductionJob.id)
     )
+    return [_OpenJob(*row) for row in rows]
+
+
+def backlog_version() -> tuple[int, int]:
+    """A key that changes with every change of the backlog, read with one bounded index scan.
+
+    Every change of a job or an order (creation, claim, move, priority, cancel, shipping) and of
+    the workshop calendar writes an audit event in its own transaction, so the newest event id
+    moves with it. The count of the newest events catches an event that commits after one with
+    a higher id (PostgreSQL hands out ids before commit); its cost does not grow with the log.
+    """
+    newest = select(func.max(AuditEvent.id)).scalar_subquery()
+    found = db.session.execute(
+        select(func.max(AuditEvent.id), func.count()).where(AuditEvent.id > newest - NEWEST_EVENTS)
+    ).one()
+    return int(found[0] or 0), int(found[1])
+
+
+def _remembered(key: tuple[Hashable, ...], compute: Callable[[], T]) -> T:
+    """``compute()`` once per key in this app; the key holds the backlog version, so a change is never missed."""
+    kept: dict[tuple[Hashable, ...], Any] = current_app.extensions.setdefault("production.plans", {})
+    if key not in kept:
+        if len(kept) >= PLANS_KEPT:
+            kept.clear()
+        kept[key] = compute()
+    return cast(T, kept[key])
 
 
 def backlog_minutes() -> int:
     """Maker minutes of every job not done yet (cancelled orders excluded): the queue the configurator waits behind."""
-    cancelled = select(Order.id).where(Order.status == "cancelled")
-    total = db.session.scalar(
-        select(func.coalesce(func.sum(ProductionJob.maker_minutes), 0)).where(
-            ProductionJob.status != "done", ProductionJob.order_id.not_in(cancelled)
+
+    def total() -> int:
+        found = db.session.scalar(
+            select(func.coalesce(func.sum(ProductionJob.maker_minutes), 0)).where(
+                ProductionJob.status != "done", of_live_order()
+            )
         )
-    )
-    return int(total or 0)
+        return int(found or 0)
+
+    return _remembered(("backlog_minutes", backlog_version()), total)
 
 
 @dataclass(frozen=True)
@@ -64,7 +116,7 @@ class WeekLoad:
 
 @dataclass(frozen=True)
 class OrderOutlook:
-    order: Order
+    order_id: int
     needed_by: date | None
     production_done: date
     ship_by: date
@@ -76,33 +128,43 @@ class OrderOutlook:
 
 @dataclass(frozen=True)
 class Plan:
-    weeks: list[WeekLoad]
-    outlook: dict[int, OrderOutlook]
+    """Plain data, shared by the requests that ask for the same backlog version: read it, never change it."""
+
+    weeks: tuple[WeekLoad, ...]
+    outlook: Mapping[int, OrderOutlook]
     overflow_hours: float
     backlog_hours: float
 
 
 def plan(on: date | None = None, weeks: int = 6) -> Plan:
-    """Pour the queue into the workshop calendar: load per week and each open order's outlook."""
+    """Pour the queue into the workshop calendar: load per week and each open order's outlook.
+
+    Computed once per backlog version (and day, calendar, horizon), so a busy workshop's pages
+    cost what an idle one's do.
+    """
     on = on or today()
     capacity = current_capacity()
+    return _remembered(("plan", backlog_version(), on, capacity, weeks), lambda: _pour(on, capacity, weeks))
+
+
+def _pour(on: date, capacity: Capacity, weeks: int) -> Plan:
     jobs = _open_jobs()
-    load = plan_load(
-        on, ((j.order_id, _remaining_minutes(j)) for j in jobs), capacity, horizon_days=weeks * 7
-    )
+    load = plan_load(on, ((j.order_id, j.remaining_minutes) for j in jobs), capacity, horizon_days=weeks * 7)
     by_week: dict[date, list[int]] = defaultdict(lambda: [0, 0])
     for day in load.days:
         monday = date.fromordinal(day.day.toordinal() - day.day.weekday())
         by_week[monday][0] += day.capacity_minutes
         by_week[monday][1] += day.planned_minutes
-    week_loads = [
+    week_loads = tuple(
         WeekLoad(start, round(c / 60, 1), round(p / 60, 1)) for start, (c, p) in sorted(by_week.items())
-    ]
+    )
     remaining: dict[int, int] = defaultdict(int)
     for job in jobs:
-        remaining[job.order_id] += _remaining_minutes(job)
+        remaining[job.order_id] += job.remaining_minutes
     outlook = {}
-    open_orders = db.session.scalars(select(Order).where(Order.status.in_(OPEN_ORDER_STATES))).all()
+    open_orders = db.session.execute(
+        select(Order.id, Order.status, Order.spec).where(Order.status.in_(OPEN_ORDER_STATES))
+    ).all()
     for order in open_orders:
         needed = needed_by_date(BoxSpec.from_dict(order.spec))
         done = load.finish.get(order.id, on)
@@ -113,7 +175,7 @@ def plan(on: date | None = None, weeks: int = 6) -> Plan:
             ship_by = add_working_days(done, qa_days, capacity)
         delivery = add_working_days(ship_by, capacity.shipping_days, capacity)
         outlook[order.id] = OrderOutlook(
-            order=order,
+            order_id=order.id,
             needed_by=needed,
             production_done=done,
             ship_by=ship_by,
@@ -123,17 +185,32 @@ def plan(on: date | None = None, weeks: int = 6) -> Plan:
             remaining_hours=round(remaining[order.id] / 60, 1),
         )
     return Plan(
-        week_loads, outlook, round(load.overflow_minutes / 60, 1), round(sum(remaining.values()) / 60, 1)
+        week_loads,
+        MappingProxyType(outlook),
+        round(load.overflow_minutes / 60, 1),
+        round(sum(remaining.values()) / 60, 1),
     )
+
+
+def at_risk(the_plan: Plan) -> list[tuple[OrderOutlook, Order]]:
+    """The open orders expected after their date (or already late), soonest date first, with their order."""
+    risky = [o for o in the_plan.outlook.values() if o.at_risk or o.late]
+    found = {
+        o.id: o
+        for o in db.session.scalars(
+            select(Order)
+            .where(Order.id.in_([o.order_id for o in risky]))
+            .options(joinedload(Order.organisation))
+        )
+    }
+    risky.sort(key=lambda o: (o.needed_by or date.max, o.order_id))
+    return [(o, found[o.order_id]) for o in risky if o.order_id in found]
 
 
 def job_counts() -> dict[str, int]:
     """Open jobs by stage of work, for the dashboard's row of numbers."""
-    cancelled = select(Order.id).where(Order.status == "cancelled")
     rows = db.session.execute(
-        select(ProductionJob.status, func.count())
-        .where(ProductionJob.order_id.not_in(cancelled))
-        .group_by(ProductionJob.status)
+        select(ProductionJob.status, func.count()).where(of_live_order()).group_by(ProductionJob.status)
     ).all()
     counts = dict.fromkeys(("queued", "claimed", "in_progress", "paused", "problem", "done"), 0)
     counts.update({status: n for status, n in rows})
@@ -141,8 +218,11 @@ def job_counts() -> dict[str, int]:
 
 
 def open_jobs(status: str | None = None) -> list[ProductionJob]:
-    jobs = _open_jobs()
-    return [j for j in jobs if status is None or j.status == status]
+    """Jobs not done of orders not cancelled (only those in ``status`` when given), in queue order."""
+    query = select(ProductionJob).where(ProductionJob.status != "done", of_live_order())
+    if status is not None:
+        query = query.where(ProductionJob.status == status)
+    return list(db.session.scalars(query.order_by(ProductionJob.priority, ProductionJob.id)))
 
 
 def ready_job_ids() -> set[int]:
