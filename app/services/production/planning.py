@@ -3,19 +3,17 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Hashable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from types import MappingProxyType
-from typing import Any, TypeVar, cast
 
-from flask import current_app
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
 from app.extensions import db
-from app.models import AuditEvent, Order, Organisation, ProductionJob
-from app.services.production._shared import claimable, of_live_order, today
+from app.models import Order, Organisation, ProductionJob
+from app.services.production._shared import backlog_version, claimable, of_live_order, remembered, today
 from app.services.production.capacity import current_capacity
 from configurator.jobs import needed_by_date
 from configurator.leadtime import Capacity, add_working_days, plan_load
@@ -23,13 +21,6 @@ from configurator.spec import BoxSpec
 from configurator.states import ORDER
 
 OPEN_ORDER_STATES = ("confirmed", "in_production", "quality_check", "packed")
-T = TypeVar("T")
-
-
-PLANS_KEPT = 8
-"""Plans a process keeps (one per backlog version, day, calendar and horizon it was asked for)."""
-NEWEST_EVENTS = 1000
-"""How far back the backlog version counts events (see :func:`backlog_version`)."""
 
 
 @dataclass(frozen=True)
@@ -64,31 +55,6 @@ def _open_jobs() -> list[_OpenJob]:
     return [_OpenJob(*row) for row in rows]
 
 
-def backlog_version() -> tuple[int, int]:
-    """A key that changes with every change of the backlog, read with one bounded index scan.
-
-    Every change of a job or an order (creation, claim, move, priority, cancel, shipping) and of
-    the workshop calendar writes an audit event in its own transaction, so the newest event id
-    moves with it. The count of the newest events catches an event that commits after one with
-    a higher id (PostgreSQL hands out ids before commit); its cost does not grow with the log.
-    """
-    newest = select(func.max(AuditEvent.id)).scalar_subquery()
-    found = db.session.execute(
-        select(func.max(AuditEvent.id), func.count()).where(AuditEvent.id > newest - NEWEST_EVENTS)
-    ).one()
-    return int(found[0] or 0), int(found[1])
-
-
-def _remembered(key: tuple[Hashable, ...], compute: Callable[[], T]) -> T:
-    """``compute()`` once per key in this app; the key holds the backlog version, so a change is never missed."""
-    kept: dict[tuple[Hashable, ...], Any] = current_app.extensions.setdefault("production.plans", {})
-    if key not in kept:
-        if len(kept) >= PLANS_KEPT:
-            kept.clear()
-        kept[key] = compute()
-    return cast(T, kept[key])
-
-
 def backlog_minutes() -> int:
     """Maker minutes of every job not done yet (cancelled orders excluded): the queue the configurator waits behind."""
 
@@ -100,7 +66,7 @@ def backlog_minutes() -> int:
         )
         return int(found or 0)
 
-    return _remembered(("backlog_minutes", backlog_version()), total)
+    return remembered(("backlog_minutes", backlog_version()), total)
 
 
 @dataclass(frozen=True)
@@ -144,7 +110,7 @@ def plan(on: date | None = None, weeks: int = 6) -> Plan:
     """
     on = on or today()
     capacity = current_capacity()
-    return _remembered(("plan", backlog_version(), on, capacity, weeks), lambda: _pour(on, capacity, weeks))
+    return remembered(("plan", backlog_version(), on, capacity, weeks), lambda: _pour(on, capacity, weeks))
 
 
 def _pour(on: date, capacity: Capacity, weeks: int) -> Plan:
