@@ -11,7 +11,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from configurator.catalog import Catalog
-from configurator.spec import BoxSpec, ItemLine
+from configurator.spec import BoxSpec
 from configurator.text import hidden_characters_message
 
 MESSAGE_MAX_CHARS = 400
@@ -110,17 +110,20 @@ def _items(spec: BoxSpec, catalog: Catalog) -> list[Violation]:
     return out
 
 
-def _slots(items: tuple[ItemLine, ...], catalog: Catalog) -> int:
-    return sum(
+def box_slots(spec: BoxSpec, catalog: Catalog) -> tuple[int, int]:
+    """Slots the items take and slots the chosen box holds (0 for a box not in the catalog)."""
+    used = sum(
         catalog.products[i.product_id].slots * max(i.quantity, 0)
-        for i in items
+        for i in spec.items
         if i.product_id in catalog.products
     )
+    box = catalog.box_sizes.get(spec.box_size)
+    return used, box.capacity if box else 0
 
 
 def _capacity(spec: BoxSpec, catalog: Catalog) -> list[Violation]:
     box = catalog.box_sizes.get(spec.box_size)
-    used = _slots(spec.items, catalog)
+    used, _ = box_slots(spec, catalog)
     if box is None or used <= box.capacity:
         return []
     largest = max(b.capacity for b in catalog.box_sizes.values())
