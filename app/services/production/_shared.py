@@ -38,6 +38,10 @@ REMEMBERED = 16
 NEWEST_EVENTS = 1000
 """How far back the backlog version counts events (see :func:`backlog_version`)."""
 T = TypeVar("T")
+_NEWEST = select(func.max(AuditEvent.id), func.count()).where(
+    AuditEvent.id > select(func.max(AuditEvent.id)).scalar_subquery() - NEWEST_EVENTS
+)
+"""Built once: pages ask for the backlog version on every request."""
 
 
 def backlog_version() -> tuple[int, int]:
@@ -48,10 +52,7 @@ def backlog_version() -> tuple[int, int]:
     moves with it. The count of the newest events catches an event that commits after one with
     a higher id (PostgreSQL hands out ids before commit); its cost does not grow with the log.
     """
-    newest = select(func.max(AuditEvent.id)).scalar_subquery()
-    found = db.session.execute(
-        select(func.max(AuditEvent.id), func.count()).where(AuditEvent.id > newest - NEWEST_EVENTS)
-    ).one()
+    found = db.session.execute(_NEWEST).one()
     return int(found[0] or 0), int(found[1])
 
 
