@@ -250,6 +250,7 @@ def test_orders_that_cannot_make_their_date_are_at_risk(app):
     calm = make_order(quantity=10, needed_by=(date.today() + timedelta(days=3650)).isoformat())
     plan = production.plan()
     assert plan.outlook[risky.id].at_risk and not plan.outlook[calm.id].at_risk
+    assert [order.id for _, order in production.at_risk(plan)] == [risky.id]
     assert plan.weeks and all(w.capacity_hours <= 5 for w in plan.weeks)
     assert [o.id for o in production.filter_orders(risk_only=True, the_plan=plan)] == [risky.id]
 
@@ -432,6 +433,7 @@ def test_every_change_of_the_backlog_gives_a_fresh_plan(app, change):
     db.session.expire_all()
     assert production.backlog_version() != version
     assert production.plan() == _plan_from_scratch()
+    assert production.job_counts() == planning._count_jobs()
     assert production.backlog_minutes() == sum(j.maker_minutes for j in production.open_jobs())
 
 

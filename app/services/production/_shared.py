@@ -38,22 +38,24 @@ REMEMBERED = 16
 NEWEST_EVENTS = 1000
 """How far back the backlog version counts events (see :func:`backlog_version`)."""
 T = TypeVar("T")
-_NEWEST = select(func.max(AuditEvent.id), func.count()).where(
+_NEWEST = select(func.max(AuditEvent.id), func.count(), func.max(AuditEvent.at)).where(
     AuditEvent.id > select(func.max(AuditEvent.id)).scalar_subquery() - NEWEST_EVENTS
 )
 """Built once: pages ask for the backlog version on every request."""
 
 
-def backlog_version() -> tuple[int, int]:
+def backlog_version() -> tuple[int, int, datetime | None]:
     """A key that changes with every change of the backlog, read with one bounded index scan.
 
     Every change of a job or an order (creation, claim, move, priority, cancel, shipping) and of
     the workshop calendar writes an audit event in its own transaction, so the newest event id
     moves with it. The count of the newest events catches an event that commits after one with
-    a higher id (PostgreSQL hands out ids before commit); its cost does not grow with the log.
+    a higher id (PostgreSQL hands out ids before commit), and the newest time an id used again
+    after a rollback of committed-looking rows (tests in savepoints); the cost does not grow
+    with the log.
     """
     found = db.session.execute(_NEWEST).one()
-    return int(found[0] or 0), int(found[1])
+    return int(found[0] or 0), int(found[1]), found[2]
 
 
 def remembered(key: tuple[Hashable, ...], compute: Callable[[], T]) -> T:

@@ -100,6 +100,8 @@ class Plan:
     outlook: Mapping[int, OrderOutlook]
     overflow_hours: float
     backlog_hours: float
+    at_risk: tuple[OrderOutlook, ...]
+    """The open orders expected after their date (or already late), soonest date first."""
 
 
 def plan(on: date | None = None, weeks: int = 6) -> Plan:
@@ -150,37 +152,41 @@ def _pour(on: date, capacity: Capacity, weeks: int) -> Plan:
             late=needed is not None and needed < on,
             remaining_hours=round(remaining[order.id] / 60, 1),
         )
+    risky = sorted(
+        (o for o in outlook.values() if o.at_risk or o.late),
+        key=lambda o: (o.needed_by or date.max, o.order_id),
+    )
     return Plan(
         week_loads,
         MappingProxyType(outlook),
         round(load.overflow_minutes / 60, 1),
         round(sum(remaining.values()) / 60, 1),
+        tuple(risky),
     )
 
 
 def at_risk(the_plan: Plan) -> list[tuple[OrderOutlook, Order]]:
-    """The open orders expected after their date (or already late), soonest date first, with their order."""
-    risky = [o for o in the_plan.outlook.values() if o.at_risk or o.late]
-    found = {
-        o.id: o
-        for o in db.session.scalars(
-            select(Order)
-            .where(Order.id.in_([o.order_id for o in risky]))
-            .options(joinedload(Order.organisation))
-        )
-    }
-    risky.sort(key=lambda o: (o.needed_by or date.max, o.order_id))
-    return [(o, found[o.order_id]) for o in risky if o.order_id in found]
+    """The plan's orders at risk, each with its order (and organisation) for the page."""
+    if not the_plan.at_risk:
+        return []
+    ids = [o.order_id for o in the_plan.at_risk]
+    query = select(Order).where(Order.id.in_(ids)).options(joinedload(Order.organisation))
+    found = {order.id: order for order in db.session.scalars(query)}
+    return [(o, found[o.order_id]) for o in the_plan.at_risk if o.order_id in found]
 
 
-def job_counts() -> dict[str, int]:
-    """Open jobs by stage of work, for the dashboard's row of numbers."""
+def job_counts() -> Mapping[str, int]:
+    """Open jobs by stage of work, for the dashboard's row of numbers (counted once per backlog version)."""
+    return remembered(("job_counts", backlog_version()), _count_jobs)
+
+
+def _count_jobs() -> Mapping[str, int]:
     rows = db.session.execute(
         select(ProductionJob.status, func.count()).where(of_live_order()).group_by(ProductionJob.status)
     ).all()
     counts = dict.fromkeys(("queued", "claimed", "in_progress", "paused", "problem", "done"), 0)
     counts.update({status: n for status, n in rows})
-    return counts
+    return MappingProxyType(counts)
 
 
 def open_jobs(status: str | None = None) -> list[ProductionJob]:
