@@ -11,6 +11,7 @@ from sqlalchemy.exc import DBAPIError, DisconnectionError, SQLAlchemyError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from app.faults import is_database_fault
+from app.forms import radio_options
 from app.models import Document, Proof
 from app.services import documents, health, workers
 from configurator.states import DocumentStatus
@@ -68,6 +69,7 @@ def money(value: Decimal | str | int) -> str:
 
 def register_filters(app: Flask) -> None:
     app.jinja_env.filters["money"] = money
+    app.jinja_env.globals["radio_options"] = radio_options
     app.jinja_env.globals["worker_state"] = workers.state
     app.jinja_env.globals["action_label"] = lambda action: ACTION_LABELS.get(action, action.replace("_", " "))
     # Templates name terms as ``LogoPlacement(spec.logo_placement).label`` or ``JobKind.LOGO``.

@@ -81,12 +81,18 @@ def add_working_days(d: date, n: int, capacity: Capacity) -> date:
 def production_end(today: date, minutes: int, capacity: Capacity) -> date:
     """The day ``minutes`` of work is finished, filling each day after ``today`` to its capacity.
 
-    Even no work takes one production day: the order still passes through the workshop.
+    Even no work takes one production day: the order still passes through the workshop. Whole
+    ordinary weeks (no holiday or special date in them) are skipped at once, so a long backlog
+    costs what a short one does.
     """
     remaining = max(minutes, 0)
     d = today
-    for _ in range(MAX_SEARCH_DAYS):
+    days = 0
+    while days < MAX_SEARCH_DAYS:
+        weeks = _ordinary_weeks(capacity, d, remaining)
+        d, days, remaining = d + timedelta(weeks=weeks), days + 7 * weeks, remaining - weeks * _week(capacity)
         d += timedelta(days=1)
+        days += 1
         available = capacity.minutes_on(d)
         if available <= 0:
             continue
@@ -94,6 +100,29 @@ def production_end(today: date, minutes: int, capacity: Capacity) -> date:
         if remaining <= 0:
             return d
     raise ValueError("the workshop calendar has no capacity in the next twenty years")
+
+
+def _week(capacity: Capacity) -> int:
+    """Maker minutes of a week without holidays or special dates."""
+    return sum(
+        (
+            capacity.weekday_minutes[n]
+            if capacity.weekday_minutes is not None
+            else capacity.maker_minutes_per_day
+        )
+        for n in capacity.working_days
+    )
+
+
+def _ordinary_weeks(capacity: Capacity, after: date, remaining: int) -> int:
+    """How many whole weeks after ``after`` the work outlasts, before the next holiday or special date."""
+    specials = [x for x in capacity.holidays if x > after] + [
+        x for x, _ in capacity.date_minutes if x > after
+    ]
+    weeks = (remaining - 1) // _week(capacity)
+    if specials:
+        weeks = min(weeks, ((min(specials) - after).days - 1) // 7)
+    return max(weeks, 0)
 
 
 def earliest_ship_date(today: date, backlog_minutes: int, order_minutes: int, capacity: Capacity) -> date:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
@@ -88,17 +86,13 @@ def _back(default: str) -> Response:
 @roles_required(Role.STAFF)
 def dashboard() -> str:
     plan = service.plan()
-    risky = sorted(
-        (o for o in plan.outlook.values() if o.at_risk or o.late),
-        key=lambda o: (o.needed_by or date.max, o.order.id),
-    )
     return render_template(
         "staff/dashboard.html",
         waiting=reviews.pending_staff_review(),
         counts=service.job_counts(),
         problems=service.open_jobs("problem"),
         plan=plan,
-        risky=risky,
+        risky=service.at_risk(plan),
         capacity=service.current_capacity(),
     )
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from flask import Blueprint, Response, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
@@ -11,10 +9,10 @@ from flask_wtf import FlaskForm
 from app.forms import parse_id
 from app.models import Design, Role
 from app.security import roles_required
-from app.services import branding, designs, previews, reviews, workers
+from app.services import branding, designs, previews, reviews
 from app.services.errors import Conflict, Invalid
 from app.services.estimates import estimate
-from app.wizard.steps import BY_SLUG, STEPS, Step, completion, first_incomplete, neighbours
+from app.wizard.steps import BY_SLUG, STEPS, Step, completion, first_incomplete, logo_suggestions, neighbours
 from configurator.catalog import load_catalog
 from configurator.pricing import unit_price_per_box
 from configurator.rules import check_draft, field_kind, slots
@@ -113,26 +111,17 @@ def _page(
             plan=plan,
             logo=logo,
             preflight=branding.preflight(spec.to_dict()),
-            suggestions=_suggestions(logo, spec.logo_placement),
+            suggestions=logo_suggestions(logo, spec.logo_placement),
             preview=url_for("wizard.preview", design_id=design.id, key=previews.remember(spec)),
             slots=slots(spec, catalog),
             fit=fit_message(spec.message, spec.card_size),
             loose_errors=loose or [],
-            problems=designs.violations(spec, draft=False) if step.slug == "review" else {},
+            problems=step.blocking(spec),
             sent_back=reviews.sent_back(design, current_user),
         ),
         status=status,
     )
     return _no_store(response)
-
-
-def _suggestions(logo: Any, placement: str) -> dict[str, list[str]]:
-    """Catalog box and ribbon colour ids that match the logo's main colours and keep it visible."""
-    if logo is None or not logo.colours:
-        return {}
-    from proofs.logo import suggest_colours
-
-    return suggest_colours(logo.colours, load_catalog(), placement)
 
 
 @bp.route("/designs/<int:design_id>/edit/<slug>", methods=["GET", "POST"])
@@ -143,72 +132,21 @@ def edit(design_id: int, slug: str):
     if design.status != "draft":
         flash("This design has been submitted. Ask for changes on the proof to edit it again.", "info")
         return redirect(url_for("designs.show", design_id=design.id))
-    spec = BoxSpec.from_dict(design.spec)
     if request.method == "GET":
-        return _page(design, step, step.form(data={**step.load(spec), "revision": design.revision}), spec)
-
+        spec = BoxSpec.from_dict(design.spec)
+        return _page(design, step, step.filled(spec, design.revision), spec)
     form = step.form()
-    nav = request.form.get("nav", "next")
     revision = parse_id(form.revision.data)
     if not form.validate_on_submit() or revision is None:
-        return _page(design, step, form, spec, 422)
+        return _page(design, step, form, BoxSpec.from_dict(design.spec), 422)
     try:
-        if step.slug == "review":
-            return _submit(design, revision)
-        if step.slug == "branding":
-            revision = _branding_files(design, form, revision, nav)
-            spec = BoxSpec.from_dict(design.spec)
-        changed = step.apply(spec, form)
-        if nav == "use_logo_colours":
-            changed = _with_logo_colours(design, changed)
-        designs.save_step(design, revision, changed, step.fields)
+        return redirect(step.save(design, form, revision, request.form.get("nav", "next")))
     except Invalid as exc:
-        loose = _errors_onto(form, spec, exc.violations)
-        return _page(design, step, form, spec, 422, loose or [str(exc)])
+        spec = BoxSpec.from_dict(design.spec)
+        return _page(design, step, form, spec, 422, _errors_onto(form, spec, exc.violations) or [str(exc)])
     except Conflict as exc:
         flash(str(exc), "error")
         return redirect(url_for("wizard.edit", design_id=design.id, slug=step.slug))
-    return redirect(_destination(design, step, nav))
-
-
-def _branding_files(design: Design, form: FlaskForm, revision: int, nav: str) -> int:
-    """Upload or remove the logo first; both commit, so the rest of the step saves on the new revision."""
-    upload = form.logo.data
-    if nav == "remove_logo":
-        branding.remove_logo(current_user, design, revision)
-    elif upload and upload.filename:
-        branding.upload_logo(current_user, design, revision, upload.read(), upload.filename)
-    return design.revision
-
-
-def _with_logo_colours(design: Design, spec: BoxSpec) -> BoxSpec:
-    """The best-matching box and ribbon colours for the design's logo (unchanged without a logo)."""
-    found = _suggestions(branding.find_logo(design.organisation_id, spec.logo_id), spec.logo_placement)
-    return spec.replace(
-        box_colour=(found.get("box_colours") or [spec.box_colour])[0],
-        ribbon_colour=(found.get("ribbon_colours") or [spec.ribbon_colour])[0],
-    )
-
-
-def _destination(design: Design, step: Step, nav: str) -> str:
-    back, forward = neighbours(step)
-    target = {"back": back, "next": forward}.get(nav) or BY_SLUG.get(nav.removeprefix("goto:")) or step
-    if nav in ("save", "remove_logo", "upload", "use_logo_colours"):
-        flash("Saved.", "success")
-        target = step
-    return url_for("wizard.edit", design_id=design.id, slug=target.slug)
-
-
-def _submit(design: Design, revision: int) -> Response:
-    proof = designs.submit(design, current_user, revision)
-    if workers.state().alive:
-        flash(
-            f"Submitted. We are preparing proof v{proof.version}; it appears here in a few seconds.",
-            "success",
-        )
-    else:  # no worker to draw it: no promise of seconds
-        flash(f"Submitted. Proof v{proof.version} is {workers.LATE_TEXT}.", "success")
-    return redirect(url_for("designs.show", design_id=design.id, _anchor="proof"))
 
 
 @bp.post("/designs/<int:design_id>/live")
@@ -221,16 +159,17 @@ def live(design_id: int) -> Response:
     form = step.form()
     form.validate()  # fills .data; errors are for the real save
     try:
-        candidate = step.apply(spec, form)
-        problems = check_draft(candidate, load_catalog())
-        quote, plan = estimate(candidate)
-        fit = fit_message(candidate.message, candidate.card_size)
+        return jsonify(ok=True, **_live_figures(design, step, step.apply(spec, form)))
     except (KeyError, ValueError, TypeError, AttributeError):
         return jsonify(ok=False, message="Some choices are not complete yet.")
+
+
+def _live_figures(design: Design, step: Step, candidate: BoxSpec) -> dict[str, object]:
+    problems = check_draft(candidate, load_catalog())
+    quote, plan = estimate(candidate)
     used, capacity = slots(candidate, load_catalog())
     fit = fit_message(candidate.message, candidate.card_size)
-    return jsonify(
-        ok=True,
+    return dict(
         preview=url_for("wizard.preview", design_id=design.id, key=previews.remember(candidate)),
         total=f"${quote.total:,.2f}",
         per_box=f"${quote.per_box:,.2f}",

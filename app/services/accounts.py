@@ -5,6 +5,7 @@ from __future__ import annotations
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import func, select, update
+from sqlalchemy.orm import joinedload
 
 from app.extensions import db
 from app.forms import parse_id
@@ -31,7 +32,8 @@ def session_user(session_id: str) -> User | None:
     user_id = parse_id(user_part)
     if user_id is None or not (generation.isascii() and generation.isdigit() and len(generation) <= 10):
         return None
-    user = db.session.get(User, user_id)
+    # Every page names the user's organisation: one query for both.
+    user = db.session.get(User, user_id, options=[joinedload(User.organisation)])
     if user is None or user.session_generation != int(generation):
         return None
     return user

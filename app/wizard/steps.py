@@ -1,4 +1,8 @@
-"""The wizard's steps as objects: what each asks, when it is complete, how it changes the spec."""
+"""The wizard's steps as objects: what each asks, when it is complete, how it saves what was chosen.
+
+The view asks the step; a step with its own behaviour (the branding step's logo files, the
+message step's required text, the review step's submit) says so in its own class.
+"""
 
 from __future__ import annotations
 
@@ -6,13 +10,21 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from flask import flash, url_for
+from flask_login import current_user
 from flask_wtf import FlaskForm
 
+from app.models import Design, Logo
+from app.services import branding, designs, workers
 from app.wizard import forms
 from configurator.catalog import load_catalog
 from configurator.rules import check_draft, field_kind, normalise_text
 from configurator.spec import BoxSpec, ItemLine
 from configurator.vocabulary import CardSize, CardStyle, Delivery, LogoPlacement, MonogramStyle
+from proofs.logo.colours import suggest_colours
+
+STAY = ("save", "remove_logo", "upload", "use_logo_colours")
+"""Buttons that save and stay on the step."""
 
 
 @dataclass(frozen=True)
@@ -28,9 +40,85 @@ class Step:
 
     def complete(self, spec: BoxSpec, problem_kinds: set[str]) -> bool:
         """Whether this step is done, given the kinds of rule violations the spec has."""
-        if self.slug == "message" and not spec.message.strip():
-            return False
         return not problem_kinds.intersection(self.fields)
+
+    def filled(self, spec: BoxSpec, revision: int) -> FlaskForm:
+        """The step's form showing what the spec holds, at the design's revision."""
+        return self.form(data={**self.load(spec), "revision": revision})
+
+    def blocking(self, spec: BoxSpec) -> dict[str, str]:
+        """Problems the page lists as standing in the way (only the last step lists any)."""
+        return {}
+
+    def save(self, design: Design, form: FlaskForm, revision: int, nav: str) -> str:
+        """Save what the buyer chose (Invalid or Conflict when it cannot be); where to go next."""
+        changed = self.apply(BoxSpec.from_dict(design.spec), form)
+        designs.save_step(design, revision, changed, self.fields)
+        return self.destination(design, nav)
+
+    def destination(self, design: Design, nav: str) -> str:
+        back, forward = neighbours(self)
+        target = {"back": back, "next": forward}.get(nav) or BY_SLUG.get(nav.removeprefix("goto:")) or self
+        if nav in STAY:
+            flash("Saved.", "success")
+            target = self
+        return url_for("wizard.edit", design_id=design.id, slug=target.slug)
+
+
+class BrandingStep(Step):
+    def save(self, design: Design, form: FlaskForm, revision: int, nav: str) -> str:
+        """Upload or remove the logo first; both commit, so the rest of the step saves on the new revision."""
+        upload = form.logo.data
+        if nav == "remove_logo":
+            branding.remove_logo(current_user, design, revision)
+            revision = design.revision
+        elif upload and upload.filename:
+            branding.upload_logo(current_user, design, revision, upload.read(), upload.filename)
+            revision = design.revision
+        changed = self.apply(BoxSpec.from_dict(design.spec), form)
+        if nav == "use_logo_colours":
+            changed = _with_logo_colours(design, changed)
+        designs.save_step(design, revision, changed, self.fields)
+        return self.destination(design, nav)
+
+
+class MessageStep(Step):
+    def complete(self, spec: BoxSpec, problem_kinds: set[str]) -> bool:
+        """A card needs words: an empty message is not done, though no rule forbids a draft without."""
+        return bool(spec.message.strip()) and super().complete(spec, problem_kinds)
+
+
+class ReviewStep(Step):
+    def blocking(self, spec: BoxSpec) -> dict[str, str]:
+        return designs.violations(spec, draft=False)
+
+    def save(self, design: Design, form: FlaskForm, revision: int, nav: str) -> str:
+        """Submit the design for a proof."""
+        proof = designs.submit(design, current_user, revision)
+        if workers.state().alive:
+            flash(
+                f"Submitted. We are preparing proof v{proof.version}; it appears here in a few seconds.",
+                "success",
+            )
+        else:  # no worker to draw it: no promise of seconds
+            flash(f"Submitted. Proof v{proof.version} is {workers.LATE_TEXT}.", "success")
+        return url_for("designs.show", design_id=design.id, _anchor="proof")
+
+
+def logo_suggestions(logo: Logo | None, placement: str) -> dict[str, list[str]]:
+    """Catalog box and ribbon colour ids that match the logo's main colours and keep it visible."""
+    if logo is None or not logo.colours:
+        return {}
+    return suggest_colours(logo.colours, load_catalog(), placement)
+
+
+def _with_logo_colours(design: Design, spec: BoxSpec) -> BoxSpec:
+    """The best-matching box and ribbon colours for the design's logo (unchanged without a logo)."""
+    found = logo_suggestions(branding.find_logo(design.organisation_id, spec.logo_id), spec.logo_placement)
+    return spec.replace(
+        box_colour=(found.get("box_colours") or [spec.box_colour])[0],
+        ribbon_colour=(found.get("ribbon_colours") or [spec.ribbon_colour])[0],
+    )
 
 
 def _load_contents(spec: BoxSpec) -> dict[str, Any]:
@@ -147,7 +235,7 @@ STEPS: tuple[Step, ...] = (
         _load_colours,
         _apply_colours,
     ),
-    Step(
+    BrandingStep(
         "branding",
         "Branding",
         "wizard/branding.html",
@@ -156,7 +244,7 @@ STEPS: tuple[Step, ...] = (
         _load_branding,
         _apply_branding,
     ),
-    Step(
+    MessageStep(
         "message",
         "Message card",
         "wizard/message.html",
@@ -174,7 +262,7 @@ STEPS: tuple[Step, ...] = (
         _load_delivery,
         _apply_delivery,
     ),
-    Step(
+    ReviewStep(
         "review",
         "Review & submit",
         "wizard/review.html",

@@ -16,6 +16,7 @@ from app.models.outbox import OutboxMessage
 from app.models.production import Shipment
 from app.services import orders, previews, production
 from app.services.errors import Conflict, Invalid, NotFound
+from app.services.production import planning
 from configurator.jobs import priority_for
 from configurator.spec import BoxSpec
 from tests.app.factories import DesignFactory, MakerFactory, StaffFactory, UserFactory
@@ -275,6 +276,7 @@ def test_orders_that_cannot_make_their_date_are_at_risk(app):
     calm = make_order(quantity=10, needed_by=date.today() + timedelta(days=3650))
     plan = production.plan()
     assert plan.outlook[risky.id].at_risk and not plan.outlook[calm.id].at_risk
+    assert [order.id for _, order in production.at_risk(plan)] == [risky.id]
     assert plan.weeks and all(w.capacity_hours <= 5 for w in plan.weeks)
     assert [o.id for o in production.filter_orders(risk_only=True, the_plan=plan)] == [risky.id]
 
@@ -418,3 +420,68 @@ def test_one_drawing_serves_the_wizard_and_the_board():
     )
     with pytest.raises(NotFound):
         previews.job_png("infinity-scarf", "teal", 160)  # the board draws only its own sizes
+
+
+def _plan_from_scratch() -> production.Plan:
+    """The plan worked out again from the rows, past every remembered one."""
+    return planning._pour(production.today(), production.current_capacity(), 6)
+
+
+def _claimed(maker: User) -> ProductionJob:
+    job = production.claim_next(maker)
+    assert job is not None
+    return job
+
+
+BACKLOG_CHANGES = {
+    "a new order": lambda staff, maker, order: make_order(quantity=30),
+    "a claim": lambda staff, maker, order: _claimed(maker),
+    "a pause with some made": lambda staff, maker, order: [
+        production.act(maker, (job := _claimed(maker)).id, job.claim_token, "start"),
+        production.act(maker, job.id, job.claim_token, "pause", quantity_done=4),
+    ],
+    "a finish": lambda staff, maker, order: [
+        production.act(maker, (job := _claimed(maker)).id, job.claim_token, "start"),
+        production.act(maker, job.id, job.claim_token, "finish"),
+    ],
+    "a finish with fewer": lambda staff, maker, order: [
+        production.act(maker, (job := _claimed(maker)).id, job.claim_token, "start"),
+        production.act(maker, job.id, job.claim_token, "finish", quantity_done=2),
+    ],
+    "a staff release": lambda staff, maker, order: production.release(staff, _claimed(maker).id),
+    "an assignment": lambda staff, maker, order: production.assign(staff, order.jobs[0].id, maker.id),
+    "a new priority": lambda staff, maker, order: production.set_priority(staff, order.jobs[-1].id, -5),
+    "an order first in the queue": lambda staff, maker, order: production.order_first(staff, order),
+    "a cancelled order": lambda staff, maker, order: production.staff_advance(staff, order, "cancel"),
+    "new workshop hours": lambda staff, maker, order: production.save_weekdays(staff, [60] * 5 + [0, 0]),
+}
+
+
+@pytest.mark.parametrize("change", BACKLOG_CHANGES)
+def test_every_change_of_the_backlog_gives_a_fresh_plan(app, change):
+    staff, maker = StaffFactory(), MakerFactory()
+    make_order(quantity=20, needed_by=(date.today() + timedelta(days=20)).isoformat())
+    order = make_order(quantity=40, needed_by=(date.today() + timedelta(days=15)).isoformat())
+    before, version = production.plan(), production.backlog_version()
+    assert production.plan() is before  # remembered while nothing changes
+    BACKLOG_CHANGES[change](staff, maker, fresh_order(order))
+    db.session.expire_all()
+    assert production.backlog_version() != version
+    assert production.plan() == _plan_from_scratch()
+    assert production.job_counts() == planning._count_jobs()
+    assert production.backlog_minutes() == sum(j.minutes_left for j in production.open_jobs())
+
+
+def test_the_dashboard_and_the_load_chart_show_the_backlog_after_a_change(browser):
+    staff, maker = StaffFactory(), MakerFactory()
+    make_order(quantity=40)
+    browser.login(staff.email)
+    waiting = production.plan().backlog_hours
+    assert f"{waiting} maker hours waiting" in browser.get("/staff/").get_data(as_text=True)
+    job = _claimed(maker)
+    production.act(maker, job.id, job.claim_token, "start")
+    production.act(maker, job.id, job.claim_token, "finish")
+    left = round(sum(j.minutes_left for j in production.open_jobs()) / 60, 1)
+    assert left < waiting
+    assert f"{left} maker hours waiting" in browser.get("/staff/").get_data(as_text=True)
+    assert f"{left} maker hours of jobs not done yet" in browser.get("/staff/capacity").get_data(as_text=True)

@@ -259,3 +259,14 @@ def test_forms_without_csrf_change_nothing(client, app):
     client.post(f"/designs/{design.id}/comments", data={"body": "no token"})
     client.post("/organisation/approvals", data={"threshold": "1"})
     assert db.session.scalar(select(Comment)) is None
+
+
+def test_the_staff_queue_holds_the_latest_proof_of_each_submitted_design(app):
+    resubmitted, waiting, draft = DesignFactory(), DesignFactory(), DesignFactory()
+    ready_proof(resubmitted)
+    newest = ready_proof(resubmitted)  # version 2 replaces version 1 in the queue
+    waiting_proof = ready_proof(waiting)
+    ready_proof(draft)
+    draft.status = "draft"  # sent back: the buyer edits it again
+    db.session.commit()
+    assert [p.id for p in reviews.pending_staff_review()] == [newest.id, waiting_proof.id]

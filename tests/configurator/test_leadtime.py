@@ -13,6 +13,7 @@ from configurator.leadtime import (
     earliest_delivery_date,
     earliest_ship_date,
     order_maker_minutes,
+    production_end,
 )
 from tests.configurator.strategies import valid_specs
 
@@ -100,3 +101,33 @@ def test_ship_date_is_a_working_day_after_today(today, backlog, order, holiday_s
     assert shipped not in holiday_set
     delivered = earliest_delivery_date(today, backlog, order, capacity)
     assert delivered - shipped >= timedelta(days=capacity.shipping_days)
+
+
+def _day_by_day(today: date, work: int, capacity: Capacity) -> date:
+    """The plain reading of the rule: fill each day after ``today`` until the work is done."""
+    d, remaining = today, max(work, 0)
+    while True:
+        d += timedelta(days=1)
+        if (available := capacity.minutes_on(d)) > 0:
+            remaining -= available
+            if remaining <= 0:
+                return d
+
+
+special_days = st.lists(
+    st.tuples(st.dates(min_value=date(2024, 1, 1), max_value=date(2031, 12, 31)), st.integers(0, 2 * DAY)),
+    max_size=6,
+)
+
+
+@settings(max_examples=200)
+@given(
+    days,
+    st.integers(0, 400 * DAY),
+    holidays,
+    special_days,
+    st.one_of(st.none(), st.tuples(*[st.integers(1, DAY)] * 5, st.just(0), st.just(0))),
+)
+def test_a_long_backlog_ends_on_the_day_counted_day_by_day(today, work, closed, special, weekdays):
+    capacity = Capacity(holidays=closed, date_minutes=tuple(special), weekday_minutes=weekdays)
+    assert production_end(today, work, capacity) == _day_by_day(today, work, capacity)

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Hashable
 from datetime import UTC, date, datetime, timedelta
+from typing import Any, TypeVar, cast
 
-from sqlalchemy import case, exists, select, update
+from flask import current_app
+from sqlalchemy import case, exists, func, select, update
 from sqlalchemy.orm import aliased
 
 from app.extensions import db
@@ -30,6 +33,39 @@ MOVE_WORDS = {
     "job.priority": "Staff moved this job in the queue",
 }
 """The last change of a job, as the person whose own change it overtook reads it."""
+REMEMBERED = 16
+"""Results a process keeps per app (plans, backlog minutes, calendars), each under its backlog version."""
+NEWEST_EVENTS = 1000
+"""How far back the backlog version counts events (see :func:`backlog_version`)."""
+T = TypeVar("T")
+_NEWEST = select(func.max(AuditEvent.id), func.count(), func.max(AuditEvent.at)).where(
+    AuditEvent.id > select(func.max(AuditEvent.id)).scalar_subquery() - NEWEST_EVENTS
+)
+"""Built once: pages ask for the backlog version on every request."""
+
+
+def backlog_version() -> tuple[int, int, datetime | None]:
+    """A key that changes with every change of the backlog, read with one bounded index scan.
+
+    Every change of a job or an order (creation, claim, move, priority, cancel, shipping) and of
+    the workshop calendar writes an audit event in its own transaction, so the newest event id
+    moves with it. The count of the newest events catches an event that commits after one with
+    a higher id (PostgreSQL hands out ids before commit), and the newest time an id used again
+    after a rollback of committed-looking rows (tests in savepoints); the cost does not grow
+    with the log.
+    """
+    found = db.session.execute(_NEWEST).one()
+    return int(found[0] or 0), int(found[1]), found[2]
+
+
+def remembered(key: tuple[Hashable, ...], compute: Callable[[], T]) -> T:
+    """``compute()`` once per key in this app; the key holds the backlog version, so a change is never missed."""
+    kept: dict[tuple[Hashable, ...], Any] = current_app.extensions.setdefault("production.plans", {})
+    if key not in kept:
+        if len(kept) >= REMEMBERED:
+            kept.clear()
+        kept[key] = compute()
+    return cast(T, kept[key])
 
 
 def today() -> date:

@@ -11,6 +11,7 @@ from app.models import User
 from app.models.production import CapacityDay, CapacityException
 from app.services import audit
 from app.services.errors import Invalid, NotFound
+from app.services.production._shared import backlog_version, remembered
 from configurator.leadtime import Capacity
 
 DEFAULT_CAPACITY = Capacity()
@@ -33,7 +34,14 @@ def exceptions(from_day: date | None = None) -> list[CapacityException]:
 
 
 def current_capacity() -> Capacity:
-    """The workshop calendar staff set: minutes per weekday, holidays and special days."""
+    """The workshop calendar staff set: minutes per weekday, holidays and special days.
+
+    Read once per backlog version: every change of the hours writes an audit event.
+    """
+    return remembered(("capacity", backlog_version()), _read_capacity)
+
+
+def _read_capacity() -> Capacity:
     minutes = weekday_minutes()
     working = frozenset(d for d in range(7) if minutes[d] > 0)
     special = exceptions()

@@ -3,37 +3,64 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
+from types import MappingProxyType
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload
 
 from app.extensions import db
 from app.models import Order, Organisation, ProductionJob
-from app.services.production._shared import claimable, in_live_order, open_work, today
+from app.services.production._shared import (
+    backlog_version,
+    claimable,
+    in_live_order,
+    open_work,
+    remembered,
+    today,
+)
 from app.services.production.capacity import current_capacity
-from configurator.leadtime import add_working_days, plan_load
+from configurator.leadtime import Capacity, add_working_days, plan_load
 from configurator.spec import BoxSpec
 from configurator.states import JobStatus, OrderStatus
 
-OPEN_ORDER_STATES = ("confirmed", "in_production", "quality_check", "packed")
+OPEN_ORDER_STATES = (
+    OrderStatus.CONFIRMED,
+    OrderStatus.IN_PRODUCTION,
+    OrderStatus.QUALITY_CHECK,
+    OrderStatus.PACKED,
+)
 
 
-def _open_jobs() -> list[ProductionJob]:
-    return list(
-        db.session.scalars(
-            select(ProductionJob).where(open_work()).order_by(ProductionJob.priority, ProductionJob.id)
-        )
+@dataclass(frozen=True)
+class _OpenJob:
+    order_id: int
+    status: str
+    minutes_left: int
+
+
+def _open_jobs() -> list[_OpenJob]:
+    """Every job with work left, in queue order, as plain rows (no ORM objects)."""
+    rows = db.session.execute(
+        select(ProductionJob.order_id, ProductionJob.status, ProductionJob.minutes_left)
+        .where(open_work())
+        .order_by(ProductionJob.priority, ProductionJob.id)
     )
+    return [_OpenJob(*row) for row in rows]
 
 
 def backlog_minutes() -> int:
     """Maker minutes still to do in every live order: the queue the configurator waits behind."""
-    total = db.session.scalar(
-        select(func.coalesce(func.sum(ProductionJob.minutes_left), 0)).where(open_work())
-    )
-    return int(total or 0)
+
+    def total() -> int:
+        found = db.session.scalar(
+            select(func.coalesce(func.sum(ProductionJob.minutes_left), 0)).where(open_work())
+        )
+        return int(found or 0)
+
+    return remembered(("backlog_minutes", backlog_version()), total)
 
 
 @dataclass(frozen=True)
@@ -49,7 +76,7 @@ class WeekLoad:
 
 @dataclass(frozen=True)
 class OrderOutlook:
-    order: Order
+    order_id: int
     needed_by: date | None
     production_done: date
     ship_by: date
@@ -61,16 +88,28 @@ class OrderOutlook:
 
 @dataclass(frozen=True)
 class Plan:
-    weeks: list[WeekLoad]
-    outlook: dict[int, OrderOutlook]
+    """Plain data, shared by the requests that ask for the same backlog version: read it, never change it."""
+
+    weeks: tuple[WeekLoad, ...]
+    outlook: Mapping[int, OrderOutlook]
     overflow_hours: float
     backlog_hours: float
+    at_risk: tuple[OrderOutlook, ...]
+    """The open orders expected after their date (or already late), soonest date first."""
 
 
 def plan(on: date | None = None, weeks: int = 6) -> Plan:
-    """Pour the queue into the workshop calendar: load per week and each open order's outlook."""
+    """Pour the queue into the workshop calendar: load per week and each open order's outlook.
+
+    Computed once per backlog version (and day, calendar, horizon), so a busy workshop's pages
+    cost what an idle one's do.
+    """
     on = on or today()
     capacity = current_capacity()
+    return remembered(("plan", backlog_version(), on, capacity, weeks), lambda: _pour(on, capacity, weeks))
+
+
+def _pour(on: date, capacity: Capacity, weeks: int) -> Plan:
     jobs = _open_jobs()
     load = plan_load(on, ((j.order_id, j.minutes_left) for j in jobs), capacity, horizon_days=weeks * 7)
     by_week: dict[date, list[int]] = defaultdict(lambda: [0, 0])
@@ -78,53 +117,78 @@ def plan(on: date | None = None, weeks: int = 6) -> Plan:
         monday = date.fromordinal(day.day.toordinal() - day.day.weekday())
         by_week[monday][0] += day.capacity_minutes
         by_week[monday][1] += day.planned_minutes
-    week_loads = [
+    week_loads = tuple(
         WeekLoad(start, round(c / 60, 1), round(p / 60, 1)) for start, (c, p) in sorted(by_week.items())
-    ]
+    )
+    remaining: dict[int, int] = defaultdict(int)
+    for job in jobs:
+        remaining[job.order_id] += job.minutes_left
     outlook = {}
-    open_orders = db.session.scalars(
-        select(Order).where(Order.status.in_(OPEN_ORDER_STATES)).options(selectinload(Order.jobs))
+    open_orders = db.session.execute(
+        select(Order.id, Order.status, Order.spec).where(Order.status.in_(OPEN_ORDER_STATES))
     ).all()
     for order in open_orders:
         needed = BoxSpec.from_dict(order.spec).needed_by
         done = load.finish.get(order.id, on)
-        if order.status == "packed":
+        if order.status == OrderStatus.PACKED:
             ship_by = add_working_days(on, 1, capacity)
         else:
-            qa_days = capacity.qa_pack_days if order.status != "quality_check" else 1
+            qa_days = capacity.qa_pack_days if order.status != OrderStatus.QUALITY_CHECK else 1
             ship_by = add_working_days(done, qa_days, capacity)
         delivery = add_working_days(ship_by, capacity.shipping_days, capacity)
         outlook[order.id] = OrderOutlook(
-            order=order,
+            order_id=order.id,
             needed_by=needed,
             production_done=done,
             ship_by=ship_by,
             delivery=delivery,
             at_risk=needed is not None and delivery > needed,
             late=needed is not None and needed < on,
-            remaining_hours=round(order.minutes_left / 60, 1),
+            remaining_hours=round(remaining[order.id] / 60, 1),
         )
+    risky = sorted(
+        (o for o in outlook.values() if o.at_risk or o.late),
+        key=lambda o: (o.needed_by or date.max, o.order_id),
+    )
     return Plan(
         week_loads,
-        outlook,
+        MappingProxyType(outlook),
         round(load.overflow_minutes / 60, 1),
-        round(sum(j.minutes_left for j in jobs) / 60, 1),
+        round(sum(remaining.values()) / 60, 1),
+        tuple(risky),
     )
 
 
-def job_counts() -> dict[str, int]:
-    """Open jobs by stage of work, for the dashboard's row of numbers."""
+def at_risk(the_plan: Plan) -> list[tuple[OrderOutlook, Order]]:
+    """The plan's orders at risk, each with its order (and organisation) for the page."""
+    if not the_plan.at_risk:
+        return []
+    ids = [o.order_id for o in the_plan.at_risk]
+    query = select(Order).where(Order.id.in_(ids)).options(joinedload(Order.organisation))
+    found = {order.id: order for order in db.session.scalars(query)}
+    return [(o, found[o.order_id]) for o in the_plan.at_risk if o.order_id in found]
+
+
+def job_counts() -> Mapping[str, int]:
+    """Open jobs by stage of work, for the dashboard's row of numbers (counted once per backlog version)."""
+    return remembered(("job_counts", backlog_version()), _count_jobs)
+
+
+def _count_jobs() -> Mapping[str, int]:
     rows = db.session.execute(
         select(ProductionJob.status, func.count()).where(in_live_order()).group_by(ProductionJob.status)
     ).all()
     counts = dict.fromkeys(JobStatus, 0)
     counts.update({status: n for status, n in rows})
-    return counts
+    return MappingProxyType(counts)
 
 
 def open_jobs(status: str | None = None) -> list[ProductionJob]:
-    jobs = _open_jobs()
-    return [j for j in jobs if status is None or j.status == status]
+    """Jobs not done of orders not cancelled (only those in ``status`` when given), in queue order."""
+    query = select(ProductionJob).where(open_work())
+    if status is not None:
+        query = query.where(ProductionJob.status == status)
+    return list(db.session.scalars(query.order_by(ProductionJob.priority, ProductionJob.id)))
 
 
 def ready_job_ids() -> set[int]:

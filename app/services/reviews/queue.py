@@ -5,31 +5,39 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import exists, select
+from sqlalchemy.orm import aliased
 
 from app.extensions import db
-from app.models import Proof
+from app.models import Design, Proof
 from app.models.branding import Logo
 from app.services import branding
 from app.services.reviews.common import approvals
 from app.services.reviews.rules import needs_approver
+from configurator.states import DesignStatus, RenderStatus
 from configurator.vocabulary import ReviewSide
 
 log = logging.getLogger(__name__)
 
 
 def pending_staff_review() -> list[Proof]:
-    """Ready proofs of submitted designs that staff have not approved yet."""
+    """Ready proofs of submitted designs that staff have not approved yet.
+
+    The database picks each submitted design's latest proof, so the cost follows the designs
+    waiting for review, not every proof ever made (orders' proofs included).
+    """
+    later = aliased(Proof)
     candidates = db.session.scalars(
-        select(Proof).where(Proof.status.in_(("ready", "failed"))).order_by(Proof.updated_at)
+        select(Proof)
+        .join(Design, Design.id == Proof.design_id)
+        .where(
+            Proof.status.in_((RenderStatus.READY, RenderStatus.FAILED)),
+            Design.status == DesignStatus.SUBMITTED,
+            ~exists().where(later.design_id == Proof.design_id, later.version > Proof.version),
+        )
+        .order_by(Proof.updated_at)
     ).all()
-    return [
-        p
-        for p in candidates
-        if p.design.status == "submitted"
-        and p.design.latest_proof is p
-        and ReviewSide.STAFF not in approvals(p)
-    ]
+    return [p for p in candidates if ReviewSide.STAFF not in approvals(p)]
 
 
 def preflight(proof: Proof) -> list[str]:
