@@ -6,11 +6,13 @@ import contextlib
 import gc
 import re
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
+from sqlalchemy import Connection, Engine, event
 
 from app import create_app
 from app.extensions import db
@@ -80,21 +82,80 @@ class IsolatedClient(FlaskClient):
 
 
 @pytest.fixture
-def app(_migrated: str, tmp_path: object, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
+def app(
+    request: pytest.FixtureRequest, _migrated: str, tmp_path: object, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Flask]:
+    """The app on the migrated database; what the test writes is gone afterwards.
+
+    A test runs in one transaction rolled back at its end (see ``_rolled_back``). A test marked
+    ``real_commits`` writes for real, for connections of its own to see, and the tables are emptied after it.
+    """
     app = create_app(_config(_migrated, tmp_path), env=_env(tmp_path_factory))
     app.test_client_class = IsolatedClient
     with app.app_context():
-        yield app
-        db.session.rollback()
-        # Empty every table, children first, so each test starts from nothing.
-        for table in reversed(db.metadata.sorted_tables):
-            db.session.execute(table.delete())
-        db.session.commit()
+        if request.node.get_closest_marker("real_commits"):
+            yield app
+            _empty_every_table()
+        else:
+            with _rolled_back():
+                yield app
         db.session.remove()
         db.engine.dispose()
     # A connection this test left open (an engine never disposed) is reported now, against this
     # test, not whenever a later test happens to collect it.
     gc.collect()
+
+
+@contextlib.contextmanager
+def _rolled_back() -> Iterator[None]:
+    """Run everything on one connection inside one transaction, and roll it back at the end.
+
+    Warehouse's pattern for SQLAlchemy 2: every session of this app (the test's and each request's)
+    is bound to the connection with ``join_transaction_mode="create_savepoint"``, so a service's
+    commit releases a savepoint and its rollback returns to one, and nothing outlives the test.
+    Flask-SQLAlchemy's sessions ask ``db.engines`` for their bind, so the connection goes there.
+    """
+    engine = db.engine
+    if engine.dialect.name == "sqlite":
+        _begin_for_pysqlite(engine)
+    connection = engine.connect()
+    outer = connection.begin()
+    try:
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setitem(db.engines, None, connection)  # type: ignore[index]
+            patch.setitem(db.session.session_factory.kw, "join_transaction_mode", "create_savepoint")
+            try:
+                yield
+            finally:
+                db.session.remove()
+    finally:
+        outer.rollback()
+        connection.close()
+
+
+def _begin_for_pysqlite(engine: Engine) -> None:
+    """SQLAlchemy's recipe for savepoints on pysqlite: the driver emits no BEGIN, SQLAlchemy does.
+
+    Otherwise the driver begins no transaction before a SAVEPOINT, and a released savepoint's
+    writes would be committed instead of waiting for the outer rollback.
+    """
+    assert engine.pool.checkedin() == 0, "a connection opened before the recipe was in place"
+
+    @event.listens_for(engine, "connect")
+    def _no_driver_begin(dbapi_connection: Any, _record: object) -> None:
+        dbapi_connection.isolation_level = None
+
+    @event.listens_for(engine, "begin")
+    def _emit_begin(connection: Connection) -> None:
+        connection.exec_driver_sql("BEGIN")
+
+
+def _empty_every_table() -> None:
+    """After a ``real_commits`` test: empty every table, children first, so the next test starts from nothing."""
+    db.session.rollback()
+    for table in reversed(db.metadata.sorted_tables):
+        db.session.execute(table.delete())
+    db.session.commit()
 
 
 @pytest.fixture

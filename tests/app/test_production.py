@@ -10,39 +10,19 @@ from PIL import Image
 from sqlalchemy import func, select
 
 from app.extensions import db
-from app.models import AuditEvent, Order, ProductionJob, Proof, Role, User
+from app.models import AuditEvent, Order, ProductionJob, User
 from app.models.production import Shipment
 from app.models.review import OutboxMessage
-from app.services import orders, production
+from app.services import production
 from app.services.errors import Conflict, Invalid
 from configurator.jobs import priority_for
-from configurator.spec import BoxSpec
-from tests.app.factories import DesignFactory, MakerFactory, StaffFactory, UserFactory
-
-
-def make_order(**changes) -> Order:
-    """An order straight from an approved proof, as the review service makes it."""
-    design = DesignFactory(status="approved")
-    spec = BoxSpec.from_dict(design.spec).replace(**changes)
-    design.spec = spec.to_dict()
-    proof = Proof(
-        design=design, version=1, spec=spec.to_dict(), spec_hash="x", status="ready", render_key="k"
-    )
-    db.session.add(proof)
-    db.session.flush()
-    order = orders.create_from(design.created_by, proof)
-    db.session.commit()
-    return order
-
-
-def pseudonym(name: str = "Sunflower") -> User:
-    maker = production.add_maker(None, name)
-    db.session.commit()
-    return maker
-
-
-def workshop() -> User:
-    return UserFactory(role=Role.WORKSHOP, organisation=None, display_name="Workshop tablet")
+from tests.app.factories import (
+    MakerFactory,
+    StaffFactory,
+    WorkshopFactory,
+    make_order,
+    pseudonym,
+)
 
 
 def fresh(job: ProductionJob) -> ProductionJob:
@@ -268,7 +248,7 @@ def test_the_workshop_tablet_picks_a_pseudonym_and_shows_no_buyer(browser, clien
     order = make_order(quantity=12)
     buyer = order.design.created_by
     sunflower = pseudonym("Sunflower")
-    tablet = workshop()
+    tablet = WorkshopFactory()
     browser.login(tablet.email)
     picker = browser.get("/board")
     assert "Who are you?" in picker.text and "Sunflower" in picker.text
@@ -300,7 +280,7 @@ def test_a_deactivated_pseudonym_cannot_be_picked(browser):
     staff = StaffFactory()
     production.set_maker_active(staff, gone.id, False)
     db.session.commit()
-    browser.login(workshop().email)
+    browser.login(WorkshopFactory().email)
     assert "Willow" not in browser.get("/board").text
     response = browser.post("/board/maker", {"maker": gone.id}, follow_redirects=True)
     assert "not on the board" in response.text

@@ -14,8 +14,7 @@ from app.extensions import db
 from app.models import AuditEvent, Design, Order, Role
 from app.models.review import Comment, OutboxMessage
 from app.services import reviews
-from tests.app.factories import DesignFactory, StaffFactory, UserFactory
-from tests.app.review_support import ready_proof
+from tests.app.factories import DesignFactory, StaffFactory, UserFactory, ready_proof
 
 
 @pytest.fixture

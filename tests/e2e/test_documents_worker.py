@@ -95,8 +95,7 @@ def test_a_worker_killed_mid_render_delays_the_document_within_the_lease(app, wo
     from app.models import Document, DocumentKind, utcnow
     from app.services import reviews
     from configurator.states import DocumentStatus
-    from tests.app.factories import DesignFactory, StaffFactory
-    from tests.app.review_support import ready_proof
+    from tests.app.factories import DesignFactory, StaffFactory, ready_proof
     from tests.e2e.test_worker import killed_worker, wait_until
 
     marker = tmp_path / "drawing"
