@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import gc
-import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -16,7 +15,7 @@ from sqlalchemy import Connection, Engine, event
 
 from app import create_app
 from app.extensions import db
-from tests.app.factories import PASSWORD
+from tests.app.journeys import Browser, IsolatedClient
 from tests.services import private_database, require_postgres
 
 
@@ -67,18 +66,6 @@ def _config(database_url: str, files: object) -> dict[str, object]:
         "STORAGE_DIR": str(files),
         "PUBLIC_URL": "http://localhost",
     }
-
-
-class IsolatedClient(FlaskClient):
-    """Each request gets its own app context (own ``g``, own DB session), as in production.
-
-    Without this, requests would reuse the test's app context and share its session and
-    Flask-Login's cached user, hiding stale-data bugs.
-    """
-
-    def open(self, *args: object, **kwargs: object):
-        with self.application.app_context():
-            return super().open(*args, **kwargs)
 
 
 @pytest.fixture
@@ -161,36 +148,6 @@ def _empty_every_table() -> None:
 @pytest.fixture
 def client(app: Flask) -> FlaskClient:
     return app.test_client()
-
-
-class Browser:
-    """A test client that logs in and submits forms with their CSRF token, as a person would."""
-
-    def __init__(self, client: FlaskClient) -> None:
-        self.client = client
-
-    def login(self, email: str, password: str = PASSWORD) -> None:
-        page = self.client.get("/login")
-        response = self.client.post(
-            "/login", data={"email": email, "password": password, "csrf_token": csrf(page.text)}
-        )
-        assert response.status_code == 302, response.text
-
-    def token(self) -> str:
-        """The session's CSRF token, read from the page a person would be on."""
-        return csrf(self.client.get("/", follow_redirects=True).text)
-
-    def get(self, url: str, **kwargs: object):
-        return self.client.get(url, **kwargs)
-
-    def post(self, url: str, data: dict[str, object] | None = None, **kwargs: object):
-        return self.client.post(url, data={"csrf_token": self.token(), **(data or {})}, **kwargs)
-
-
-def csrf(html: str) -> str:
-    match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html)
-    assert match, "no CSRF token on the page"
-    return match.group(1)
 
 
 @pytest.fixture

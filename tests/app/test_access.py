@@ -100,7 +100,7 @@ def test_odd_numbers_in_forms_are_refused_not_500(browser, foreign_objects, numb
     comment = browser.post(f"/designs/{design.id}/comments", {"version": number, "body": "Looks good"})
     assert comment.status_code == 302
 
-    from tests.app.conftest import Browser
+    from tests.app.journeys import Browser
 
     browser = Browser(browser.client.application.test_client())
     browser.login(StaffFactory().email)

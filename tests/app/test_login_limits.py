@@ -11,8 +11,8 @@ from flask.testing import FlaskClient
 from app import create_app
 from app.config import _ratelimit_storage, build_config
 from app.extensions import db
-from tests.app.conftest import IsolatedClient, csrf
 from tests.app.factories import PASSWORD, UserFactory, WorkshopFactory
+from tests.app.journeys import IsolatedClient, csrf
 from tests.services import require_redis
 
 OFFICE = {"REMOTE_ADDR": "203.0.113.7"}

@@ -290,7 +290,7 @@ def test_pseudonym_makers_cannot_log_in(browser, client):
     maker = pseudonym("River")
     assert maker.email is None
     page = client.get("/login")
-    from tests.app.conftest import csrf
+    from tests.app.journeys import csrf
 
     response = client.post("/login", data={"email": "River", "password": "!", "csrf_token": csrf(page.text)})
     assert response.status_code == 200 and "do not match" in response.text

@@ -15,8 +15,8 @@ from app.extensions import db
 from app.models import AuditEvent, ProductionJob, User
 from app.services import production
 from app.services.errors import Conflict
-from tests.app.conftest import Browser
 from tests.app.factories import StaffFactory, WorkshopFactory, make_order, pseudonym
+from tests.app.journeys import Browser
 from tests.app.racing import race, racing_app
 
 ROUNDS = 20

@@ -251,7 +251,7 @@ def test_other_organisations_get_404_on_every_review_url(browser, two_versions):
 def test_forms_without_csrf_change_nothing(client, app):
     design = DesignFactory()
     ready_proof(design)
-    from tests.app.conftest import Browser
+    from tests.app.journeys import Browser
 
     Browser(client).login(design.created_by.email)
     client.post(f"/designs/{design.id}/comments", data={"body": "no token"})

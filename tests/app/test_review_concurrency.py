@@ -21,8 +21,8 @@ from app.models import Design, Order, Proof, Review, Role, User
 from app.services import reviews
 from app.services.errors import Conflict, ServiceError
 from app.services.reviews import decisions
-from tests.app.conftest import Browser
 from tests.app.factories import DesignFactory, StaffFactory, UserFactory, ready_proof
+from tests.app.journeys import Browser
 from tests.app.racing import race, racing_app
 
 

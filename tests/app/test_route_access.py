@@ -26,7 +26,6 @@ from app.models import Order, Role
 from app.services import production, reviews
 from app.services.proofs import file_key
 from app.storage import storage
-from tests.app.conftest import Browser
 from tests.app.factories import (
     CapacityExceptionFactory,
     DesignFactory,
@@ -37,6 +36,7 @@ from tests.app.factories import (
     UserFactory,
     WorkshopFactory,
 )
+from tests.app.journeys import Browser
 
 ROLES = ("anonymous", "other_buyer", "buyer", "approver", "maker", "workshop", "staff")
 
