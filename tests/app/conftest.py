@@ -11,7 +11,9 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
+from flask_sqlalchemy.session import Session
 from sqlalchemy import Connection, Engine, event
+from sqlalchemy.orm import SessionTransaction
 
 from app import create_app
 from app.extensions import db
@@ -111,6 +113,7 @@ def _rolled_back() -> Iterator[None]:
         with pytest.MonkeyPatch.context() as patch:
             patch.setitem(db.engines, None, connection)  # type: ignore[index]
             patch.setitem(db.session.session_factory.kw, "join_transaction_mode", "create_savepoint")
+            patch.setattr(db.session.session_factory, "class_", _SharingSession)
             try:
                 yield
             finally:
@@ -118,6 +121,34 @@ def _rolled_back() -> Iterator[None]:
     finally:
         outer.rollback()
         connection.close()
+
+
+class _SharingSession(Session):
+    """A session that shares the test's connection with the sessions of other app contexts.
+
+    Savepoints nest, transactions do not: a request's session that read after its commit holds a
+    savepoint, and a task run eagerly meanwhile (in an app context of its own) commits inside it.
+    Rolling that read back as the request ends would undo the task's work, which in production
+    was committed apart. So a session closing with nothing of its own written releases its savepoint.
+    """
+
+    def close(self) -> None:
+        transaction = self.get_transaction()
+        untouched = not (self.info.get("flushed") or self.new or self.dirty or self.deleted)
+        if transaction is not None and transaction.is_active and untouched:
+            self.commit()
+        super().close()
+
+
+@event.listens_for(_SharingSession, "after_flush")
+def _note_flush(session: Session, _context: object) -> None:
+    session.info["flushed"] = True
+
+
+@event.listens_for(_SharingSession, "after_transaction_end")
+def _forget_flush(session: Session, transaction: SessionTransaction) -> None:
+    if transaction.parent is None:
+        session.info.pop("flushed", None)
 
 
 def _begin_for_pysqlite(engine: Engine) -> None:
