@@ -40,8 +40,7 @@ from app import create_app
 from app.extensions import db
 from app.models import Order
 from app.services import reviews
-from tests.app.factories import DesignFactory, StaffFactory, UserFactory
-from tests.app.review_support import ready_proof
+from tests.app.factories import DesignFactory, StaffFactory, UserFactory, ready_proof
 
 app = create_app()
 with app.app_context():

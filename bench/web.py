@@ -62,8 +62,7 @@ def seed(backlog: int) -> None:
     from app.seed import seed_demo
     from app.services import designs, orders, production
     from configurator.catalog import load_catalog
-    from tests.app.factories import DesignFactory
-    from tests.app.review_support import ready_proof
+    from tests.app.factories import DesignFactory, ready_proof
 
     app = create_app()
     with app.app_context():

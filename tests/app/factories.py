@@ -1,17 +1,57 @@
-"""factory_boy factories for the models the app tests need."""
+"""factory_boy factories, one for every model, and the builders that go through a service.
+
+The one home for making rows in the app tests: a test module imports from here (or from
+``journeys`` for what a person does on the pages, ``racing`` for actors at one instant), never
+from another test module. ``tests/app/test_factories.py`` checks that every model has its factory.
+"""
 
 from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
 
 import factory
 from factory.alchemy import SQLAlchemyModelFactory
 
 from app.extensions import db
-from app.models import Design, Organisation, Role, User
+from app.models import (
+    AuditEvent,
+    CapacityDay,
+    CapacityException,
+    Comment,
+    Design,
+    Document,
+    DocumentKind,
+    Logo,
+    Order,
+    Organisation,
+    ProductionJob,
+    Proof,
+    Review,
+    Role,
+    Shipment,
+    User,
+    WorkerHeartbeat,
+    utcnow,
+)
+from app.models.review import GuestReview, OutboxMessage, ShareLink
+from app.services import orders, production
+from app.services import proofs as proof_service
 from app.services.accounts import hash_password
+from app.services.share_links import hash_token
+from app.storage import storage
 from configurator.catalog import load_catalog
+from configurator.spec import BoxSpec
+from proofs.mockup import render_mockup
 
 PASSWORD = "correct horse battery staple"
 _HASH = hash_password(PASSWORD)  # hashing is slow by design; do it once for all test users
+
+
+def box_spec(**changes: object) -> dict[str, Any]:
+    """The Warm Welcome classic with a message, and ``changes``: the spec a test design starts from."""
+    spec = load_catalog().classics["warm-welcome"].spec.replace(message="Welcome aboard!")
+    return spec.replace(**changes).to_dict()
 
 
 class Base(SQLAlchemyModelFactory):
@@ -50,6 +90,14 @@ class MakerFactory(UserFactory):
     display_name = factory.Sequence(lambda n: f"Maker {n}")
 
 
+class WorkshopFactory(UserFactory):
+    """The shared workshop tablet's login."""
+
+    role = Role.WORKSHOP
+    organisation = None
+    display_name = "Workshop tablet"
+
+
 class DesignFactory(Base):
     class Meta:
         model = Design
@@ -57,6 +105,224 @@ class DesignFactory(Base):
     created_by = factory.SubFactory(UserFactory)
     organisation = factory.SelfAttribute("created_by.organisation")
     name = "Warm Welcome"
-    spec = factory.LazyFunction(
-        lambda: load_catalog().classics["warm-welcome"].spec.replace(message="Welcome aboard!").to_dict()
+    spec = factory.LazyFunction(box_spec)
+
+
+class ProofFactory(Base):
+    """A ready proof version of its design's spec (no files stored: ``ready_proof`` stores them)."""
+
+    class Meta:
+        model = Proof
+
+    design = factory.SubFactory(DesignFactory, status="submitted")
+    version = factory.LazyAttribute(lambda proof: len(proof.design.proofs) + 1)
+    spec = factory.SelfAttribute("design.spec")
+    spec_hash = factory.LazyAttribute(lambda proof: BoxSpec.from_dict(proof.spec).content_hash())
+    status = "ready"
+    render_key = factory.Sequence(lambda n: f"test-render-{n}")
+
+
+class ReviewFactory(Base):
+    """A decision on a proof; the buyer's approval unless told otherwise. A row only: no order follows."""
+
+    class Meta:
+        model = Review
+
+    proof = factory.SubFactory(ProofFactory)
+    user = factory.SelfAttribute("proof.design.created_by")
+    side = "buyer"
+    decision = "approve"
+    comment = ""
+
+
+class OrderFactory(Base):
+    """An order made by the order service from an approved proof, with its production jobs."""
+
+    class Meta:
+        model = Order
+
+    proof = factory.SubFactory(ProofFactory, design__status="approved")
+
+    @classmethod
+    def _create(cls, model_class: type[Order], *, proof: Proof, **_kwargs: object) -> Order:
+        order = orders.create_from(proof.design.created_by, proof)
+        db.session.commit()
+        return order
+
+
+def make_order(**changes: object) -> Order:
+    """An order of the Warm Welcome box with ``changes`` to its spec."""
+    return OrderFactory(proof__design__spec=box_spec(**changes))
+
+
+class ProductionJobFactory(Base):
+    """One more job on an order (an order from ``OrderFactory`` already has its planned jobs)."""
+
+    class Meta:
+        model = ProductionJob
+
+    order = factory.SubFactory(OrderFactory)
+    kind = "make"
+    title = factory.Sequence(lambda n: f"Make job {n}")
+    quantity = 1
+    maker_minutes = 10
+
+
+class AuditEventFactory(Base):
+    class Meta:
+        model = AuditEvent
+
+    subject = factory.Sequence(lambda n: f"design:{n}")
+    action = "design.created"
+    detail = factory.LazyFunction(dict)
+
+
+class LogoFactory(Base):
+    class Meta:
+        model = Logo
+        exclude = ("uploaded_by",)
+
+    uploaded_by = factory.SubFactory(UserFactory)
+    organisation_id = factory.SelfAttribute("uploaded_by.organisation_id")
+    uploaded_by_id = factory.SelfAttribute("uploaded_by.id")
+    sha256 = factory.Sequence(lambda n: f"{n:064x}")
+    filename = "logo.png"
+    original_format = "png"
+    width_px = 1200
+    height_px = 600
+
+
+class DocumentFactory(Base):
+    """A queued approval record of an organisation (the document service decides what it contains)."""
+
+    class Meta:
+        model = Document
+        exclude = ("organisation",)
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    organisation_id = factory.SelfAttribute("organisation.id")
+    kind = DocumentKind.APPROVAL_RECORD
+    subject = factory.Sequence(lambda n: f"order:{n}")
+    content_key = factory.Sequence(lambda n: f"{n:064x}")
+    inputs = factory.LazyFunction(dict)
+
+
+class CapacityDayFactory(Base):
+    """Paid maker minutes on a weekday (0 is Monday); pass ``weekday``, it is the primary key."""
+
+    class Meta:
+        model = CapacityDay
+
+    weekday = factory.Sequence(lambda n: n % 7)
+    maker_minutes = 480
+
+
+class CapacityExceptionFactory(Base):
+    class Meta:
+        model = CapacityException
+
+    day = factory.Sequence(lambda n: date.today() + timedelta(days=n + 1))
+    maker_minutes = 0
+    note = "closed"
+
+
+class ShipmentFactory(Base):
+    class Meta:
+        model = Shipment
+
+    order = factory.SubFactory(OrderFactory)
+    carrier = "UPS"
+    tracking_number = factory.Sequence(lambda n: f"1Z{n:06d}")
+    boxes = 1
+    shipped_by = factory.SubFactory(StaffFactory)
+
+
+class CommentFactory(Base):
+    class Meta:
+        model = Comment
+
+    design = factory.SubFactory(DesignFactory)
+    author = factory.SelfAttribute("design.created_by")
+    body = "Looks lovely"
+
+
+class ShareLinkFactory(Base):
+    """A link to a proof shared by its buyer; ``token`` is what the guest's URL carries."""
+
+    class Meta:
+        model = ShareLink
+        exclude = ("token",)
+
+    token = factory.Sequence(lambda n: f"test-share-token-{n}")
+    proof = factory.SubFactory(ProofFactory)
+    created_by = factory.SelfAttribute("proof.design.created_by")
+    token_hash = factory.LazyAttribute(lambda link: hash_token(link.token))
+    recipient = "Priya in Finance"
+    expires_at = factory.LazyFunction(lambda: utcnow() + timedelta(days=7))
+
+
+class GuestReviewFactory(Base):
+    """Who really decided through a share link; the review is attributed to the buyer who shared it."""
+
+    class Meta:
+        model = GuestReview
+
+    share_link = factory.SubFactory(ShareLinkFactory)
+    review = factory.SubFactory(
+        ReviewFactory,
+        proof=factory.SelfAttribute("..share_link.proof"),
+        user=factory.SelfAttribute("..share_link.created_by"),
     )
+    name = "Priya"
+    email = "priya@example.test"
+
+
+class OutboxMessageFactory(Base):
+    class Meta:
+        model = OutboxMessage
+
+    event = "proof.ready"
+    dedupe_key = factory.Sequence(lambda n: f"proof.ready:{n}")
+    to_addr = "buyer@example.test"
+    subject = "Your proof is ready"
+    body = "Have a look."
+    message_id = factory.Sequence(lambda n: f"<{n}@gifts-of-hope.test>")
+
+
+class WorkerHeartbeatFactory(Base):
+    class Meta:
+        model = WorkerHeartbeat
+
+    name = "celery@box"
+    hostname = "box"
+    pid = 4242
+
+
+def pseudonym(name: str = "Sunflower") -> User:
+    """A maker as staff add one: a pseudonym only, no e-mail address."""
+    maker = production.add_maker(None, name)
+    db.session.commit()
+    return maker
+
+
+def ready_proof(design: Design, *, real: bool = False, **changes: object) -> Proof:
+    """Submit the design (with ``changes`` to its spec) and give it a ready proof.
+
+    ``real=True`` renders through the service (PDF and all, and its "proof ready" email);
+    otherwise a real mockup and a stand-in PDF are stored, which is much faster.
+    """
+    spec = BoxSpec.from_dict(design.spec).replace(**changes)
+    design.spec = spec.to_dict()
+    design.status = "submitted"
+    if real:
+        proof = ProofFactory(design=design, status="queued", render_key=None)
+        proof_service.render(proof.id)
+        db.session.expire_all()
+        proof = db.session.get(Proof, proof.id)
+        assert proof.status == "ready", proof.failure_reason
+        return proof
+    proof = ProofFactory(design=design)
+    store = storage()
+    store.put(proof_service.file_key(proof, "png"), render_mockup(spec, load_catalog(), size=(800, 600)))
+    store.put(proof_service.file_key(proof, "pdf"), b"%PDF-1.4\n% stand-in\n")
+    return proof

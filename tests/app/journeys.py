@@ -1,9 +1,56 @@
-"""What a buyer does in the wizard, as functions the app tests share."""
+"""What a person does on the pages: a browser that logs in and posts forms, and a buyer's steps in the wizard."""
 
 from __future__ import annotations
 
+import re
+
+from flask.testing import FlaskClient
+
 from app.extensions import db
 from app.models import Design, Proof
+from tests.app.factories import PASSWORD
+
+
+class IsolatedClient(FlaskClient):
+    """Each request gets its own app context (own ``g``, own DB session), as in production.
+
+    Without this, requests would reuse the test's app context and share its session and
+    Flask-Login's cached user, hiding stale-data bugs.
+    """
+
+    def open(self, *args: object, **kwargs: object):
+        with self.application.app_context():
+            return super().open(*args, **kwargs)
+
+
+class Browser:
+    """A test client that logs in and submits forms with their CSRF token, as a person would."""
+
+    def __init__(self, client: FlaskClient) -> None:
+        self.client = client
+
+    def login(self, email: str, password: str = PASSWORD) -> None:
+        page = self.client.get("/login")
+        response = self.client.post(
+            "/login", data={"email": email, "password": password, "csrf_token": csrf(page.text)}
+        )
+        assert response.status_code == 302, response.text
+
+    def token(self) -> str:
+        """The session's CSRF token, read from the page a person would be on."""
+        return csrf(self.client.get("/", follow_redirects=True).text)
+
+    def get(self, url: str, **kwargs: object):
+        return self.client.get(url, **kwargs)
+
+    def post(self, url: str, data: dict[str, object] | None = None, **kwargs: object):
+        return self.client.post(url, data={"csrf_token": self.token(), **(data or {})}, **kwargs)
+
+
+def csrf(html: str) -> str:
+    match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html)
+    assert match, "no CSRF token on the page"
+    return match.group(1)
 
 
 def revision(design_id: int) -> int:

@@ -6,18 +6,23 @@ import pytest
 from sqlalchemy import select
 
 from app.extensions import db
-from app.models import Order, Proof
+from app.models import Order
 from app.services import orders, reviews
-from tests.app.factories import DesignFactory, MakerFactory, StaffFactory, UserFactory
+from tests.app.factories import (
+    AuditEventFactory,
+    MakerFactory,
+    ProofFactory,
+    StaffFactory,
+    UserFactory,
+    WorkshopFactory,
+)
 
 
 @pytest.fixture
 def foreign_objects(app):
     """A design of organisation A with a ready proof and an order."""
-    design = DesignFactory(status="submitted")
-    proof = Proof(design=design, version=1, spec=design.spec, spec_hash="x", status="ready", render_key="k")
-    db.session.add(proof)
-    db.session.commit()
+    proof = ProofFactory()
+    design = proof.design
     staff = StaffFactory()
     for side_user in (design.created_by, staff):
         reviews.decide(side_user, proof, 1, "approve", "")
@@ -95,7 +100,7 @@ def test_odd_numbers_in_forms_are_refused_not_500(browser, foreign_objects, numb
     comment = browser.post(f"/designs/{design.id}/comments", {"version": number, "body": "Looks good"})
     assert comment.status_code == 302
 
-    from tests.app.conftest import Browser
+    from tests.app.journeys import Browser
 
     browser = Browser(browser.client.application.test_client())
     browser.login(StaffFactory().email)
@@ -110,9 +115,8 @@ def test_odd_numbers_in_forms_are_refused_not_500(browser, foreign_objects, numb
 
 
 def test_workshop_pick_with_odd_maker_id_is_400(browser):
-    from app.models import Role
 
-    tablet = UserFactory(role=Role.WORKSHOP, organisation=None, display_name="Workshop tablet")
+    tablet = WorkshopFactory()
     browser.login(tablet.email)
     for number in ("²", HUGE):
         assert browser.post("/board/maker", {"maker": number}).status_code == 400
@@ -120,22 +124,18 @@ def test_workshop_pick_with_odd_maker_id_is_400(browser):
 
 def test_approval_record_never_names_a_maker(app, foreign_objects):
     """The buyer downloads the approval record; production events by makers appear without them."""
-    from app.models import AuditEvent
 
     _design, _proof, order = foreign_objects
     maker = MakerFactory(display_name="Sunflower", email="sunflower@workshop.test")
-    db.session.add(
-        AuditEvent(
-            actor_id=maker.id,
-            actor_role="maker",
-            organisation_id=order.organisation_id,
-            subject=f"order:{order.id}",
-            action="order.start_production",
-            detail={"before": "confirmed", "after": "in_production"},
-            address="10.9.8.7",
-        )
+    AuditEventFactory(
+        actor_id=maker.id,
+        actor_role="maker",
+        organisation_id=order.organisation_id,
+        subject=f"order:{order.id}",
+        action="order.start_production",
+        detail={"before": "confirmed", "after": "in_production"},
+        address="10.9.8.7",
     )
-    db.session.commit()
     record = reviews.approval_record(order)
     text = repr(record)
     assert "order.start_production" in text

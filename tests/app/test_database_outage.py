@@ -16,7 +16,11 @@ from app.extensions import db
 from app.views import DATABASE_UNAVAILABLE
 from tests.app.factories import DesignFactory
 
-pytestmark = [pytest.mark.postgres, pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)]
+pytestmark = [
+    pytest.mark.postgres,
+    pytest.mark.parametrize("database_url", ["postgresql"], indirect=True),
+    pytest.mark.real_commits,  # the app's connections are killed: a test transaction on one would die with it
+]
 
 
 @pytest.fixture

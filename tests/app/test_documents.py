@@ -21,11 +21,9 @@ from sqlalchemy import func, select, update
 from app.extensions import db
 from app.faults import InfrastructureFault
 from app.models import Document, DocumentKind, Order, utcnow
-from app.models.production import Shipment
 from app.services import documents, reviews
 from configurator.states import DocumentStatus
-from tests.app.factories import DesignFactory, StaffFactory, UserFactory
-from tests.app.review_support import ready_proof
+from tests.app.factories import DesignFactory, ShipmentFactory, StaffFactory, UserFactory, ready_proof
 
 RENDERERS = (
     "proofs.approval_record.render_approval_record",
@@ -123,9 +121,7 @@ def test_an_order_without_a_record_gets_one_when_someone_asks(browser, order, se
 
 def test_packing_slips_are_laid_out_by_the_worker(browser, order, sent):
     staff = StaffFactory()
-    shipment = Shipment(order=order, carrier="UPS", tracking_number="1Z999", boxes=4, shipped_by=staff)
-    db.session.add(shipment)
-    db.session.commit()
+    shipment = ShipmentFactory(order=order, tracking_number="1Z999", boxes=4, shipped_by=staff)
     browser.login(staff.email)
     urls = (
         f"/staff/orders/{order.id}/packing-slip.pdf",
@@ -194,6 +190,7 @@ def test_any_other_pair_is_requested_when_compared(browser, two_versions, sent):
     assert diff.status == DocumentStatus.QUEUED and sent == [diff.id]
 
 
+@pytest.mark.real_commits  # threads with connections of their own
 def test_concurrent_requests_make_one_document_and_one_enqueue(app, order, sent):
     """Eight requests at the same instant for a slip nobody asked for yet: one row, one wake-up."""
     order_id, threads, barrier = order.id, 8, threading.Barrier(8)
@@ -231,12 +228,12 @@ def test_a_duplicate_delivery_renders_once(app, order, monkeypatch):
 
 def _lapse(document_id: int) -> None:
     """The lease ran out, as it does when its worker died: set it in the past."""
-    with db.engine.begin() as connection:
-        connection.execute(
-            update(Document)
-            .where(Document.id == document_id)
-            .values(lease_expires_at=utcnow() - timedelta(seconds=1))
-        )
+    db.session.execute(
+        update(Document)
+        .where(Document.id == document_id)
+        .values(lease_expires_at=utcnow() - timedelta(seconds=1))
+    )
+    db.session.commit()
 
 
 def test_a_lapsed_lease_is_requeued_and_counted_as_lost_not_failed(app, order, sent):
@@ -288,6 +285,7 @@ def test_a_stale_holder_cannot_mark_a_document_ready(app, order, sent, monkeypat
     assert (record.status, record.attempts, record.lost_attempts) == (DocumentStatus.READY, 2, 1)
 
 
+@pytest.mark.real_commits  # the lease keeper and the reader use connections of their own
 def test_a_render_renews_its_lease_while_it_draws(app, order, monkeypatch):
     from proofs import approval_record
 

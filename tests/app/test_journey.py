@@ -145,7 +145,7 @@ def test_bad_messages_are_explained_and_lose_nothing(browser):
 def test_wrong_password_gets_a_clear_message(browser, client):
     user = UserFactory()
     page = client.get("/login")
-    from tests.app.conftest import csrf
+    from tests.app.journeys import csrf
 
     response = client.post(
         "/login", data={"email": user.email, "password": "nope", "csrf_token": csrf(page.text)}
@@ -154,8 +154,8 @@ def test_wrong_password_gets_a_clear_message(browser, client):
 
 
 def test_login_redirects_only_to_our_pages(app):
-    from tests.app.conftest import csrf
     from tests.app.factories import PASSWORD
+    from tests.app.journeys import csrf
 
     user = UserFactory()
     for target, expected in [

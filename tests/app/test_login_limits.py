@@ -11,9 +11,8 @@ from flask.testing import FlaskClient
 from app import create_app
 from app.config import _ratelimit_storage, build_config
 from app.extensions import db
-from app.models import Role
-from tests.app.conftest import IsolatedClient, csrf
-from tests.app.factories import PASSWORD, UserFactory
+from tests.app.factories import PASSWORD, UserFactory, WorkshopFactory
+from tests.app.journeys import IsolatedClient, csrf
 from tests.services import require_redis
 
 OFFICE = {"REMOTE_ADDR": "203.0.113.7"}
@@ -43,7 +42,7 @@ def test_thirty_wrong_passwords_are_refused_with_429_and_a_time_to_wait(app):
 
 def test_a_locked_account_does_not_lock_out_the_office(app):
     """The workshop tablet and a buyer share one office address; one's lockout is not the other's."""
-    tablet = UserFactory(role=Role.WORKSHOP, organisation=None)
+    tablet = WorkshopFactory()
     buyer = UserFactory()
     for _ in range(30):
         attempt(app.test_client(), tablet.email, "wrong guess")
@@ -80,6 +79,7 @@ def test_many_accounts_guessed_from_one_address_hit_the_address_limit(app):
     assert elsewhere.status_code == 302
 
 
+@pytest.mark.real_commits  # each web process has an engine of its own
 def test_counters_in_redis_are_shared_by_every_web_process(app, tmp_path):
     """A second web process (a fresh limiter) still sees the first one's failures through Redis."""
     url = require_redis()

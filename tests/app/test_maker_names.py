@@ -11,9 +11,7 @@ from app.models.production import Shipment
 from app.models.review import Comment
 from app.services.production import set_maker_active
 from app.services.production.identities import pseudonyms_in
-from tests.app.factories import DesignFactory, StaffFactory
-from tests.app.review_support import ready_proof
-from tests.app.test_production import make_order, pseudonym
+from tests.app.factories import DesignFactory, StaffFactory, make_order, pseudonym, ready_proof
 
 
 def test_pseudonyms_are_found_as_whole_words_in_any_case(app):

@@ -18,8 +18,7 @@ from app.extensions import db
 from app.models import Order, utcnow
 from app.models.outbox import OutboxMessage
 from app.services import notifications, orders, reviews
-from tests.app.factories import DesignFactory, StaffFactory
-from tests.app.review_support import ready_proof
+from tests.app.factories import DesignFactory, StaffFactory, ready_proof
 
 
 class Inbox:

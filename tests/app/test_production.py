@@ -11,40 +11,20 @@ from PIL import Image
 from sqlalchemy import func, select
 
 from app.extensions import db
-from app.models import AuditEvent, Order, ProductionJob, Proof, Role, User
+from app.models import AuditEvent, Order, ProductionJob, User
 from app.models.outbox import OutboxMessage
 from app.models.production import Shipment
 from app.services import orders, previews, production
 from app.services.errors import Conflict, Invalid, NotFound
 from app.services.production import planning
 from configurator.jobs import priority_for
-from configurator.spec import BoxSpec
-from tests.app.factories import DesignFactory, MakerFactory, StaffFactory, UserFactory
-
-
-def make_order(**changes) -> Order:
-    """An order straight from an approved proof, as the review service makes it."""
-    design = DesignFactory(status="approved")
-    spec = BoxSpec.from_dict(design.spec).replace(**changes)
-    design.spec = spec.to_dict()
-    proof = Proof(
-        design=design, version=1, spec=spec.to_dict(), spec_hash="x", status="ready", render_key="k"
-    )
-    db.session.add(proof)
-    db.session.flush()
-    order = orders.create_from(design.created_by, proof)
-    db.session.commit()
-    return order
-
-
-def pseudonym(name: str = "Sunflower") -> User:
-    maker = production.add_maker(None, name)
-    db.session.commit()
-    return maker
-
-
-def workshop() -> User:
-    return UserFactory(role=Role.WORKSHOP, organisation=None, display_name="Workshop tablet")
+from tests.app.factories import (
+    MakerFactory,
+    StaffFactory,
+    WorkshopFactory,
+    make_order,
+    pseudonym,
+)
 
 
 def fresh(job: ProductionJob) -> ProductionJob:
@@ -296,7 +276,7 @@ def test_the_workshop_tablet_picks_a_pseudonym_and_shows_no_buyer(browser, clien
     order = make_order(quantity=12)
     buyer = order.design.created_by
     sunflower = pseudonym("Sunflower")
-    tablet = workshop()
+    tablet = WorkshopFactory()
     browser.login(tablet.email)
     picker = browser.get("/board")
     assert "Who are you?" in picker.text and "Sunflower" in picker.text
@@ -328,7 +308,7 @@ def test_a_deactivated_pseudonym_cannot_be_picked(browser):
     staff = StaffFactory()
     production.set_maker_active(staff, gone.id, False)
     db.session.commit()
-    browser.login(workshop().email)
+    browser.login(WorkshopFactory().email)
     assert "Willow" not in browser.get("/board").text
     response = browser.post("/board/maker", {"maker": gone.id}, follow_redirects=True)
     assert "not on the board" in response.text
@@ -338,7 +318,7 @@ def test_pseudonym_makers_cannot_log_in(browser, client):
     maker = pseudonym("River")
     assert maker.email is None
     page = client.get("/login")
-    from tests.app.conftest import csrf
+    from tests.app.journeys import csrf
 
     response = client.post("/login", data={"email": "River", "password": "!", "csrf_token": csrf(page.text)})
     assert response.status_code == 200 and "do not match" in response.text

@@ -20,7 +20,7 @@ from app.extensions import db
 from app.models import AuditEvent, ProductionJob, User
 from app.services import production
 from app.services.errors import Conflict
-from tests.app.test_production import make_order
+from tests.app.factories import make_order
 
 JOBS = 1000
 CLAIMERS = 50
@@ -85,6 +85,7 @@ def _report(capsys: pytest.CaptureFixture[str], what: str, jobs: int, seconds: f
         )
 
 
+@pytest.mark.real_commits  # 50 threads, each with a connection of its own
 @pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
 def test_fifty_claimers_on_postgresql(app, capsys):
     orders = _fill_queue(JOBS)
@@ -146,6 +147,7 @@ def _claim_in_process(config: dict[str, object], env: dict[str, str], maker_id: 
     results.put((maker_id, got))
 
 
+@pytest.mark.real_commits  # processes, each with an engine of its own
 @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 def test_several_processes_on_sqlite(app, capsys):
     processes, jobs = 6, 300

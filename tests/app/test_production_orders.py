@@ -19,8 +19,7 @@ from app.models.production import Shipment
 from app.services import production
 from app.services.errors import ServiceError
 from configurator.states import JOB, ORDER
-from tests.app.factories import StaffFactory
-from tests.app.test_production import make_order
+from tests.app.factories import StaffFactory, make_order
 
 ORDER_BUTTONS = [*production.MANUAL_ORDER_ACTIONS, "ship", "explode"]
 

@@ -15,10 +15,9 @@ from app.extensions import db
 from app.models import AuditEvent, ProductionJob, User
 from app.services import production
 from app.services.errors import Conflict
-from tests.app.conftest import Browser
-from tests.app.factories import StaffFactory
+from tests.app.factories import StaffFactory, WorkshopFactory, make_order, pseudonym
+from tests.app.journeys import Browser
 from tests.app.racing import race, racing_app
-from tests.app.test_production import make_order, pseudonym, workshop
 
 ROUNDS = 20
 STAFF_MOVES = {"release": "job.staff_release", "reassign": "job.assign"}
@@ -35,6 +34,7 @@ def _job_in_progress(river: User) -> tuple[int, str]:
     return job.id, job.claim_token
 
 
+@pytest.mark.real_commits  # racers on connections of their own
 @pytest.mark.parametrize("move", ["release", "reassign"])
 def test_a_finish_is_never_undone_by_a_staff_move(app, capsys, move):
     staff, river, willow = StaffFactory(), pseudonym("River"), pseudonym("Willow")
@@ -96,7 +96,7 @@ def test_the_loser_reads_what_happened_on_the_staff_page_and_the_board(app):
     job_id, token = _job_in_progress(river)
     desk, tablet = Browser(app.test_client()), Browser(app.test_client())
     desk.login(staff.email)
-    tablet.login(workshop().email)
+    tablet.login(WorkshopFactory().email)
     tablet.post("/board/maker", {"maker": river.id})
     finished = tablet.post(f"/board/jobs/{job_id}/finish", {"token": token}, follow_redirects=True)
     assert finished.status_code == 200

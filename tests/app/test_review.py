@@ -15,8 +15,7 @@ from app.models import AuditEvent, Design, Order, Role
 from app.models.outbox import OutboxMessage
 from app.models.review import Comment
 from app.services import reviews
-from tests.app.factories import DesignFactory, StaffFactory, UserFactory
-from tests.app.review_support import ready_proof
+from tests.app.factories import DesignFactory, StaffFactory, UserFactory, ready_proof
 
 
 @pytest.fixture
@@ -253,7 +252,7 @@ def test_other_organisations_get_404_on_every_review_url(browser, two_versions):
 def test_forms_without_csrf_change_nothing(client, app):
     design = DesignFactory()
     ready_proof(design)
-    from tests.app.conftest import Browser
+    from tests.app.journeys import Browser
 
     Browser(client).login(design.created_by.email)
     client.post(f"/designs/{design.id}/comments", data={"body": "no token"})

@@ -21,10 +21,9 @@ from app.models import Design, Order, Proof, Review, Role, User
 from app.services import reviews
 from app.services.errors import Conflict, ServiceError
 from app.services.reviews import decisions
-from tests.app.conftest import Browser
-from tests.app.factories import DesignFactory, StaffFactory, UserFactory
+from tests.app.factories import DesignFactory, StaffFactory, UserFactory, ready_proof
+from tests.app.journeys import Browser
 from tests.app.racing import race, racing_app
-from tests.app.review_support import ready_proof
 
 
 def _race(app, monkeypatch, deciders: list[int], proof_id: int) -> list[object]:
@@ -65,6 +64,7 @@ def _race(app, monkeypatch, deciders: list[int], proof_id: int) -> list[object]:
     return results
 
 
+@pytest.mark.real_commits  # threads with connections of their own
 @pytest.mark.parametrize("case", ["buyer_and_staff_together", "staff_double_click"])
 def test_simultaneous_approvals_make_exactly_one_order(app, monkeypatch, case):
     design = DesignFactory(status="submitted")
@@ -94,6 +94,7 @@ def _tally_print(capsys, app, what: str, tally: dict[str, int]) -> None:
         print(f"\n  {what}, {ROUNDS} rounds on {app.config['SQLALCHEMY_DATABASE_URI'][:10]}: {tally}")
 
 
+@pytest.mark.real_commits  # racers on connections of their own
 @pytest.mark.parametrize("rule", ["no approval rule", "above the approval threshold"])
 def test_buyer_approver_and_staff_approving_at_one_instant_make_one_order(app, capsys, rule):
     """Every approval is recorded and exactly one order results, whichever lands first.
@@ -144,6 +145,7 @@ def test_buyer_approver_and_staff_approving_at_one_instant_make_one_order(app, c
     assert tally["one order"] == ROUNDS
 
 
+@pytest.mark.real_commits  # racers on connections of their own
 def test_changes_requested_while_staff_approve_end_one_way_only(app, capsys):
     """The approver approved earlier; now the buyer asks for changes as staff approve the same version.
 

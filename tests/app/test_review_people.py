@@ -7,10 +7,8 @@ import re
 from app.extensions import db
 from app.models import Role
 from app.services import reviews
-from tests.app.conftest import csrf
-from tests.app.factories import DesignFactory, StaffFactory, UserFactory
-from tests.app.journeys import submit
-from tests.app.review_support import ready_proof
+from tests.app.factories import DesignFactory, StaffFactory, UserFactory, ready_proof
+from tests.app.journeys import csrf, submit
 
 REASON = "The logo is too small to print well <b>here</b>; see https://example.com/" + "a" * 80
 

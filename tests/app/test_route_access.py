@@ -22,13 +22,21 @@ from PIL import Image
 from sqlalchemy import select
 
 from app.extensions import db
-from app.models import Order, Proof, Role
-from app.models.production import CapacityException, Shipment
+from app.models import Order, Role
 from app.services import production, reviews
 from app.services.proofs import file_key
 from app.storage import storage
-from tests.app.conftest import Browser
-from tests.app.factories import DesignFactory, MakerFactory, StaffFactory, UserFactory
+from tests.app.factories import (
+    CapacityExceptionFactory,
+    DesignFactory,
+    MakerFactory,
+    ProofFactory,
+    ShipmentFactory,
+    StaffFactory,
+    UserFactory,
+    WorkshopFactory,
+)
+from tests.app.journeys import Browser
 
 ROLES = ("anonymous", "other_buyer", "buyer", "approver", "maker", "workshop", "staff")
 
@@ -151,19 +159,7 @@ def world(app):
     buyer = UserFactory()
     approver = UserFactory(role=Role.APPROVER, organisation=buyer.organisation)
     design = DesignFactory(created_by=buyer, status="submitted")
-    proofs = []
-    for version in (1, 2):
-        proof = Proof(
-            design=design,
-            version=version,
-            spec=design.spec,
-            spec_hash=f"h{version}",
-            status="ready",
-            render_key=f"k{version}",
-        )
-        db.session.add(proof)
-        proofs.append(proof)
-    db.session.commit()
+    proofs = [ProofFactory(design=design), ProofFactory(design=design)]
     for proof in proofs:
         storage().put(file_key(proof, "png"), _png())
         storage().put(file_key(proof, "pdf"), b"%PDF-1.4\n%%EOF\n")
@@ -175,16 +171,14 @@ def world(app):
     assert order is not None, "both approvals should have made an order"
     draft = DesignFactory(created_by=buyer)
     pseudonym = production.add_maker(None, "Sunflower")
-    special = CapacityException(day=order.created_at.date(), maker_minutes=0, note="closed")
-    shipment = Shipment(order=order, carrier="UPS", tracking_number="1Z", boxes=1, shipped_by=staff)
-    db.session.add_all([special, shipment])
-    db.session.commit()
+    special = CapacityExceptionFactory(day=order.created_at.date())
+    shipment = ShipmentFactory(order=order, shipped_by=staff)
     users = {
         "other_buyer": UserFactory(),
         "buyer": buyer,
         "approver": approver,
         "maker": MakerFactory(),
-        "workshop": UserFactory(role=Role.WORKSHOP, organisation=None),
+        "workshop": WorkshopFactory(),
         "staff": staff,
     }
     args = {

@@ -14,9 +14,11 @@ from tests.app.factories import DesignFactory, MakerFactory, UserFactory
 
 
 def schema_differences() -> list:
-    """What autogenerate would write to make the database match the models (nothing, we hope)."""
-    with db.engine.connect() as connection:
-        return compare_metadata(MigrationContext.configure(connection), db.metadata)
+    """What autogenerate would write to make the database match the models (nothing, we hope).
+
+    Read on the session's connection: inside an ``app`` test that is the test's own transaction.
+    """
+    return compare_metadata(MigrationContext.configure(db.session.connection()), db.metadata)
 
 
 def left_behind() -> dict[str, list[str]]:

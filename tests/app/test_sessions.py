@@ -8,8 +8,8 @@ from flask import Flask
 from app.models import Role
 from app.services import accounts
 from app.services.errors import Invalid
-from tests.app.conftest import Browser
 from tests.app.factories import PASSWORD, UserFactory
+from tests.app.journeys import Browser
 
 
 def _browser(app: Flask, email: str) -> Browser:

@@ -12,9 +12,8 @@ from app.extensions import db
 from app.models import AuditEvent, Order, Review, utcnow
 from app.models.review import Comment, GuestReview, ShareLink
 from app.services import reviews, share_links
-from tests.app.conftest import csrf
-from tests.app.factories import DesignFactory, StaffFactory, UserFactory
-from tests.app.review_support import ready_proof
+from tests.app.factories import DesignFactory, StaffFactory, UserFactory, ready_proof
+from tests.app.journeys import csrf
 
 
 @pytest.fixture

@@ -16,9 +16,8 @@ from app.models import Order, User
 from app.models.production import Shipment
 from app.services import production
 from app.services.errors import Conflict, Invalid, ServiceError
-from tests.app.factories import StaffFactory
+from tests.app.factories import StaffFactory, make_order
 from tests.app.racing import race, racing_app
-from tests.app.test_production import make_order
 
 ROUNDS = 20
 SECOND_WORDS = (
@@ -89,6 +88,7 @@ def test_the_staff_page_offers_no_ship_form_once_every_box_has_left(browser):
     assert _shipped(order.id) == 10
 
 
+@pytest.mark.real_commits  # racers on connections of their own
 def test_two_shipments_at_one_instant_never_over_ship(app, capsys):
     """Two staff ship the same order together: an empty field each, or 6 boxes each of 10."""
     staff = StaffFactory()

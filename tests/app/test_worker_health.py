@@ -11,7 +11,7 @@ from app.extensions import db
 from app.models import Proof, WorkerHeartbeat, utcnow
 from app.services import designs, workers
 from configurator.spec import BoxSpec
-from tests.app.factories import StaffFactory, UserFactory
+from tests.app.factories import StaffFactory, UserFactory, WorkerHeartbeatFactory
 from tests.app.journeys import start_classic, submit, write_card
 
 LATE = "Taking longer than usual — we are on it"
@@ -26,10 +26,7 @@ def _real_workers(app, monkeypatch):
 
 def heartbeat(seconds_ago: float, pid: int = 4242) -> None:
     seen = utcnow() - timedelta(seconds=seconds_ago)
-    db.session.add(
-        WorkerHeartbeat(name="celery@box", hostname="box", pid=pid, started_at=seen, last_seen=seen)
-    )
-    db.session.commit()
+    WorkerHeartbeatFactory(pid=pid, started_at=seen, last_seen=seen)
 
 
 def queued_proof(buyer, submitted_seconds_ago: float = 0) -> Proof:
@@ -74,6 +71,7 @@ def test_the_stale_limit_is_configurable(app, client):
     assert client.get("/healthz").status_code == 200
 
 
+@pytest.mark.real_commits  # the heartbeat writes through an engine of its own, as in a worker
 def test_a_worker_renews_its_own_row_and_prunes_long_gone_ones(app):
     heartbeat(seconds_ago=2 * 24 * 3600, pid=1)
     beating = workers.Heartbeat(app, "celery@here")

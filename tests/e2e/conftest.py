@@ -12,8 +12,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import redis
 
-from tests.services import CHROMIUM_ARGS, require_chromium
+from tests.services import CHROMIUM_ARGS, require_chromium, require_redis
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -79,3 +80,35 @@ def chromium(running_app):
         browser = pw.chromium.launch(executable_path=executable, args=list(CHROMIUM_ARGS), headless=True)
         yield browser
         browser.close()
+
+
+@pytest.fixture
+def worker_env(tmp_path):
+    """The environment of worker processes: a scratch SQLite database, the test Redis, short leases."""
+    redis_url = require_redis()
+    redis.Redis.from_url(redis_url).flushdb()  # a private database number: no stale messages
+    return {
+        **{k: v for k, v in os.environ.items() if k not in ("CELERY_EAGER",)},
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'worker.sqlite3'}",
+        "REDIS_URL": redis_url,
+        "INSTANCE_PATH": str(tmp_path / "instance"),
+        "STORAGE_DIR": str(tmp_path / "files"),
+        # Short leases and a busy reconciler, so a killed render is retried within seconds.
+        "PROOF_LEASE_SECONDS": "3",
+        "PROOF_RECONCILE_SECONDS": "1",
+    }
+
+
+@pytest.fixture
+def app(worker_env, monkeypatch):
+    """The app on the worker's database, its schema migrated."""
+    for key, value in worker_env.items():
+        monkeypatch.setenv(key, value)
+    from flask_migrate import upgrade
+
+    from app import create_app
+
+    flask_app = create_app()
+    with flask_app.app_context():
+        upgrade()
+        yield flask_app

@@ -77,8 +77,7 @@ def test_the_pages_wait_for_the_worker_and_then_show_the_document(live, chromium
     from app.extensions import db
     from app.models import Document, DocumentKind, Order
     from app.services import documents, reviews
-    from tests.app.factories import DesignFactory, StaffFactory
-    from tests.app.review_support import ready_proof
+    from tests.app.factories import DesignFactory, StaffFactory, ready_proof
 
     _app, base, sent = live
     page, errors = chromium_page

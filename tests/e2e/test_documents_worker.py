@@ -11,7 +11,7 @@ from PIL import Image
 from pypdf import PdfReader
 
 from tests.e2e.conftest import stop
-from tests.e2e.test_worker import app, start_worker, submitted_proof, wait_for_status, worker_env  # noqa: F401
+from tests.e2e.workers import start_worker, submitted_proof, wait_for_status
 
 pytestmark = [pytest.mark.redis, pytest.mark.slow]
 
@@ -35,14 +35,14 @@ def wait_for_document(kind, timeout: float = 90):
     raise AssertionError(f"no settled {kind} document after {timeout} s")
 
 
-def test_the_worker_makes_the_diff_after_v2_and_the_record_after_the_order(app, worker_env, tmp_path):  # noqa: F811
+def test_the_worker_makes_the_diff_after_v2_and_the_record_after_the_order(app, worker_env, tmp_path):
     from app.extensions import db
     from app.models import DocumentKind, Order, Proof
     from app.services import designs, reviews
     from configurator.spec import BoxSpec
     from configurator.states import DocumentStatus
-    from tests.app.conftest import Browser
     from tests.app.factories import StaffFactory
+    from tests.app.journeys import Browser
 
     v1 = submitted_proof()
     design_id = v1.design_id
@@ -84,7 +84,7 @@ def test_the_worker_makes_the_diff_after_v2_and_the_record_after_the_order(app, 
     assert record.attempts == 1 and diff.attempts == 1
 
 
-def test_a_worker_killed_mid_render_delays_the_document_within_the_lease(app, worker_env, tmp_path):  # noqa: F811
+def test_a_worker_killed_mid_render_delays_the_document_within_the_lease(app, worker_env, tmp_path):
     """The record's render is observably drawing, its lease renewed; the worker is killed; the
     lease lapses and the document is made by another worker, the lost render counted apart."""
     from sqlalchemy import select
@@ -93,9 +93,8 @@ def test_a_worker_killed_mid_render_delays_the_document_within_the_lease(app, wo
     from app.models import Document, DocumentKind, utcnow
     from app.services import reviews
     from configurator.states import DocumentStatus
-    from tests.app.factories import DesignFactory, StaffFactory
-    from tests.app.review_support import ready_proof
-    from tests.e2e.test_worker import killed_worker, wait_until
+    from tests.app.factories import DesignFactory, StaffFactory, ready_proof
+    from tests.e2e.workers import killed_worker, wait_until
 
     marker = tmp_path / "drawing"
     held = {**worker_env, "HELD_DOCUMENT_MARKER": str(marker)}

@@ -152,7 +152,7 @@ def test_proofs_render_while_database_connections_are_killed(tmp_path, monkeypat
     from sqlalchemy import make_url
 
     from app import create_app
-    from tests.e2e.test_worker import start_worker, submitted_proof
+    from tests.e2e.workers import start_worker, submitted_proof
     from tests.services import private_database, require_postgres, require_redis
 
     redis_url = require_redis()

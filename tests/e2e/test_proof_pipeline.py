@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import pytest
 
-from tests.e2e.test_worker import assert_sentence, render_files, store_logo, submitted_proof
+from tests.e2e.workers import assert_sentence, render_files, store_logo, submitted_proof
 
 
 @pytest.fixture
@@ -106,7 +106,7 @@ def test_a_render_over_its_memory_limit_fails_with_a_reason(app):
     from app.storage import storage
 
     app.config["PROOF_RENDER_MEMORY_MB"] = 64
-    from tests.e2e.test_worker import big_logo_png
+    from tests.e2e.workers import big_logo_png
 
     logo_id = store_logo(big_logo_png(5000))  # 100 MB once decoded
     proof = _render(submitted_proof(logo_id=logo_id).id)

@@ -4,17 +4,9 @@ queues it again)."""
 
 from __future__ import annotations
 
-import hashlib
 import io
 import json
-import os
-import re
-import signal
-import subprocess
-import sys
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -22,126 +14,18 @@ import redis
 from PIL import Image
 from pypdf import PdfReader
 
-from tests.e2e.conftest import ROOT, stop
-from tests.services import require_redis
+from tests.e2e.conftest import stop
+from tests.e2e.workers import (
+    MESSAGE,
+    killed_worker,
+    render_files,
+    start_worker,
+    submitted_proof,
+    wait_for_status,
+    wait_until,
+)
 
 pytestmark = [pytest.mark.redis, pytest.mark.slow]
-
-MESSAGE = "Happy holidays from all of us at Acme — thank you!"
-
-
-@pytest.fixture
-def worker_env(tmp_path):
-    redis_url = require_redis()
-    redis.Redis.from_url(redis_url).flushdb()  # a private database number: no stale messages
-    return {
-        **{k: v for k, v in os.environ.items() if k not in ("CELERY_EAGER",)},
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'worker.sqlite3'}",
-        "REDIS_URL": redis_url,
-        "INSTANCE_PATH": str(tmp_path / "instance"),
-        "STORAGE_DIR": str(tmp_path / "files"),
-        # Short leases and a busy reconciler, so a killed render is retried within seconds.
-        "PROOF_LEASE_SECONDS": "3",
-        "PROOF_RECONCILE_SECONDS": "1",
-    }
-
-
-@pytest.fixture
-def app(worker_env, monkeypatch):
-    for key, value in worker_env.items():
-        monkeypatch.setenv(key, value)
-    from flask_migrate import upgrade
-
-    from app import create_app
-
-    flask_app = create_app()
-    with flask_app.app_context():
-        upgrade()
-        yield flask_app
-
-
-def submitted_proof(**changes):
-    """A buyer's classic design with ``changes`` to its spec, submitted: proof v1, queued."""
-    from app.services import designs
-    from configurator.spec import BoxSpec
-    from tests.app.factories import UserFactory
-
-    buyer = UserFactory()
-    design = designs.create_from_classic(buyer, "cosy-winter")
-    spec = BoxSpec.from_dict(design.spec).replace(
-        **{"message": MESSAGE, "sign_off": "Acme", "quantity": 20} | changes
-    )
-    designs.commit_spec(design, spec)
-    proof = designs.submit(design, buyer, design.revision)
-    assert proof.status == "queued"
-    return proof
-
-
-def store_logo(png: bytes) -> str:
-    """Put a normalised logo where the branding service reads it; returns its id."""
-    from app.storage import storage
-
-    sha = hashlib.sha256(png).hexdigest()
-    storage().put(f"logos/{sha}.png", png)
-    return sha
-
-
-def big_logo_png(side: int = 6000) -> bytes:
-    """A large logo that takes a noticeable moment to decode (a soft gradient with a mark)."""
-    ramp = Image.linear_gradient("L").resize((side, side))
-    img = Image.merge("RGBA", (ramp, ramp.rotate(90), ramp.rotate(180), Image.new("L", (side, side), 255)))
-    out = io.BytesIO()
-    img.save(out, "PNG", compress_level=1)
-    return out.getvalue()
-
-
-def start_worker(env: dict[str, str], log: Path, *options: str, app: str = "worker") -> subprocess.Popen:
-    """A solo worker process; ``options`` such as ``--beat`` go to ``celery worker``."""
-    with open(log, "ab") as handle:  # the child keeps its own copy of the descriptor
-        return subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "celery",
-                "-A",
-                app,
-                "worker",
-                "--pool=solo",
-                "--loglevel=WARNING",
-                *options,
-            ],
-            cwd=ROOT,
-            env=env,
-            stdout=handle,
-            stderr=subprocess.STDOUT,
-        )
-
-
-def wait_for_status(proof_id: int, statuses: tuple[str, ...], timeout: float = 90, poll: float = 0.05):
-    from app.extensions import db
-    from app.models import Proof
-
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        db.session.expire_all()
-        proof = db.session.get(Proof, proof_id)
-        if proof.status in statuses:
-            return proof
-        db.session.rollback()
-        time.sleep(poll)
-    raise AssertionError(f"proof {proof_id} is {proof.status}, not {statuses}, after {timeout} s")
-
-
-def assert_sentence(reason: str | None) -> None:
-    """A failure reason people read: a sentence, no exception class, no SQL, no traceback."""
-    assert reason and reason[0].isupper() and reason.rstrip().endswith("."), reason
-    assert not re.search(
-        r"\b\w*(Error|Exception)\b|Traceback|SELECT|UPDATE|INSERT|\(psycopg|sqlite3", reason
-    ), reason
-
-
-def render_files(root: Path) -> list[Path]:
-    return sorted(p for p in (root / "renders").glob("*") if not p.name.startswith("."))
 
 
 def test_worker_renders_a_submitted_proof(app, worker_env, tmp_path):
@@ -161,28 +45,6 @@ def test_worker_renders_a_submitted_proof(app, worker_env, tmp_path):
     assert MESSAGE in " ".join(text.split())
     png = Image.open(io.BytesIO(storage().get(proofs.file_key(proof, "png"))))
     assert png.size == (1600, 1200)
-
-
-@contextmanager
-def killed_worker(env: dict[str, str], log: Path) -> Iterator[subprocess.Popen]:
-    """A worker whose renders hold (``tests.e2e.held_worker``), killed with SIGKILL as the block ends."""
-    worker = start_worker(env, log, app="tests.e2e.held_worker")
-    try:
-        yield worker
-        os.kill(worker.pid, signal.SIGKILL)
-        worker.wait(timeout=10)
-    finally:
-        if worker.poll() is None:
-            stop(worker)
-
-
-def wait_until(condition, timeout: float = 90, poll: float = 0.05, what: str = "the condition"):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if result := condition():
-            return result
-        time.sleep(poll)
-    raise AssertionError(f"{what} did not happen within {timeout} s")
 
 
 def broker_drained(redis_url: str) -> bool:
