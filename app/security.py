@@ -7,7 +7,7 @@ from functools import wraps
 from typing import Any
 from urllib.parse import urlsplit
 
-from flask import Flask, flash, jsonify, redirect, render_template, request, url_for
+from flask import Flask, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_limiter import RateLimitExceeded
 from flask_login import current_user, login_required
 from flask_wtf.csrf import CSRFError
@@ -81,14 +81,18 @@ def init_security(app: Flask) -> None:
     login_manager.login_view = "auth.login"
     login_manager.login_message = "Please log in to continue."
     login_manager.login_message_category = "info"
+    login_manager.user_loader(session_user)
+    app.after_request(_headers_for(production=app.config.get("APP_ENV") == "production"))
+    app.register_error_handler(CSRFError, _csrf_error)
+    app.register_error_handler(413, _too_large)
+    app.register_error_handler(ServiceError, _service_error)
+    app.register_error_handler(OverflowError, _out_of_range)
+    app.register_error_handler(DataError, _out_of_range)
+    app.register_error_handler(RateLimitExceeded, _too_many)
+    app.register_error_handler(HTTPException, _http_error)
 
-    @login_manager.user_loader
-    def load_user(session_id: str) -> User | None:
-        return session_user(session_id)
 
-    production = app.config.get("APP_ENV") == "production"
-
-    @app.after_request
+def _headers_for(production: bool) -> Callable[[Any], Any]:
     def headers(response: Any) -> Any:
         response.headers.setdefault("Content-Security-Policy", CSP)
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
@@ -99,52 +103,57 @@ def init_security(app: Flask) -> None:
             response.headers.setdefault("Strict-Transport-Security", HSTS)
         return response
 
-    def wants_json() -> bool:
-        return request.path.startswith("/api/") or request.path.endswith(".json")
+    return headers
 
-    @app.errorhandler(CSRFError)
-    def csrf_error(_error: CSRFError) -> Any:
-        flash("This page had expired, so nothing was changed. Please try again.", "error")
-        return redirect(_back_to_page() or url_for("auth.root"))
 
-    @app.errorhandler(413)
-    def too_large(_error: HTTPException) -> Any:
-        flash("That file is too large: logos can be up to 10 MB. Nothing else was changed.", "error")
-        return redirect(_back_to_page() or url_for("auth.root"))
+def _wants_json() -> bool:
+    return request.path.startswith("/api/") or request.path.endswith(".json")
 
-    @app.errorhandler(ServiceError)
-    def service_error(error: ServiceError) -> Any:
-        if wants_json():
-            return jsonify(error=str(error)), error.status
-        return render_template("errors/error.html", code=error.status, message=str(error)), error.status
 
-    @app.errorhandler(OverflowError)
-    @app.errorhandler(DataError)
-    def out_of_range(error: Exception) -> Any:
-        """A number too large for the database (a tampered id or field): nothing to find, not a crash."""
-        db.session.rollback()
-        app.logger.warning("Out-of-range value in %s %s: %s", request.method, request.path, error)
-        if wants_json():
-            return jsonify(error="We could not find that."), 404
-        return render_template("errors/error.html", code=404, message="We could not find that page."), 404
+def _error_page(code: int, message: str) -> Any:
+    if _wants_json():
+        return jsonify(error=message), code
+    return render_template("errors/error.html", code=code, message=message), code
 
-    @app.errorhandler(RateLimitExceeded)
-    def too_many(error: RateLimitExceeded) -> Any:
-        """The page the limit chose (the login form with when to try again), else a plain sentence."""
-        if error.response is not None:
-            return error.response
-        if wants_json():
-            return jsonify(error=error.description), 429
-        return render_template("errors/error.html", code=429, message=error.description), 429
 
-    @app.errorhandler(HTTPException)
-    def http_error(error: HTTPException) -> Any:
-        if wants_json():
-            return jsonify(error=error.description), error.code
-        messages = {
-            404: "We could not find that page.",
-            405: "That action is not available here.",
-            413: "That file is too large.",
-        }
-        message = messages.get(error.code or 500, error.description)
-        return render_template("errors/error.html", code=error.code, message=message), error.code
+def _csrf_error(_error: CSRFError) -> Any:
+    flash("This page had expired, so nothing was changed. Please try again.", "error")
+    return redirect(_back_to_page() or url_for("auth.root"))
+
+
+def _too_large(_error: HTTPException) -> Any:
+    flash("That file is too large: logos can be up to 10 MB. Nothing else was changed.", "error")
+    return redirect(_back_to_page() or url_for("auth.root"))
+
+
+def _service_error(error: ServiceError) -> Any:
+    return _error_page(error.status, str(error))
+
+
+def _out_of_range(error: Exception) -> Any:
+    """A number too large for the database (a tampered id or field): nothing to find, not a crash."""
+    db.session.rollback()
+    current_app.logger.warning("Out-of-range value in %s %s: %s", request.method, request.path, error)
+    return _error_page(404, "We could not find that." if _wants_json() else "We could not find that page.")
+
+
+def _too_many(error: RateLimitExceeded) -> Any:
+    """The page the limit chose (the login form with when to try again), else a plain sentence."""
+    if error.response is not None:
+        return error.response
+    return _error_page(429, error.description)
+
+
+HTTP_MESSAGES = {
+    404: "We could not find that page.",
+    405: "That action is not available here.",
+    413: "That file is too large.",
+}
+"""What an error page says instead of Werkzeug's description (JSON keeps the description)."""
+
+
+def _http_error(error: HTTPException) -> Any:
+    code = error.code or 500
+    if _wants_json():
+        return jsonify(error=error.description), code
+    return _error_page(code, HTTP_MESSAGES.get(code, error.description or ""))

@@ -34,7 +34,8 @@ from app.models import (
     WorkerHeartbeat,
     utcnow,
 )
-from app.models.review import GuestReview, OutboxMessage, ShareLink
+from app.models.outbox import OutboxMessage
+from app.models.review import GuestReview, ShareLink
 from app.services import orders, production
 from app.services import proofs as proof_service
 from app.services.accounts import hash_password
