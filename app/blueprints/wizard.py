@@ -9,15 +9,14 @@ from flask_wtf import FlaskForm
 from app.forms import parse_id
 from app.models import Design, Role
 from app.security import roles_required
-from app.services import branding, designs, previews, reviews
+from app.services import branding, designs, previews
 from app.services.errors import Conflict, Invalid
-from app.services.estimates import estimate
-from app.wizard.steps import BY_SLUG, STEPS, Step, completion, first_incomplete, logo_suggestions, neighbours
+from app.wizard.page import errors_onto, live_figures, step_page
+from app.wizard.steps import BY_SLUG, Step, first_incomplete
 from configurator.catalog import load_catalog
 from configurator.pricing import unit_price_per_box
-from configurator.rules import check_draft, field_kind, slots
 from configurator.spec import BoxSpec
-from proofs.card_fit import fit_message
+from configurator.states import DesignStatus
 
 bp = Blueprint("wizard", __name__)
 BUYERS = (Role.BUYER, Role.APPROVER)
@@ -69,22 +68,6 @@ def resume(design_id: int) -> Response:
     )
 
 
-def _errors_onto(form: FlaskForm, spec: BoxSpec, problems: dict[str, str]) -> list[str]:
-    """Put each rule violation next to its field; return those that belong to no single field."""
-    loose = []
-    for field, message in problems.items():
-        parts = field.split(".")
-        name = field
-        if parts[0] == "items" and len(parts) == 3 and parts[1].isdigit() and int(parts[1]) < len(spec.items):
-            product = spec.items[int(parts[1])].product_id
-            name = f"{'colour' if field_kind(field) == 'item_colour' else 'qty'}_{product}"
-        if name in form:
-            form[name].errors = [*form[name].errors, message]
-        else:
-            loose.append(message)
-    return loose
-
-
 def _page(
     design: Design,
     step: Step,
@@ -92,36 +75,9 @@ def _page(
     spec: BoxSpec,
     status: int = 200,
     loose: list[str] | None = None,
-):
-    catalog = load_catalog()
-    quote, plan = estimate(spec)
-    logo = branding.find_logo(design.organisation_id, spec.logo_id)
-    response = Response(
-        render_template(
-            step.template,
-            design=design,
-            step=step,
-            steps=STEPS,
-            neighbours=neighbours(step),
-            complete=completion(spec),
-            form=form,
-            spec=spec,
-            catalog=catalog,
-            quote=quote,
-            plan=plan,
-            logo=logo,
-            preflight=branding.preflight(spec.to_dict()),
-            suggestions=logo_suggestions(logo, spec.logo_placement),
-            preview=url_for("wizard.preview", design_id=design.id, key=previews.remember(spec)),
-            slots=slots(spec, catalog),
-            fit=fit_message(spec.message, spec.card_size),
-            loose_errors=loose or [],
-            problems=step.blocking(spec),
-            sent_back=reviews.sent_back(design, current_user),
-        ),
-        status=status,
-    )
-    return _no_store(response)
+) -> Response:
+    page = render_template(step.template, **step_page(design, step, form, spec, loose or []))
+    return _no_store(Response(page, status=status))
 
 
 @bp.route("/designs/<int:design_id>/edit/<slug>", methods=["GET", "POST"])
@@ -129,7 +85,7 @@ def _page(
 def edit(design_id: int, slug: str):
     design = designs.get_design(current_user, design_id)
     step = BY_SLUG.get(slug) or abort(404)
-    if design.status != "draft":
+    if design.status != DesignStatus.DRAFT:
         flash("This design has been submitted. Ask for changes on the proof to edit it again.", "info")
         return redirect(url_for("designs.show", design_id=design.id))
     if request.method == "GET":
@@ -143,7 +99,7 @@ def edit(design_id: int, slug: str):
         return redirect(step.save(design, form, revision, request.form.get("nav", "next")))
     except Invalid as exc:
         spec = BoxSpec.from_dict(design.spec)
-        return _page(design, step, form, spec, 422, _errors_onto(form, spec, exc.violations) or [str(exc)])
+        return _page(design, step, form, spec, 422, errors_onto(form, spec, exc.violations) or [str(exc)])
     except Conflict as exc:
         flash(str(exc), "error")
         return redirect(url_for("wizard.edit", design_id=design.id, slug=step.slug))
@@ -159,28 +115,9 @@ def live(design_id: int) -> Response:
     form = step.form()
     form.validate()  # fills .data; errors are for the real save
     try:
-        return jsonify(ok=True, **_live_figures(design, step, step.apply(spec, form)))
+        return jsonify(ok=True, **live_figures(design, step, step.apply(spec, form)))
     except (KeyError, ValueError, TypeError, AttributeError):
         return jsonify(ok=False, message="Some choices are not complete yet.")
-
-
-def _live_figures(design: Design, step: Step, candidate: BoxSpec) -> dict[str, object]:
-    problems = check_draft(candidate, load_catalog())
-    quote, plan = estimate(candidate)
-    used, capacity = slots(candidate, load_catalog())
-    fit = fit_message(candidate.message, candidate.card_size)
-    return dict(
-        preview=url_for("wizard.preview", design_id=design.id, key=previews.remember(candidate)),
-        total=f"${quote.total:,.2f}",
-        per_box=f"${quote.per_box:,.2f}",
-        boxes=quote.boxes,
-        slots=f"{used} of {capacity} slots used",
-        full=used >= capacity,
-        fit=fit.message,
-        fits=fit.fits,
-        delivery=plan.message,
-        problems=[v.message for v in problems if field_kind(v.field) in step.fields],
-    )
 
 
 @bp.get("/designs/<int:design_id>/preview/<key>.png")
