@@ -15,6 +15,7 @@ from datetime import date
 
 from configurator.pricing import Quote
 from configurator.spec import BoxSpec
+from configurator.vocabulary import PageSize
 from proofs.fonts import font_set_id
 
 TEMPLATE_VERSION = "5"
@@ -34,7 +35,7 @@ class ProofRequest:
     version: int
     created: date
     review_url: str
-    page_size: str = "Letter"
+    page_size: str = PageSize.LETTER
     """The organisation's paper size."""
     logo_png: bytes | None = None
     """The normalised logo named by ``spec.logo_id``; left out when only the key is wanted."""

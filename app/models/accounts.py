@@ -12,6 +12,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
 from app.models.base import utcnow
+from configurator.vocabulary import PageSize
 
 
 class Role(enum.StrEnum):
@@ -30,8 +31,10 @@ class Organisation(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     approval_threshold: Mapped[Decimal | None] = mapped_column(Numeric(12, 2))
     """Orders above this total need the buyer-side approval of an approver; None: no such rule."""
-    page_size: Mapped[str] = mapped_column(String(10), default="Letter", server_default="Letter")
-    """Paper size of this organisation's PDF proofs: "Letter" or "A4"."""
+    page_size: Mapped[str] = mapped_column(
+        String(10), default=PageSize.LETTER, server_default=PageSize.LETTER.value
+    )
+    """Paper size of this organisation's PDF proofs, a :class:`~configurator.vocabulary.PageSize`."""
 
     users: Mapped[list[User]] = relationship(back_populates="organisation")
 

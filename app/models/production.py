@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 class ProductionJob(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     order_id: Mapped[int] = mapped_column(ForeignKey("order.id"), index=True)
-    kind: Mapped[str] = mapped_column(String(20))  # make, cards, assemble
+    kind: Mapped[str] = mapped_column(String(20))  # a configurator.vocabulary.JobKind
     title: Mapped[str] = mapped_column(String(200))
     product_id: Mapped[str | None] = mapped_column(String(60))
     colour: Mapped[str | None] = mapped_column(String(40))

@@ -113,6 +113,6 @@ def print_logo(logo: Logo, spec: dict) -> PrintSize:
     return print_size(
         (logo.width_px, logo.height_px),
         float(spec.get("logo_width_in", 2.0)) or 2.0,
-        spec.get("logo_placement", "lid"),
+        spec.get("logo_placement", LogoPlacement.LID),
         vector=logo.original_format == "svg",
     )
