@@ -14,20 +14,20 @@ from app.faults import is_database_fault
 from app.forms import radio_options
 from app.models import Document, Proof
 from app.services import documents, health, workers
-from configurator.states import DocumentStatus
+from configurator.states import DocumentStatus, RenderStatus
 from configurator.vocabulary import VOCABULARY
 
 STATUS_TEXT = {
-    "queued": "Waiting for a renderer…",
-    "rendering": "Drawing your proof…",
-    "ready": "Ready",
-    "failed": "Something went wrong while drawing this proof. Our team has been told.",
+    RenderStatus.QUEUED: "Waiting for a renderer…",
+    RenderStatus.RENDERING: "Drawing your proof…",
+    RenderStatus.READY: "Ready",
+    RenderStatus.FAILED: "Something went wrong while drawing this proof. Our team has been told.",
 }
 
 
 def proof_status(proof: Proof) -> dict[str, Any]:
     """The proof's state as plain data, for the page and for the polling endpoint."""
-    ready = proof.status == "ready"
+    ready = proof.status == RenderStatus.READY
     late = workers.proof_is_late(proof)
     return {
         "id": proof.id,

@@ -14,6 +14,7 @@ from app.services.errors import Conflict, Invalid
 from app.services.proofs import file_key, proof_reference
 from app.storage import storage
 from app.views import pdf_response
+from configurator.states import RenderStatus
 from configurator.vocabulary import Decision, ReviewSide
 
 bp = Blueprint("proofs", __name__)
@@ -22,7 +23,7 @@ REVIEWERS = (Role.BUYER, Role.APPROVER, Role.STAFF)
 
 def _file(proof_id: int, kind: str, mimetype: str) -> Response:
     proof = reviews.get_proof(current_user, proof_id)
-    if proof.status != "ready":
+    if proof.status != RenderStatus.READY:
         abort(404)
     data = storage().get(file_key(proof, kind))
     if kind == "pdf":

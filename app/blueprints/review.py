@@ -40,7 +40,7 @@ from app.storage import storage
 from app.views import document_response, pdf_response
 from configurator.catalog import load_catalog
 from configurator.changes import spec_changes
-from configurator.states import DocumentStatus
+from configurator.states import DocumentStatus, RenderStatus
 
 bp = Blueprint("review", __name__)
 T = TypeVar("T")
@@ -138,7 +138,7 @@ def _diff(old: Proof, new: Proof) -> dict[str, Any]:
 def _pair(design_id: int, a: int, b: int) -> tuple[Design, Proof, Proof]:
     design = get_design(current_user, design_id)
     old, new = reviews.proof_by_version(design, a), reviews.proof_by_version(design, b)
-    if old.status != "ready" or new.status != "ready":
+    if old.status != RenderStatus.READY or new.status != RenderStatus.READY:
         raise Conflict("Both versions need a finished proof to compare them.")
     return design, old, new
 
@@ -158,7 +158,7 @@ def compare(design_id: int) -> str | Response:
         design=design,
         old=old,
         new=new,
-        ready=[p for p in design.proofs if p.status == "ready"],
+        ready=[p for p in design.proofs if p.status == RenderStatus.READY],
         diff=diff,
         changes=spec_changes(old.spec, new.spec, load_catalog()),
     )
@@ -288,7 +288,7 @@ def guest(token: str) -> Response:
 @guest_limit
 def guest_mockup(token: str) -> Response:
     proof = _guest_link(token).proof
-    if proof.status != "ready":
+    if proof.status != RenderStatus.READY:
         abort(404)
     return _private(Response(storage().get(file_key(proof, "png")), mimetype="image/png"))
 
@@ -297,7 +297,7 @@ def guest_mockup(token: str) -> Response:
 @guest_limit
 def guest_pdf(token: str) -> Response:
     proof = _guest_link(token).proof
-    if proof.status != "ready":
+    if proof.status != RenderStatus.READY:
         abort(404)
     return _private(pdf_response(storage().get(file_key(proof, "pdf")), f"{proof_reference(proof)}.pdf"))
 

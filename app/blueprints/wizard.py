@@ -36,7 +36,7 @@ def start() -> str:
         (c, unit_price_per_box(c.spec, catalog), previews.remember(c.spec, "thumb"))
         for c in catalog.classics.values()
     ]
-    earlier = [d for d in designs.designs_for(current_user) if d.status != "draft"][:12]
+    earlier = [d for d in designs.designs_for(current_user) if d.status != DesignStatus.DRAFT][:12]
     return render_template(
         "wizard/start.html", classics=classics, earlier=earlier, catalog=catalog, form=FlaskForm()
     )

@@ -15,7 +15,7 @@ from app.services.estimates import estimate
 from configurator.catalog import load_catalog
 from configurator.rules import check, check_draft, field_kind, normalise_text
 from configurator.spec import BoxSpec
-from configurator.states import DESIGN, PROOF, IllegalTransition
+from configurator.states import DESIGN, PROOF, DesignStatus, IllegalTransition
 from configurator.text import hidden_characters_message
 
 
@@ -111,7 +111,7 @@ def save_step(design: Design, revision: int, spec: BoxSpec, fields: tuple[str, .
 def submit(design: Design, user: User, revision: int) -> Proof:
     """Submit a draft for a proof. Idempotent: a double click returns the proof already made."""
     latest = design.latest_proof
-    if design.status == "submitted" and latest is not None and design.revision == revision + 1:
+    if design.status == DesignStatus.SUBMITTED and latest is not None and design.revision == revision + 1:
         return latest  # the second click of a double submit: same design state, same proof
     if design.revision != revision:
         raise Conflict(STALE)
@@ -145,7 +145,7 @@ def submit(design: Design, user: User, revision: int) -> Proof:
     except Conflict:
         # Two submits raced; the one that won made the proof, which is what both clicks wanted.
         db.session.refresh(design)
-        if design.status == "submitted" and design.latest_proof is not None:
+        if design.status == DesignStatus.SUBMITTED and design.latest_proof is not None:
             return design.latest_proof
         raise
     return proof

@@ -38,7 +38,7 @@ from app.models.production import Shipment
 from app.services.leases import MAX_LOST_RENDERS, GiveUp, Lease
 from app.services.proofs import file_key
 from app.storage import storage
-from configurator.states import DOCUMENT
+from configurator.states import DOCUMENT, RenderStatus
 from proofs import diff
 from proofs.fonts import font_set_id
 from proofs.sandbox import RenderFailed, run_limited
@@ -258,9 +258,9 @@ def visual_diff(old: Proof, new: Proof) -> Document:
 def diff_for_new_proof(proof_id: int) -> Document | None:
     """Once a newer proof is ready, request its diff from the version before, before anyone asks."""
     proof = db.session.get(Proof, proof_id)
-    if proof is None or proof.status != "ready":
+    if proof is None or proof.status != RenderStatus.READY:
         return None
-    earlier = [p for p in proof.design.proofs if p.version < proof.version and p.status == "ready"]
+    earlier = [p for p in proof.design.proofs if p.version < proof.version and p.status == RenderStatus.READY]
     return visual_diff(earlier[-1], proof) if earlier else None
 
 

@@ -15,7 +15,7 @@ from configurator.catalog import load_catalog
 from configurator.jobs import plan_jobs, quote_is_rush
 from configurator.pricing import quote
 from configurator.spec import BoxSpec
-from configurator.states import DESIGN, ORDER, IllegalTransition
+from configurator.states import DESIGN, ORDER, IllegalTransition, OrderStatus
 
 
 def create_from(user: User, proof: Proof) -> Order:
@@ -80,12 +80,12 @@ def progress(order: Order) -> tuple[int, int]:
 
 
 MILESTONES = (
-    ("confirmed", "Order confirmed"),
-    ("in_production", "Makers at work"),
-    ("quality_check", "Quality check"),
-    ("packed", "Packed"),
-    ("shipped", "Shipped"),
-    ("delivered", "Delivered"),
+    (OrderStatus.CONFIRMED, "Order confirmed"),
+    (OrderStatus.IN_PRODUCTION, "Makers at work"),
+    (OrderStatus.QUALITY_CHECK, "Quality check"),
+    (OrderStatus.PACKED, "Packed"),
+    (OrderStatus.SHIPPED, "Shipped"),
+    (OrderStatus.DELIVERED, "Delivered"),
 )
 
 
@@ -94,7 +94,7 @@ def milestones(order: Order) -> list[tuple[str, datetime | None, str]]:
 
     Built from the order's own audit events only, so no maker or staff name reaches a buyer.
     """
-    reached = {"confirmed": order.created_at}
+    reached: dict[str, datetime] = {OrderStatus.CONFIRMED: order.created_at}
     events = db.session.scalars(
         select(AuditEvent).where(AuditEvent.subject == f"order:{order.id}").order_by(AuditEvent.at)
     )

@@ -19,6 +19,7 @@ from app.models import AuditEvent, Proof, User, utcnow
 from app.models.review import ShareLink
 from app.services import audit
 from app.services.errors import Conflict, Forbidden, Invalid, NotFound
+from configurator.states import RenderStatus
 
 MIN_DAYS, MAX_DAYS, DEFAULT_DAYS = 1, 30, 7
 
@@ -48,7 +49,7 @@ def create(user: User, proof: Proof, *, days: int, recipient: str, can_approve: 
     """Make a link for ``proof``; the caller checked the user may see it. Commits."""
     if not user.is_buyer_side:
         raise Forbidden("Only the buyer's organisation can share its proofs.")
-    if proof.status != "ready":
+    if proof.status != RenderStatus.READY:
         raise Conflict("This proof is not ready yet; share it once you can see it.")
     if not MIN_DAYS <= days <= MAX_DAYS:
         raise Invalid(f"Choose between {MIN_DAYS} and {MAX_DAYS} days.", {"days": "Out of range."})

@@ -21,6 +21,7 @@ from sqlalchemy.pool import NullPool
 
 from app.extensions import db
 from app.models import Proof, WorkerHeartbeat, utcnow
+from configurator.states import RenderStatus
 
 log = logging.getLogger(__name__)
 
@@ -55,7 +56,7 @@ def state() -> WorkerState:
 
 def proof_is_late(proof: Proof) -> bool:
     """A proof still waiting past the usual time, or with no worker alive to draw it."""
-    if proof.status not in ("queued", "rendering"):
+    if proof.status not in (RenderStatus.QUEUED, RenderStatus.RENDERING):
         return False
     waited = utcnow() - proof.created_at
     return waited > timedelta(seconds=PROOF_LATE_SECONDS) or not state().alive

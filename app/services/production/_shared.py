@@ -17,7 +17,7 @@ from app.services.errors import Conflict
 from configurator.states import JOB, IllegalTransition, JobStatus, OrderStatus
 from configurator.vocabulary import JobKind
 
-HELD = ("claimed", "in_progress", "paused", "problem")
+HELD = (JobStatus.CLAIMED, JobStatus.IN_PROGRESS, JobStatus.PAUSED, JobStatus.PROBLEM)
 STALE_CLAIM = "Someone else changed this job a moment ago; nothing was changed."
 RECENT = timedelta(minutes=2)
 """A refusal says "a moment ago" for a change this recent, and the time of day for an older one."""
@@ -109,7 +109,7 @@ def lock(order: Order) -> Order:
 
 
 def start_order(order: Order, actor: User | None) -> None:
-    if order.status == "confirmed" and lock(order).status == "confirmed":
+    if order.status == OrderStatus.CONFIRMED and lock(order).status == OrderStatus.CONFIRMED:
         orders.advance(order, "start_production", actor)
 
 
@@ -156,7 +156,7 @@ def what_happened(job_id: int) -> str:
     job = db.session.get(ProductionJob, job_id)
     if job is None:
         return "This job is no longer there; nothing was changed."
-    if job.order.status == "cancelled":
+    if job.order.status == OrderStatus.CANCELLED:
         return "This order was cancelled; nothing was changed."
     event = db.session.scalars(
         select(AuditEvent)
@@ -179,4 +179,4 @@ def what_happened(job_id: int) -> str:
 
 def release_path(status: str) -> tuple[str, ...]:
     """The job machine's way back to the queue from where a job is: pause first if someone is working."""
-    return {"in_progress": ("pause", "release")}.get(status, ("release",))
+    return {JobStatus.IN_PROGRESS: ("pause", "release")}.get(status, ("release",))

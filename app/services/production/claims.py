@@ -12,7 +12,7 @@ from app.services import audit, orders
 from app.services.errors import Conflict, Invalid, NotFound
 from app.services.production._shared import HELD, claimable, lock, move, start_order, what_happened
 from configurator.jobs import retitle
-from configurator.states import JOB
+from configurator.states import JOB, JobStatus, OrderStatus
 
 PROBLEM_REASONS = {
     "material": "Material is missing",
@@ -58,8 +58,13 @@ def claim_next(maker: User, *, device: User | None = None) -> ProductionJob | No
     token = secrets.token_hex(16)
     job_id = db.session.execute(
         update(ProductionJob)
-        .where(ProductionJob.id == candidate.scalar_subquery(), ProductionJob.status == "queued")
-        .values(status=JOB.next("queued", "claim"), maker_id=maker.id, claim_token=token, updated_at=utcnow())
+        .where(ProductionJob.id == candidate.scalar_subquery(), ProductionJob.status == JobStatus.QUEUED)
+        .values(
+            status=JOB.next(JobStatus.QUEUED, "claim"),
+            maker_id=maker.id,
+            claim_token=token,
+            updated_at=utcnow(),
+        )
         .returning(ProductionJob.id)
     ).scalar()
     if job_id is None:
@@ -84,14 +89,14 @@ def _finish_order_if_done(order: Order) -> None:
     unfinished; the order row lock makes the second one wait and then see both done.
     """
     order = lock(order)
-    if order.status != "in_production":
+    if order.status != OrderStatus.IN_PRODUCTION:
         return
     statuses = db.session.scalars(
         select(ProductionJob.status)
         .where(ProductionJob.order_id == order.id)
         .execution_options(populate_existing=True)
     ).all()
-    if statuses and all(s == "done" for s in statuses):
+    if statuses and all(s == JobStatus.DONE for s in statuses):
         orders.advance(order, "send_to_qa", None)
 
 

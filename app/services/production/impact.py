@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from app.models import AuditEvent, Order, ProductionJob
+from configurator.states import OrderStatus
 
 
 @dataclass(frozen=True)
@@ -25,7 +26,7 @@ def impact_by_month() -> list[MonthImpact]:
     rows = db.session.execute(
         select(Order.id, Order.created_at, func.coalesce(func.sum(ProductionJob.maker_minutes), 0))
         .join(ProductionJob, ProductionJob.order_id == Order.id, isouter=True)
-        .where(Order.status != "cancelled")
+        .where(Order.status != OrderStatus.CANCELLED)
         .group_by(Order.id, Order.created_at)
     ).all()
     for _order_id, created, minutes in rows:

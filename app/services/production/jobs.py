@@ -13,6 +13,7 @@ from app.services.errors import Conflict, Invalid, NotFound
 from app.services.production._shared import move, release_path, start_order, what_happened
 from app.services.production.identities import get_maker
 from app.services.transaction import commits
+from configurator.states import JobStatus, OrderStatus
 
 
 def get_job(job_id: int) -> ProductionJob:
@@ -41,10 +42,10 @@ def assign(staff: User, job_id: int, maker_id: int) -> ProductionJob:
     maker = get_maker(maker_id)
     if maker is None:
         raise Invalid("Choose a maker from the list.", {"maker": "unknown"})
-    if job.order.status == "cancelled":
+    if job.order.status == OrderStatus.CANCELLED:
         raise Conflict("This order is cancelled.")
     before, holder = job.status, job.maker_id
-    path = () if job.status == "queued" else release_path(job.status)
+    path = () if job.status == JobStatus.QUEUED else release_path(job.status)
     move(job, *path, "claim", maker_id=maker.id, claim_token=secrets.token_hex(16), problem=None)
     start_order(job.order, staff)
     audit.record(
@@ -65,7 +66,7 @@ def set_priority(staff: User, job_id: int, priority: int) -> ProductionJob:
     """Put a job at an exact place: smaller numbers are done sooner."""
     job = get_job(job_id)
     before = job.priority
-    if job.status == "done":
+    if job.status == JobStatus.DONE:
         raise Conflict(what_happened(job_id))
     move(job, priority=priority)
     audit.record(
@@ -77,7 +78,7 @@ def set_priority(staff: User, job_id: int, priority: int) -> ProductionJob:
 def top_priority() -> int:
     """A number smaller than every open job's, to put something at the front of the queue."""
     smallest = db.session.scalar(
-        select(func.min(ProductionJob.priority)).where(ProductionJob.status != "done")
+        select(func.min(ProductionJob.priority)).where(ProductionJob.status != JobStatus.DONE)
     )
     return (smallest if smallest is not None else 0) - 1
 
@@ -87,7 +88,7 @@ def order_first(staff: User, order: Order) -> int:
     front = top_priority()
     moved = db.session.execute(
         update(ProductionJob)
-        .where(ProductionJob.order_id == order.id, ProductionJob.status != "done")
+        .where(ProductionJob.order_id == order.id, ProductionJob.status != JobStatus.DONE)
         .values(priority=front, updated_at=utcnow())
         .execution_options(synchronize_session=False)
     ).rowcount

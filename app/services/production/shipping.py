@@ -17,7 +17,7 @@ from app.services.production._shared import HELD, lock, release_path, today, wal
 from app.services.transaction import commits
 from configurator.catalog import load_catalog
 from configurator.spec import BoxSpec
-from configurator.states import ORDER
+from configurator.states import ORDER, JobStatus, OrderStatus
 from configurator.vocabulary import CardSize, CardStyle, Delivery, LogoPlacement
 
 if TYPE_CHECKING:
@@ -31,7 +31,7 @@ def _refusal(order: Order, action: str) -> str | None:
     """Why the workshop refuses a staff button on this order, beyond the order machine; None: it does not."""
     if action not in MANUAL_ORDER_ACTIONS:
         return "Use the shipping form to mark an order shipped."
-    if action == "send_to_qa" and any(j.status != "done" for j in order.jobs):
+    if action == "send_to_qa" and any(j.status != JobStatus.DONE for j in order.jobs):
         return "Some jobs of this order are not done yet."
     return None
 
@@ -61,7 +61,7 @@ def staff_advance(staff: User, order: Order, action: str) -> None:
     orders.advance(order, action, staff)
 
 
-SHIPPABLE = ("packed", "shipped")
+SHIPPABLE = (OrderStatus.PACKED, OrderStatus.SHIPPED)
 """A packed order ships its first parcel; a shipped one may add parcels until every box has left."""
 
 
@@ -108,7 +108,11 @@ def _ship(
     staff: User, order: Order, carrier: str, tracking_number: str, boxes: int | None, errors: dict[str, str]
 ) -> Shipment:
     if order.status not in SHIPPABLE:
-        before_packing = order.status in ("confirmed", "in_production", "quality_check")
+        before_packing = order.status in (
+            OrderStatus.CONFIRMED,
+            OrderStatus.IN_PRODUCTION,
+            OrderStatus.QUALITY_CHECK,
+        )
         raise Conflict(
             f"This order is {order.status.replace('_', ' ')}; "
             + ("pack it before shipping." if before_packing else "it cannot be shipped.")
@@ -134,7 +138,7 @@ def _ship(
             + (f"{left} boxes are left to ship." if left else "Every box has been shipped now.")
         )
     db.session.refresh(order)  # current now: the parcel's write made every other one wait
-    if order.status == "packed":
+    if order.status == OrderStatus.PACKED:
         orders.advance(order, "ship", staff)
         notifications.notify("shipped", order_id=order.id, actor_id=staff.id)
     shipment = db.session.get(Shipment, shipment_id)

@@ -18,7 +18,7 @@ from app.services.reviews.guests import Guest, guest_may_approve
 from app.services.reviews.openness import Closed, why_closed
 from app.services.reviews.rules import may_approve_for_buyer, proof_total
 from app.services.share_links import record_guest
-from configurator.states import DESIGN
+from configurator.states import DESIGN, DesignStatus
 from configurator.vocabulary import COUNTED_SIDES, Decision, ReviewSide
 
 
@@ -47,7 +47,11 @@ def _order_of(proof: Proof, version: int, decision: str) -> Order | None:
 
     Such an approval is as valid as the ones before it: it is recorded, not refused.
     """
-    if decision != Decision.APPROVE or version != proof.version or proof.design.status != "ordered":
+    if (
+        decision != Decision.APPROVE
+        or version != proof.version
+        or proof.design.status != DesignStatus.ORDERED
+    ):
         return None
     return db.session.scalar(select(Order).where(Order.proof_id == proof.id))
 

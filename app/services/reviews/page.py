@@ -29,6 +29,7 @@ from app.services.reviews.queue import logo_facts, preflight
 from app.services.reviews.rules import may_approve_for_buyer, needs_approver, proof_total
 from configurator.catalog import Catalog, load_catalog
 from configurator.spec import BoxSpec
+from configurator.states import RenderStatus
 from configurator.vocabulary import Decision, ReviewSide
 
 NO_PROOF = "There is no proof to decide on yet."
@@ -101,7 +102,7 @@ class ReviewPage:
 
     @property
     def ready(self) -> tuple[Proof, ...]:
-        return tuple(p for p in self.proofs if p.status == "ready")
+        return tuple(p for p in self.proofs if p.status == RenderStatus.READY)
 
 
 def proof_by_version(design: Design, version: int) -> Proof:
@@ -140,7 +141,7 @@ def review_page(design_id: int, viewer: User, version: int | None = None) -> Rev
 
 def _shown(proof: Proof, proofs: tuple[Proof, ...], viewer: User) -> ProofView:
     latest = proof.design.latest_proof
-    earlier = [p for p in proofs if p.status == "ready" and p.version < proof.version]
+    earlier = [p for p in proofs if p.status == RenderStatus.READY and p.version < proof.version]
     return ProofView(
         proof=proof,
         is_latest=latest is not None and proof.id == latest.id,

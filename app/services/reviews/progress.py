@@ -13,6 +13,7 @@ from app.services import workers
 from app.services.reviews.comments import decided_by, when
 from app.services.reviews.common import COLLEAGUE
 from app.services.reviews.rules import needs_approver
+from configurator.states import DesignStatus, RenderStatus
 from configurator.vocabulary import Decision, ReviewSide
 
 
@@ -40,7 +41,7 @@ class SentBack:
 def sent_back(design: Design, viewer: User) -> SentBack | None:
     """Why a draft came back, when it did: the buyer must read the reason where they land."""
     proof = design.latest_proof
-    if design.status != "draft" or proof is None:
+    if design.status != DesignStatus.DRAFT or proof is None:
         return None
     asked = [r for r in proof.reviews if r.decision == Decision.REQUEST_CHANGES]
     if not asked:
@@ -107,7 +108,7 @@ def standing(design: Design, user: User) -> Standing:
     order = db.session.scalar(select(Order).where(Order.design_id == design.id))
     if order is not None:
         return Standing("done", f"Approved by both sides. Order {order.reference} is confirmed.")
-    if design.status == "draft":
+    if design.status == DesignStatus.DRAFT:
         return Standing(
             "act", f"Changes were requested on proof v{proof.version}. Edit the design and submit it again."
         )
@@ -127,9 +128,9 @@ def _drawing(proof: Proof) -> Standing | None:
     """The proof is not there to decide on yet (late, being drawn, or failed); None once it is."""
     if workers.proof_is_late(proof):
         return Standing("wait", f"Proof v{proof.version} is {workers.LATE_TEXT}.")
-    if proof.status in ("queued", "rendering"):
+    if proof.status in (RenderStatus.QUEUED, RenderStatus.RENDERING):
         return Standing("wait", f"Proof v{proof.version} is being drawn. This takes a few seconds.")
-    if proof.status == "failed":
+    if proof.status == RenderStatus.FAILED:
         return Standing("problem", f"Proof v{proof.version} could not be drawn. Our team has been told.")
     return None
 

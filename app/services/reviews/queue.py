@@ -84,7 +84,7 @@ def staff_queue() -> list[dict[str, Any]]:
             "proof": p,
             "buyer_approved": ReviewSide.BUYER in approvals(p),
             "waiting_for_approver": ReviewSide.BUYER not in approvals(p) and needs_approver(p),
-            "preflight": preflight(p) if p.status == "ready" else [],
+            "preflight": preflight(p) if p.status == RenderStatus.READY else [],
         }
         for p in pending_staff_review()
     ]
