@@ -284,21 +284,25 @@ def guest(token: str) -> Response:
     return _guest_page(token, GuestForm())
 
 
-@bp.get("/r/<token>/mockup.png")
-@guest_limit
-def guest_mockup(token: str) -> Response:
+def _drawn_proof(token: str) -> Proof:
+    """The link's proof when its files exist; a 404 while it is still being drawn."""
     proof = _guest_link(token).proof
     if proof.status != RenderStatus.READY:
         abort(404)
+    return proof
+
+
+@bp.get("/r/<token>/mockup.png")
+@guest_limit
+def guest_mockup(token: str) -> Response:
+    proof = _drawn_proof(token)
     return _private(Response(storage().get(file_key(proof, "png")), mimetype="image/png"))
 
 
 @bp.get("/r/<token>/proof.pdf")
 @guest_limit
 def guest_pdf(token: str) -> Response:
-    proof = _guest_link(token).proof
-    if proof.status != RenderStatus.READY:
-        abort(404)
+    proof = _drawn_proof(token)
     return _private(pdf_response(storage().get(file_key(proof, "pdf")), f"{proof_reference(proof)}.pdf"))
 
 
