@@ -75,16 +75,22 @@ class RenderStatus(enum.StrEnum):
     FAILED = "failed"
 
 
-PROOF = StateMachine(
-    "proof",
-    _table(
-        ("start", [RenderStatus.QUEUED], RenderStatus.RENDERING),
-        ("finish", [RenderStatus.RENDERING], RenderStatus.READY),
-        ("fail", [RenderStatus.RENDERING, RenderStatus.QUEUED], RenderStatus.FAILED),
-        ("requeue", [RenderStatus.RENDERING, RenderStatus.FAILED, RenderStatus.QUEUED], RenderStatus.QUEUED),
-    ),
-    initial=RenderStatus.QUEUED,
-)
+def _render_machine(name: str, requeue_from: Iterable[str]) -> StateMachine:
+    """A worker's render: taken, drawn or failed; ``requeue_from`` says which states go back to the queue."""
+    return StateMachine(
+        name,
+        _table(
+            ("start", [RenderStatus.QUEUED], RenderStatus.RENDERING),
+            ("finish", [RenderStatus.RENDERING], RenderStatus.READY),
+            ("fail", [RenderStatus.RENDERING, RenderStatus.QUEUED], RenderStatus.FAILED),
+            ("requeue", requeue_from, RenderStatus.QUEUED),
+        ),
+        initial=RenderStatus.QUEUED,
+    )
+
+
+PROOF = _render_machine("proof", [RenderStatus.RENDERING, RenderStatus.FAILED, RenderStatus.QUEUED])
+"""A failed proof may be drawn again (staff's retry); a lapsed or lost render goes back to the queue."""
 
 
 class DesignStatus(enum.StrEnum):
@@ -169,16 +175,8 @@ DocumentStatus = RenderStatus
 """The name the documents' code reads their status by."""
 
 
-DOCUMENT = StateMachine(
-    "document",
-    _table(
-        ("start", [DocumentStatus.QUEUED], DocumentStatus.RENDERING),
-        ("finish", [DocumentStatus.RENDERING], DocumentStatus.READY),
-        ("fail", [DocumentStatus.RENDERING, DocumentStatus.QUEUED], DocumentStatus.FAILED),
-        ("requeue", [DocumentStatus.RENDERING, DocumentStatus.QUEUED], DocumentStatus.QUEUED),
-    ),
-    initial=DocumentStatus.QUEUED,
-)
+DOCUMENT = _render_machine("document", [RenderStatus.RENDERING, RenderStatus.QUEUED])
+"""A failed document stays failed: the renderer refused these very inputs, and its row is keyed by them."""
 
 
 class MessageStatus(enum.StrEnum):
