@@ -12,8 +12,7 @@ from app.services import reviews, share_links
 from app.services.errors import Conflict, NotFound
 from app.services.reviews import Closed
 from app.services.reviews.page import ALREADY, NO_PROOF
-from tests.app.factories import DesignFactory, StaffFactory, UserFactory
-from tests.app.review_support import ready_proof
+from tests.app.factories import DesignFactory, StaffFactory, UserFactory, ready_proof
 
 
 @pytest.fixture
