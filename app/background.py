@@ -95,6 +95,11 @@ _LISTENERS = {
 
 def init_app(_app: Flask) -> None:
     """Listen to the sessions of ``db`` (once per process: the session class is shared by every app)."""
+    listen(db.session)
+
+
+def listen(target: object) -> None:
+    """Attach the after-commit listeners to ``target`` (``db.session``, or a session class of its own)."""
     for name, listener in _LISTENERS.items():
-        if not event.contains(db.session, name, listener):
-            event.listen(db.session, name, listener)
+        if not event.contains(target, name, listener):
+            event.listen(target, name, listener)

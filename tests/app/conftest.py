@@ -15,7 +15,7 @@ from flask_sqlalchemy.session import Session
 from sqlalchemy import Connection, Engine, event
 from sqlalchemy.orm import SessionTransaction
 
-from app import create_app
+from app import background, create_app
 from app.extensions import db
 from tests.app.journeys import Browser, IsolatedClient
 from tests.services import private_database, require_postgres
@@ -136,8 +136,12 @@ class _SharingSession(Session):
         transaction = self.get_transaction()
         untouched = not (self.info.get("flushed") or self.new or self.dirty or self.deleted)
         if transaction is not None and transaction.is_active and untouched:
+            self.info.pop(background.PENDING, None)  # a close sends nothing, as in production
             self.commit()
         super().close()
+
+
+background.listen(_SharingSession)  # the app's sessions of this test are of this class
 
 
 @event.listens_for(_SharingSession, "after_flush")
