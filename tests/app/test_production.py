@@ -440,8 +440,8 @@ BACKLOG_CHANGES = {
 @pytest.mark.parametrize("change", BACKLOG_CHANGES)
 def test_every_change_of_the_backlog_gives_a_fresh_plan(app, change):
     staff, maker = StaffFactory(), MakerFactory()
-    make_order(quantity=20, needed_by=(date.today() + timedelta(days=20)).isoformat())
-    order = make_order(quantity=40, needed_by=(date.today() + timedelta(days=15)).isoformat())
+    make_order(quantity=20, needed_by=date.today() + timedelta(days=20))
+    order = make_order(quantity=40, needed_by=date.today() + timedelta(days=15))
     before, version = production.plan(), production.backlog_version()
     assert production.plan() is before  # remembered while nothing changes
     BACKLOG_CHANGES[change](staff, maker, fresh_order(order))
