@@ -52,6 +52,8 @@ def serve(host: str, port: int) -> None:
     except supervise.CannotStart as exc:
         listener.close()
         raise click.ClickException(str(exc)) from None
+    upgrade()
+    seed_demo()
     # Ctrl-C and SIGTERM (a supervisor, a test) stop everything. SIGINT is set explicitly
     # because a shell starting us in the background leaves it ignored.
     for stop_signal in (signal.SIGINT, signal.SIGTERM):
@@ -71,16 +73,13 @@ def serve(host: str, port: int) -> None:
 
 
 def _children(host: str, port: int) -> list[supervise.Child]:
-    """The private Redis (started and answering, unless REDIS_URL is set) and the worker to supervise;
-    the database is migrated and seeded in between, once the broker is up."""
+    """The private Redis (unless REDIS_URL is set) and the worker to supervise, not started yet."""
     env = os.environ.copy()  # the worker's environment: it builds its own config from it
     if not current_app.config["PUBLIC_URL_GIVEN"]:
         # Links on proofs and in share links must point at this server, whatever its port.
         env["PUBLIC_URL"] = current_app.config["PUBLIC_URL"] = f"http://{host}:{port}"
     redis_socket = current_app.config["EMBEDDED_REDIS_SOCKET"]
     children = [supervise.private_redis(Path(redis_socket))] if redis_socket else []
-    upgrade()
-    seed_demo()
     worker = [sys.executable, "-m", "celery", "-A", "worker", "worker", "--beat", "--loglevel=WARNING"]
     worker += ["--concurrency=2", "--schedule", current_app.config["CELERY"]["beat_schedule_filename"]]
     children.append(supervise.Child(name="worker", argv=worker, env=env))
