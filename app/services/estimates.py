@@ -15,5 +15,7 @@ def estimate(spec: BoxSpec) -> tuple[Quote, DeliveryPlan]:
     """Price and schedule a spec as of today; rush pricing applies when the date needs it."""
     catalog = load_catalog()
     today = datetime.now(UTC).date()
-    plan = plan_delivery(spec, catalog, today, production.backlog_minutes(), production.current_capacity())
+    version = production.backlog_version()
+    queue, capacity = production.backlog_minutes(version), production.current_capacity(version)
+    plan = plan_delivery(spec, catalog, today, queue, capacity)
     return quote(spec, catalog, rush=plan.rush_needed and plan.feasible), plan
