@@ -20,7 +20,11 @@ def visible(user: User, model: Any, query: Select) -> Select:
 
 def get_visible(user: User, model: type[M], object_id: int, noun: str) -> M:
     """One organisation-owned object; another organisation's is 'not found', never 'forbidden'."""
-    found = db.session.get(model, object_id)
+    return shown_to(user, db.session.get(model, object_id), noun)
+
+
+def shown_to(user: User, found: M | None, noun: str) -> M:
+    """``found`` if ``user`` may see it; NotFound when it is missing or another organisation's."""
     if found is None or not (user.is_staff or found.organisation_id == user.organisation_id):
         raise NotFound(f"We could not find that {noun}.")
     return found

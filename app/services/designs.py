@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy import bindparam, select
+from sqlalchemy.orm import joinedload, selectinload
 
 from app.extensions import db
 from app.models import Design, Proof, User
 from app.services import audit, proofs
-from app.services.access import get_visible, visible
+from app.services.access import shown_to, visible
 from app.services.drafts import STALE, commit_or_conflict, commit_spec, editable_spec
 from app.services.errors import Conflict, Invalid, NotFound
 from app.services.estimates import estimate
@@ -28,8 +28,13 @@ def designs_for(user: User) -> list[Design]:
     return list(db.session.scalars(visible(user, Design, query)))
 
 
+_DESIGN = select(Design).where(Design.id == bindparam("id")).options(joinedload(Design.proofs))
+"""Built once, with its proofs in the same query: every design page shows or checks them."""
+
+
 def get_design(user: User, design_id: int) -> Design:
-    return get_visible(user, Design, design_id, "design")
+    found = db.session.scalars(_DESIGN, {"id": design_id}).unique().one_or_none()
+    return shown_to(user, found, "design")
 
 
 def _new_design(user: User, name: str, spec: BoxSpec, **detail: str) -> Design:
