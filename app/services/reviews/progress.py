@@ -152,7 +152,7 @@ def _awaiting_buyer(design: Design, proof: Proof, user: User, staff_done: bool) 
 def _awaiting_approver(design: Design, proof: Proof, user: User) -> Standing:
     """Above the organisation's threshold only an approver's approval counts; colleagues endorse."""
     limit = f"${design.organisation.approval_threshold:,.2f}"
-    if user.role in (Role.APPROVER, Role.ADMIN):
+    if user.holds(Role.APPROVER):
         return Standing(
             "act",
             f"Waiting for your approval: this order is above your organisation's limit of {limit}.",
