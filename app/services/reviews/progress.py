@@ -97,15 +97,29 @@ def decision_summary(proof: Proof, viewer: User) -> str:
     return "; ".join(parts) or "no decision"
 
 
-def standing(design: Design, user: User) -> Standing:
-    """One sentence that tells this person where the design stands and whose move it is."""
+class _Ask:
+    """Not known by the caller: look it up."""
+
+
+ASK = _Ask()
+
+
+def standing(
+    design: Design, user: User, *, order: Order | _Ask | None = ASK, workers_alive: bool | None = None
+) -> Standing:
+    """One sentence that tells this person where the design stands and whose move it is.
+
+    A list of designs passes each one's ``order`` (None: it has none) and whether a worker is
+    alive, found once for all of them, so the sentences cost no query per design.
+    """
     proof = design.latest_proof
     if proof is None:
         return Standing("wait", "No proof yet: submit the design to get one.")
-    drawing = _drawing(proof)
+    drawing = _drawing(proof, workers_alive)
     if drawing is not None:
         return drawing
-    order = db.session.scalar(select(Order).where(Order.design_id == design.id))
+    if isinstance(order, _Ask):
+        order = db.session.scalar(select(Order).where(Order.design_id == design.id))
     if order is not None:
         return Standing("done", f"Approved by both sides. Order {order.reference} is confirmed.")
     if design.status == DesignStatus.DRAFT:
@@ -124,9 +138,9 @@ def standing(design: Design, user: User) -> Standing:
     return Standing("done", "Approved by both sides.")
 
 
-def _drawing(proof: Proof) -> Standing | None:
+def _drawing(proof: Proof, workers_alive: bool | None = None) -> Standing | None:
     """The proof is not there to decide on yet (late, being drawn, or failed); None once it is."""
-    if workers.proof_is_late(proof):
+    if workers.proof_is_late(proof, workers_alive):
         return Standing("wait", f"Proof v{proof.version} is {workers.LATE_TEXT}.")
     if proof.status in (RenderStatus.QUEUED, RenderStatus.RENDERING):
         return Standing("wait", f"Proof v{proof.version} is being drawn. This takes a few seconds.")
