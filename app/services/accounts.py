@@ -91,7 +91,8 @@ def checked_password(password: str, field: str = "new_password") -> str:
 
 def checked_name(name: str) -> str:
     """A person's display name on one line, without invisible characters, else Invalid."""
-    name = normalise_text(name)[:120]
+    name = " ".join(normalise_text(name).split(" "))
+    name = " ".join(part for part in name.split(" ") if part)[:120]
     if not name:
         raise Invalid("Enter your name.", {"display_name": "Enter your name."})
     if hidden := hidden_characters_message(name, "name", single_line=True):
