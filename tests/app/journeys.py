@@ -103,7 +103,10 @@ def link_in_mail(to_addr: str, path: str) -> str:
 
     db.session.expire_all()
     message = db.session.scalar(
-        select(OutboxMessage).where(OutboxMessage.to_addr == to_addr).order_by(OutboxMessage.id.desc()).limit(1)
+        select(OutboxMessage)
+        .where(OutboxMessage.to_addr == to_addr)
+        .order_by(OutboxMessage.id.desc())
+        .limit(1)
     )
     assert message is not None, f"no email for {to_addr}"
     match = re.search(r"https?://[^/\s]+(" + re.escape(path) + r"\S+)", message.body)
