@@ -110,8 +110,11 @@ def _estimate(spec_json: str) -> Decimal | None:
 
 
 def _total(design: Design, proof: Proof | None) -> tuple[Decimal | None, bool]:
-    if design.status != DesignStatus.DRAFT and proof is not None and proof.quote and "total" in proof.quote:
-        return Decimal(str(proof.quote["total"])), False
+    """The submitted proof's total (as :func:`reviews.proof_total` has it), else the draft's estimate."""
+    if design.status != DesignStatus.DRAFT and proof is not None:
+        if proof.quote and "total" in proof.quote:
+            return Decimal(str(proof.quote["total"])), False
+        return _estimate(json.dumps(proof.spec, sort_keys=True)), False
     spec: dict[str, Any] = design.spec
     if not spec.get("items"):
         return None, True
