@@ -135,8 +135,7 @@ def design_list(user: User, search: str = "", chosen: str = "") -> DesignList:
     query = (
         select(Design)
         .options(
-            joinedload(Design.created_by),
-            joinedload(Design.organisation),
+            joinedload(Design.created_by),  # the organisation is the viewer's, already loaded
             selectinload(Design.proofs)
             .selectinload(Proof.reviews)
             .options(joinedload(Review.user), joinedload(Review.guest)),
