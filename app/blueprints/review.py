@@ -405,6 +405,7 @@ def dev_mail() -> str:
         folder=None if current_app.config.get("SMTP_HOST") else current_app.config["MAIL_DIR"],
         file_name=notifications.mail_file_name,
         smtp=current_app.config.get("SMTP_HOST"),
+        secret_events=notifications.SECRET_EVENTS,
     )
 
 

@@ -44,6 +44,11 @@ EVENTS = (
     "order_confirmed",
     "shipped",
 )
+SECRET_EVENTS = frozenset({"invitation", "password_reset"})
+"""Emails that carry a one-time link: their text is not kept once an SMTP server accepted them,
+and staff's mail page never shows it while one is configured (it would open someone's account)."""
+FORGOTTEN_TEXT = "(This email carried a one-time link; its text is not kept after sending.)\n"
+
 MAX_ATTEMPTS = 30
 """With the backoff below, about a day of retries before a message is marked failed (and kept)."""
 BACKOFF_SECONDS = 30
@@ -240,8 +245,12 @@ class _SmtpTransport:
             self.smtp = None
 
 
+def _smtp() -> bool:
+    return bool(current_app.config.get("SMTP_HOST"))
+
+
 def _transport() -> _FolderTransport | _SmtpTransport:
-    if current_app.config.get("SMTP_HOST"):
+    if _smtp():
         return _SmtpTransport(current_app.config)
     return _FolderTransport(current_app.config["MAIL_DIR"])
 
@@ -293,7 +302,8 @@ def send_pending(limit: int = 100) -> int:
                 if not isinstance(exc, smtplib.SMTPRecipientsRefused | smtplib.SMTPDataError):
                     break  # the server is unreachable or broken: the rest wait for the next round
                 continue
-            _settle(message_id, token, "finish", sent_at=utcnow(), last_error=None)
+            forget = {"body": FORGOTTEN_TEXT} if message.event in SECRET_EVENTS and _smtp() else {}
+            _settle(message_id, token, "finish", sent_at=utcnow(), last_error=None, **forget)
             sent += 1
     finally:
         transport.close()

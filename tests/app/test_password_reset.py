@@ -138,3 +138,45 @@ def test_wrong_current_passwords_are_limited_like_logins(app):
         for _ in range(12)
     ]
     assert statuses == [422] * 10 + [429] * 2
+
+
+def test_a_one_time_link_leaves_by_smtp_and_its_text_is_not_kept_or_shown(app, browser):
+    import email
+    import socket
+    from email.policy import default
+
+    from aiosmtpd.controller import Controller
+
+    from app.models import Role
+    from app.services import notifications
+
+    class Inbox:
+        messages: list = []  # noqa: RUF012 - one inbox for this test
+
+        async def handle_DATA(self, server, session, envelope):
+            self.messages.append(email.message_from_bytes(envelope.content, policy=default))
+            return "250 OK"
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    inbox = Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        app.config.update(
+            SMTP_HOST="127.0.0.1", SMTP_PORT=controller.port, SMTP_STARTTLS=False, SMTP_TIMEOUT=5
+        )
+        user = UserFactory()
+        accounts.request_reset(user.email)
+        staff = UserFactory(role=Role.STAFF, organisation=None)
+        browser.login(staff.email)
+        assert "/password/reset/" not in browser.get("/dev/mail").text  # staff never read the link
+        assert notifications.send_pending() == 1
+    finally:
+        controller.stop()
+    [sent] = inbox.messages
+    assert "/password/reset/" in sent.get_content()
+    db.session.expire_all()
+    kept = db.session.scalar(select(OutboxMessage).where(OutboxMessage.to_addr == user.email))
+    assert kept.status == "sent" and "/password/reset/" not in kept.body
