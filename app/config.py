@@ -128,6 +128,10 @@ def build_config(env: dict[str, str] | None = None) -> dict[str, Any]:
         "RATELIMIT_LOGIN_ACCOUNT": "10 per 15 minutes",
         "RATELIMIT_LOGIN_ADDRESS": "50 per 15 minutes",
         "RATELIMIT_GUEST_LINK": "120 per minute",
+        # Password reset e-mails one address may be sent, and the requests (and uses of reset and
+        # invitation links) one network may make; every request counts, whatever the address.
+        "RATELIMIT_RESET_ACCOUNT": "5 per 15 minutes",
+        "RATELIMIT_RESET_ADDRESS": "50 per 15 minutes",
         "EMBEDDED_REDIS_SOCKET": str(embedded_redis_socket(instance, env) or ""),
         "WORKER_STALE_SECONDS": int(env.get("WORKER_STALE_SECONDS", "60")),
         "INSTANCE_PATH": str(instance),

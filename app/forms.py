@@ -124,3 +124,57 @@ class JobForm(FlaskForm):
         "How many are done?", validators=[Optional(), NumberRange(min=0, max=MAX_ID)]
     )
     problem = StringField("What is the problem?", validators=[Length(max=1000)])
+
+
+# --- Accounts and the organisation ---------------------------------------------------------------
+
+
+class ThresholdForm(FlaskForm):
+    threshold = StringField("Approver needed for orders above ($)", validators=[Length(max=20)])
+
+
+class InviteForm(FlaskForm):
+    email = EmailField("Colleague's email", validators=[DataRequired("Enter their email.")])
+    role = HiddenField()
+    """A radio group drawn from ``MEMBER_ROLES`` in the template; the service checks the value."""
+
+
+class MemberForm(FlaskForm):
+    """A change to one member, carrying the role the admin saw (the service acts only on that)."""
+
+    seen_role = HiddenField(validators=[DataRequired()])
+    role = HiddenField()
+
+
+class JoinForm(FlaskForm):
+    display_name = StringField(
+        "Your name",
+        validators=[DataRequired("Enter your name."), Length(max=120, message="At most 120 characters.")],
+    )
+    password = PasswordField("Choose a password", validators=[DataRequired("Choose a password.")])
+
+
+class ResetRequestForm(FlaskForm):
+    email = EmailField("Email", validators=[DataRequired("Enter your email.")])
+
+
+class NewPasswordForm(FlaskForm):
+    new_password = PasswordField("New password", validators=[DataRequired("Choose a new password.")])
+
+
+class ChangePasswordForm(FlaskForm):
+    current_password = PasswordField(
+        "Current password", validators=[DataRequired("Enter your current password.")]
+    )
+    new_password = PasswordField("New password", validators=[DataRequired("Choose a new password.")])
+
+
+class DesignNameForm(FlaskForm):
+    name = StringField(
+        "Name",
+        validators=[
+            DataRequired("Give the design a name."),
+            Length(max=120, message="At most 120 characters."),
+        ],
+    )
+    seen_name = HiddenField()

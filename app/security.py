@@ -52,13 +52,13 @@ def _back_to_page() -> str | None:
 
 
 def roles_required(*roles: Role) -> Callable:
-    """Allow only users holding one of ``roles`` (admins hold every role)."""
+    """Allow only users holding one of ``roles`` (:meth:`Role.holds`: admins hold every role)."""
 
     def decorator(view: Callable) -> Callable:
         @wraps(view)
         @login_required
         def wrapped(*args: Any, **kwargs: Any) -> Any:
-            if current_user.role not in roles and current_user.role != Role.ADMIN:
+            if not any(current_user.holds(role) for role in roles):
                 return render_template(
                     "errors/error.html", code=403, message="This page is not for your role."
                 ), 403

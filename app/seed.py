@@ -13,6 +13,7 @@ from app.services.production import add_maker
 DEMO_USERS = (
     ("buyer@acme.test", "demo-buyer", Role.BUYER, "Ada Buyer", "acme"),
     ("approver@acme.test", "demo-approver", Role.APPROVER, "Ravi Approver", "acme"),
+    ("admin@acme.test", "demo-admin", Role.ORGANISATION_ADMIN, "Olu Admin", "acme"),
     ("buyer@globex.test", "demo-globex", Role.BUYER, "Gail Globex", "globex"),
     ("staff@giftsofhope.test", "demo-staff", Role.STAFF, "Sam Staff", None),
     ("workshop@giftsofhope.test", "demo-workshop", Role.WORKSHOP, "Workshop tablet", None),

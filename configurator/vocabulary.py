@@ -134,6 +134,57 @@ class Decision(Term):
     REQUEST_CHANGES = "request_changes", "Asked for changes"
 
 
+class Role(Term):
+    """What a person may do. Stored by member name (``BUYER``) in ``user.role``.
+
+    An organisation's members hold one of :data:`MEMBER_ROLES`; the others belong to Gifts of
+    Hope. A role may hold others' rights (:meth:`holds`): an organisation admin is also an
+    approver and a buyer, and our own admin holds every role.
+    """
+
+    BUYER = "buyer", "Buyer"
+    APPROVER = "approver", "Approver"
+    ORGANISATION_ADMIN = "organisation_admin", "Organisation admin"
+    STAFF = "staff", "Gifts of Hope staff"
+    MAKER = "maker", "Maker"
+    ADMIN = "admin", "Gifts of Hope admin"
+    WORKSHOP = "workshop", "Workshop tablet"
+    """The shared workshop tablet: makers pick their pseudonym on it and act as themselves."""
+
+    def holds(self, other: Role) -> bool:
+        """Whether this role has ``other``'s rights (every role has its own)."""
+        return self is other or self is Role.ADMIN or other in _ALSO_HOLDS.get(self, ())
+
+
+_ALSO_HOLDS: dict[Role, frozenset[Role]] = {
+    Role.ORGANISATION_ADMIN: frozenset({Role.BUYER, Role.APPROVER}),
+}
+
+MEMBER_ROLES: tuple[Role, ...] = (Role.BUYER, Role.APPROVER, Role.ORGANISATION_ADMIN)
+"""The roles an organisation's admin gives its members, least rights first."""
+
+APPROVING_ROLES: tuple[Role, ...] = (Role.APPROVER, Role.ORGANISATION_ADMIN)
+"""The member roles whose approval counts above an organisation's approval limit."""
+
+MEMBER_ROLE_RIGHTS: dict[Role, str] = {
+    Role.BUYER: "Designs gift boxes, asks for proofs and approves orders up to the approval limit.",
+    Role.APPROVER: "Everything a buyer does, and approves orders above the approval limit.",
+    Role.ORGANISATION_ADMIN: "Everything an approver does, and manages members, invitations and settings.",
+}
+"""What each member role may do, in the words the settings page shows."""
+
+
+class DesignFilter(Term):
+    """The design list's filters: a design status, every current design, or the archived ones."""
+
+    CURRENT = "current", "All current"
+    DRAFT = "draft", "Drafts"
+    SUBMITTED = "submitted", "Waiting for approval"
+    APPROVED = "approved", "Approved"
+    ORDERED = "ordered", "Ordered"
+    ARCHIVED = "archived", "Archived"
+
+
 VOCABULARY: tuple[type[Term], ...] = (
     LogoPlacement,
     MonogramStyle,
@@ -144,5 +195,7 @@ VOCABULARY: tuple[type[Term], ...] = (
     JobKind,
     ReviewSide,
     Decision,
+    Role,
+    DesignFilter,
 )
 """Every kind of term, for templates and tests."""

@@ -2,9 +2,20 @@
 
 from flask import Flask
 
-from app.blueprints import auth, designs, health, orders, production, proofs, review, staff, wizard
+from app.blueprints import (
+    auth,
+    designs,
+    health,
+    orders,
+    organisation,
+    production,
+    proofs,
+    review,
+    staff,
+    wizard,
+)
 
 
 def register_blueprints(app: Flask) -> None:
-    for module in (auth, designs, health, orders, production, proofs, staff, wizard, review):
+    for module in (auth, designs, health, orders, organisation, production, proofs, staff, wizard, review):
         app.register_blueprint(module.bp)

@@ -28,12 +28,12 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from app.extensions import limiter
 from app.forms import BuyerVisibleText, DecisionForm, parse_id
-from app.models import Design, Organisation, Proof, Role
+from app.models import Design, Proof, Role
 from app.models.review import ShareLink
 from app.security import roles_required
 from app.services import documents, notifications, reviews, share_links
 from app.services.designs import get_design
-from app.services.errors import Conflict, Forbidden, Invalid, NotFound, ServiceError
+from app.services.errors import Conflict, Invalid, NotFound, ServiceError
 from app.services.orders import get_order
 from app.services.proofs import file_key, proof_reference
 from app.storage import storage
@@ -81,10 +81,6 @@ class GuestForm(FlaskForm):
     name = StringField("Your name", validators=[Length(max=120)])
     email = EmailField("Your email", validators=[Length(max=254)])
     body = TextAreaField("Comment", validators=[Optional(), Length(max=reviews.COMMENT_MAX)])
-
-
-class ThresholdForm(FlaskForm):
-    threshold = StringField("Approver needed for orders above ($)", validators=[Length(max=20)])
 
 
 def _back(design_id: int, version: int | None = None, anchor: str | None = None) -> Response:
@@ -366,69 +362,23 @@ def staff_queue() -> str:
     return render_template("review/staff_queue.html", rows=reviews.staff_queue())
 
 
-# --- Organisation approval rule ------------------------------------------------------------
+# --- Old addresses of the organisation's rules -----------------------------------------------
 
 
 @bp.route("/organisation/approvals", methods=["GET", "POST"])
-@roles_required(*BUYER_SIDE)
-def settings() -> str | Response | tuple[str, int]:
-    organisation = current_user.organisation
-    if organisation is None:
-        abort(404)
+def settings() -> Response:
+    """The approval rule moved to the organisation settings page; a form posted here follows it."""
     if request.method == "POST":
-        return _save_threshold(organisation)
-    current = organisation.approval_threshold
-    form = ThresholdForm(threshold="" if current is None else f"{current:.2f}")
-    return render_template(
-        "review/settings.html", form=form, organisation=organisation, approvers=_approvers()
-    )
-
-
-def _save_threshold(organisation: Organisation) -> Response | tuple[str, int]:
-    form = ThresholdForm()
-    if not form.validate_on_submit():
-        abort(400)
-    try:
-        value = reviews.parse_threshold(form.threshold.data or "")
-        reviews.set_threshold(current_user, organisation, value)
-    except Invalid as exc:
-        form.threshold.errors = [str(exc)]
-        page = render_template(
-            "review/settings.html", form=form, organisation=organisation, approvers=_approvers()
-        )
-        return page, 422
-    except Forbidden as exc:
-        flash(str(exc), "error")
-        return redirect(url_for("review.settings"))
-    flash(
-        "Saved. Orders above this amount now wait for an approver."
-        if value is not None
-        else "Saved. Any buyer in your organisation can now approve orders of any amount.",
-        "success",
-    )
-    return redirect(url_for("review.settings"))
-
-
-def _approvers() -> list:
-    return [u for u in current_user.organisation.users if u.role == Role.APPROVER and u.active]
+        return redirect(url_for("organisation.approval_rule"), 308)
+    return redirect(url_for("organisation.settings", _anchor="approval-rule"), 301)
 
 
 # --- Approval record -------------------------------------------------------------------------
 
 
 @bp.post("/organisation/paper-size")
-@roles_required(Role.APPROVER)
 def paper_size() -> Response:
-    """Letter or A4 for the organisation's PDF proofs (the approver decides, like the approval rule)."""
-    if not FlaskForm().validate_on_submit():
-        abort(400)
-    try:
-        reviews.set_page_size(current_user, current_user.organisation, request.form.get("page_size", ""))
-    except Invalid as exc:
-        flash(str(exc), "error")
-    else:
-        flash(f"Saved. New proofs print on {current_user.organisation.page_size} paper.", "success")
-    return redirect(url_for("review.settings"))
+    return redirect(url_for("organisation.paper_size"), 308)
 
 
 @bp.get("/orders/<int:order_id>/approval-record.pdf")
@@ -455,6 +405,7 @@ def dev_mail() -> str:
         folder=None if current_app.config.get("SMTP_HOST") else current_app.config["MAIL_DIR"],
         file_name=notifications.mail_file_name,
         smtp=current_app.config.get("SMTP_HOST"),
+        secret_events=notifications.SECRET_EVENTS,
     )
 
 

@@ -48,12 +48,17 @@ def create() -> Response:
     source = parse_id(request.form.get("from_design"))
     if request.form.get("from_design") and source is None:
         abort(404)
-    if source is not None:
-        design = designs.duplicate(current_user, source)
-    elif request.form.get("classic"):
-        design = designs.create_from_classic(current_user, request.form["classic"])
-    else:
-        design = designs.create_blank(current_user)
+    name = request.form.get("name", "")
+    try:
+        if source is not None:
+            design = designs.duplicate(current_user, source, name)
+        elif request.form.get("classic"):
+            design = designs.create_from_classic(current_user, request.form["classic"], name)
+        else:
+            design = designs.create_blank(current_user, name)
+    except Invalid as exc:
+        flash(str(exc), "error")
+        return redirect(url_for("wizard.start"))
     return redirect(url_for("wizard.edit", design_id=design.id, slug="contents"))
 
 

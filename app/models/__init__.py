@@ -5,7 +5,7 @@ targets by class name, resolved through SQLAlchemy's registry, so the modules ne
 each other at run time.
 """
 
-from app.models.accounts import Organisation, Role, User
+from app.models.accounts import Invitation, Organisation, PasswordReset, Role, User
 from app.models.audit import AuditEvent
 from app.models.base import utcnow
 from app.models.branding import Logo
@@ -26,10 +26,12 @@ __all__ = [
     "Document",
     "DocumentKind",
     "GuestReview",
+    "Invitation",
     "Logo",
     "Order",
     "Organisation",
     "OutboxMessage",
+    "PasswordReset",
     "ProductionJob",
     "Proof",
     "Review",

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import enum
 from datetime import datetime
 from decimal import Decimal
 
@@ -12,17 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
 from app.models.base import utcnow
-from configurator.vocabulary import PageSize
-
-
-class Role(enum.StrEnum):
-    BUYER = "buyer"
-    APPROVER = "approver"
-    STAFF = "staff"
-    MAKER = "maker"
-    ADMIN = "admin"
-    WORKSHOP = "workshop"
-    """The shared workshop tablet: makers pick their pseudonym on it and act as themselves."""
+from configurator.vocabulary import MEMBER_ROLES, PageSize, Role
 
 
 class Organisation(db.Model):
@@ -70,4 +59,55 @@ class User(UserMixin, db.Model):
 
     @property
     def is_buyer_side(self) -> bool:
-        return self.role in (Role.BUYER, Role.APPROVER)
+        """A member of a buyer organisation (buyer, approver or organisation admin)."""
+        return self.role in MEMBER_ROLES
+
+    @property
+    def is_organisation_admin(self) -> bool:
+        """Manages the organisation: its members, invitations and settings."""
+        return self.role == Role.ORGANISATION_ADMIN and self.organisation_id is not None
+
+    def holds(self, role: Role) -> bool:
+        """Whether this user has ``role``'s rights (an organisation admin is also an approver)."""
+        return self.role.holds(role)
+
+
+class Invitation(db.Model):
+    """An organisation admin's invitation of a colleague, by e-mail: single use, expiring.
+
+    Only the token's SHA-256 is stored. ``accepted_at`` and ``revoked_at`` are each set once by a
+    conditional UPDATE, so an invitation accepted twice at once makes one account.
+    """
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    email: Mapped[str] = mapped_column(String(254))
+    role: Mapped[Role] = mapped_column(db.Enum(Role, native_enum=False, length=20))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    invited_by_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime]
+    accepted_at: Mapped[datetime | None]
+    accepted_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    revoked_at: Mapped[datetime | None]
+
+    organisation: Mapped[Organisation] = relationship()
+    invited_by: Mapped[User] = relationship(foreign_keys=[invited_by_id])
+
+
+class PasswordReset(db.Model):
+    """A request to reset a password, kept whether or not the address has an account.
+
+    Asking costs the same either way (one row, one e-mail); only a row with a ``user_id`` has a
+    link that works. ``used_at`` is set once, by a conditional UPDATE: the link is single use.
+    """
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), index=True)
+    email: Mapped[str] = mapped_column(String(254))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]
+
+    user: Mapped[User | None] = relationship()

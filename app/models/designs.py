@@ -28,6 +28,8 @@ class Design(db.Model):
     """Optimistic lock: a save from a stale browser tab carries an old revision and is refused."""
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    archived_at: Mapped[datetime | None]
+    """Set when the organisation archives the design: hidden from its list unless asked for."""
 
     organisation: Mapped[Organisation] = relationship()
     created_by: Mapped[User] = relationship()

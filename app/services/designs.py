@@ -2,29 +2,37 @@
 
 from __future__ import annotations
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import joinedload, selectinload
 
 from app.extensions import db
-from app.models import Design, Proof, User
+from app.models import Design, Proof, User, utcnow
 from app.services import audit, proofs
 from app.services.access import shown_to, visible
 from app.services.drafts import STALE, commit_or_conflict, commit_spec, editable_spec
 from app.services.errors import Conflict, Invalid, NotFound
 from app.services.estimates import estimate
+from app.services.transaction import commits
 from configurator.catalog import load_catalog
 from configurator.rules import check, check_draft, field_kind, normalise_text
 from configurator.spec import BoxSpec
 from configurator.states import DESIGN, PROOF, DesignStatus, IllegalTransition
 from configurator.text import hidden_characters_message
 
+NAME_MAX = 120
+
 
 def designs_for(user: User) -> list[Design]:
-    """The designs of the user's organisation, newest first (staff see every design).
+    """The current (not archived) designs of the user's organisation, newest first (staff see every design).
 
     Their proofs come in one more query, not one per design: the list shows each one's latest.
     """
-    query = select(Design).order_by(Design.updated_at.desc()).options(selectinload(Design.proofs))
+    query = (
+        select(Design)
+        .where(Design.archived_at.is_(None))
+        .order_by(Design.updated_at.desc())
+        .options(selectinload(Design.proofs))
+    )
     return list(db.session.scalars(visible(user, Design, query)))
 
 
@@ -37,9 +45,21 @@ def get_design(user: User, design_id: int) -> Design:
     return shown_to(user, found, "design")
 
 
+def _clean_name(name: str) -> str:
+    name = " ".join(normalise_text(name).split())[:NAME_MAX]
+    if not name:
+        raise Invalid("Give the design a name.", {"name": "Give the design a name."})
+    if hidden := hidden_characters_message(name, "design name", single_line=True):
+        raise Invalid(hidden, {"name": hidden})
+    return name
+
+
 def _new_design(user: User, name: str, spec: BoxSpec, **detail: str) -> Design:
     design = Design(
-        organisation_id=user.organisation_id, created_by_id=user.id, name=name, spec=spec.to_dict()
+        organisation_id=user.organisation_id,
+        created_by_id=user.id,
+        name=_clean_name(name),
+        spec=spec.to_dict(),
     )
     db.session.add(design)
     db.session.flush()
@@ -48,15 +68,19 @@ def _new_design(user: User, name: str, spec: BoxSpec, **detail: str) -> Design:
     return design
 
 
-def create_from_classic(user: User, classic_id: str) -> Design:
+def create_from_classic(user: User, classic_id: str, name: str = "") -> Design:
+    """Start from a classic box; without a ``name`` the design takes the classic's."""
     classic = load_catalog().classics.get(classic_id)
     if classic is None:
         raise NotFound("We could not find that classic box.")
-    return _new_design(user, classic.name, classic.spec, classic=classic_id)
+    return _new_design(user, name.strip() or classic.name, classic.spec, classic=classic_id)
 
 
-def create_blank(user: User) -> Design:
-    """Build your own: a medium kraft box with nothing in it yet."""
+def create_blank(user: User, name: str = "") -> Design:
+    """Build your own: a medium kraft box with nothing in it yet, named by the buyer.
+
+    Without a name it is called after the day it was started, so two of them still differ.
+    """
     catalog = load_catalog()
     spec = BoxSpec(
         box_size="medium",
@@ -64,27 +88,72 @@ def create_blank(user: User) -> Design:
         ribbon_colour=catalog.ribbon_colours[0],
         tissue_colour=catalog.tissue_colours[0],
     )
-    return _new_design(user, "My custom box", spec, start="blank")
+    default = f"Custom box of {utcnow():%-d %B %Y}"
+    return _new_design(user, name.strip() or default, spec, start="blank")
 
 
-def duplicate(user: User, source_id: int) -> Design:
-    """Same as last time: a new draft with the earlier design's spec (its logo stays the organisation's)."""
+def duplicate(user: User, source_id: int, name: str = "") -> Design:
+    """A new draft with the earlier design's spec (its logo stays the organisation's)."""
     source = get_design(user, source_id)
     if source.organisation_id != user.organisation_id:
         raise NotFound("We could not find that design.")
     spec = BoxSpec.from_dict(source.spec).replace(needed_by=None)
-    return _new_design(user, f"{source.name} (copy)"[:120], spec, copied_from=str(source.id))
+    return _new_design(
+        user, name.strip() or f"{source.name} (copy)"[:NAME_MAX], spec, copied_from=str(source.id)
+    )
 
 
-def rename(user: User, design: Design, revision: int, name: str) -> None:
-    editable_spec(design, revision)
-    name = normalise_text(name)[:120]
-    if not name:
-        raise Invalid("Give the design a name.", {"name": "Give the design a name."})
-    if hidden := hidden_characters_message(name, "design name", single_line=True):
-        raise Invalid(hidden, {"name": hidden})
-    design.name = name
-    commit_or_conflict()
+def _own(user: User, design: Design) -> None:
+    """Only the design's organisation names and archives it (staff see designs, never file them)."""
+    if not user.is_buyer_side or design.organisation_id != user.organisation_id:
+        raise NotFound("We could not find that design.")
+
+
+@commits
+def rename(user: User, design: Design, seen_name: str, name: str) -> str:
+    """Rename a design at any stage: the name is the organisation's label, not part of a proof.
+
+    Conditional on the name the person saw, so two colleagues renaming at once do not overwrite
+    each other unseen; the spec's revision is left alone (a rename makes no wizard tab stale).
+    """
+    _own(user, design)
+    new = _clean_name(name)
+    renamed = db.session.execute(
+        update(Design)
+        .where(Design.id == design.id, Design.name == seen_name)
+        .values(name=new, updated_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    if renamed.rowcount != 1:
+        db.session.refresh(design)
+        raise Conflict(f"Someone renamed this design to “{design.name}” a moment ago; nothing was changed.")
+    audit.record(
+        user, "design.renamed", f"design:{design.id}", design.organisation_id, before=seen_name, after=new
+    )
+    db.session.refresh(design)
+    return new
+
+
+@commits
+def set_archived(user: User, design: Design, archived: bool) -> bool:
+    """Archive a design (hidden from the list unless asked for) or bring it back. Idempotent.
+
+    Returns whether this call changed it.
+    """
+    _own(user, design)
+    now = utcnow()
+    condition = Design.archived_at.is_(None) if archived else Design.archived_at.is_not(None)
+    changed = db.session.execute(
+        update(Design)
+        .where(Design.id == design.id, condition)
+        .values(archived_at=now if archived else None, updated_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    if changed.rowcount == 1:
+        action = "design.archived" if archived else "design.unarchived"
+        audit.record(user, action, f"design:{design.id}", design.organisation_id)
+    db.session.refresh(design)
+    return changed.rowcount == 1
 
 
 def violations(spec: BoxSpec, *, draft: bool) -> dict[str, str]:

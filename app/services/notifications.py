@@ -28,11 +28,11 @@ from flask import current_app, render_template
 from sqlalchemy import select, update
 
 from app.extensions import db
-from app.models import Design, Order, Proof, Role, User, utcnow
+from app.models import Design, Order, Proof, User, utcnow
 from app.models.outbox import OutboxMessage
 from app.services.leases import Lease
 from configurator.states import MESSAGE
-from configurator.vocabulary import ReviewSide
+from configurator.vocabulary import APPROVING_ROLES, ReviewSide
 
 log = logging.getLogger(__name__)
 
@@ -44,6 +44,11 @@ EVENTS = (
     "order_confirmed",
     "shipped",
 )
+SECRET_EVENTS = frozenset({"invitation", "password_reset"})
+"""Emails that carry a one-time link: their text is not kept once an SMTP server accepted them,
+and staff's mail page never shows it while one is configured (it would open someone's account)."""
+FORGOTTEN_TEXT = "(This email carried a one-time link; its text is not kept after sending.)\n"
+
 MAX_ATTEMPTS = 30
 """With the backoff below, about a day of retries before a message is marked failed (and kept)."""
 BACKOFF_SECONDS = 30
@@ -74,7 +79,7 @@ def _people(*users: User | None, exclude: int | None = None) -> list[User]:
 def _approvers(organisation_id: int) -> list[User]:
     return list(
         db.session.scalars(
-            select(User).where(User.organisation_id == organisation_id, User.role == Role.APPROVER)
+            select(User).where(User.organisation_id == organisation_id, User.role.in_(APPROVING_ROLES))
         )
     )
 
@@ -144,20 +149,32 @@ def notify(event: str, **ids: Any) -> int:
         )
         if exists is not None:
             continue
-        text = render_template(f"emails/{event}.txt", user=user, **context)
-        subject, _, body = text.strip().partition("\n")
-        db.session.add(
-            OutboxMessage(
-                event=event,
-                dedupe_key=dedupe,
-                to_addr=user.email,
-                subject=_one_line(subject.removeprefix("Subject:").strip(), 250),
-                body=body.strip() + "\n",
-                message_id=_message_id(),
-            )
-        )
+        _queue(event, user.email, dedupe, user=user, **context)
         queued += 1
     return queued
+
+
+def send_to_address(event: str, to_addr: str, dedupe_key: str, **context: Any) -> OutboxMessage:
+    """Queue one email to an address that may have no account (an invitation, a password reset).
+
+    Written in the caller's transaction like every other email; ``emails/<event>.txt`` is its text.
+    """
+    return _queue(event, to_addr, dedupe_key[:200], **context)
+
+
+def _queue(event: str, to_addr: str, dedupe: str, **context: Any) -> OutboxMessage:
+    text = render_template(f"emails/{event}.txt", **context)
+    subject, _, body = text.strip().partition("\n")
+    message = OutboxMessage(
+        event=event,
+        dedupe_key=dedupe,
+        to_addr=to_addr,
+        subject=_one_line(subject.removeprefix("Subject:").strip(), 250),
+        body=body.strip() + "\n",
+        message_id=_message_id(),
+    )
+    db.session.add(message)
+    return message
 
 
 def build_email(message: OutboxMessage) -> EmailMessage:
@@ -228,8 +245,12 @@ class _SmtpTransport:
             self.smtp = None
 
 
+def _smtp() -> bool:
+    return bool(current_app.config.get("SMTP_HOST"))
+
+
 def _transport() -> _FolderTransport | _SmtpTransport:
-    if current_app.config.get("SMTP_HOST"):
+    if _smtp():
         return _SmtpTransport(current_app.config)
     return _FolderTransport(current_app.config["MAIL_DIR"])
 
@@ -281,7 +302,8 @@ def send_pending(limit: int = 100) -> int:
                 if not isinstance(exc, smtplib.SMTPRecipientsRefused | smtplib.SMTPDataError):
                     break  # the server is unreachable or broken: the rest wait for the next round
                 continue
-            _settle(message_id, token, "finish", sent_at=utcnow(), last_error=None)
+            forget = {"body": FORGOTTEN_TEXT} if message.event in SECRET_EVENTS and _smtp() else {}
+            _settle(message_id, token, "finish", sent_at=utcnow(), last_error=None, **forget)
             sent += 1
     finally:
         transport.close()

@@ -6,7 +6,6 @@ opens no proof. A link can be revoked at any time and stops working at its expir
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
@@ -19,6 +18,7 @@ from app.models import AuditEvent, Proof, User, utcnow
 from app.models.review import ShareLink
 from app.services import audit
 from app.services.errors import Conflict, Forbidden, Invalid, NotFound
+from app.services.tokens import hash_token
 from configurator.states import RenderStatus
 
 MIN_DAYS, MAX_DAYS, DEFAULT_DAYS = 1, 30, 7
@@ -32,10 +32,6 @@ class LinkClosed(NotFound):
     def __init__(self, message: str, reason: str) -> None:
         super().__init__(message)
         self.reason = reason
-
-
-def hash_token(token: str) -> str:
-    return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
 @dataclass(frozen=True)

@@ -54,12 +54,15 @@ def state() -> WorkerState:
     return WorkerState(alive=age <= current_app.config["WORKER_STALE_SECONDS"], age_seconds=round(age, 1))
 
 
-def proof_is_late(proof: Proof) -> bool:
-    """A proof still waiting past the usual time, or with no worker alive to draw it."""
+def proof_is_late(proof: Proof, alive: bool | None = None) -> bool:
+    """A proof still waiting past the usual time, or with no worker alive to draw it.
+
+    ``alive``: whether a worker is, when the caller already asked (a list of proofs asks once).
+    """
     if proof.status not in (RenderStatus.QUEUED, RenderStatus.RENDERING):
         return False
     waited = utcnow() - proof.created_at
-    return waited > timedelta(seconds=PROOF_LATE_SECONDS) or not state().alive
+    return waited > timedelta(seconds=PROOF_LATE_SECONDS) or not (state().alive if alive is None else alive)
 
 
 class Heartbeat(threading.Thread):

@@ -10,6 +10,12 @@ document.addEventListener("submit", (event) => {
   form.querySelectorAll("button[type=submit]").forEach((b) => b.setAttribute("aria-disabled", "true"));
 });
 
+// A form that changes something hard to undo asks first (removing a member, leaving).
+document.addEventListener("submit", (event) => {
+  const question = event.target.getAttribute("data-confirm");
+  if (question && !window.confirm(question)) event.preventDefault();
+});
+
 // Poll a small JSON state at ``url`` with a growing delay until ``settled(state)`` says so.
 function poll(url, firstDelay, settled) {
   let delay = firstDelay;

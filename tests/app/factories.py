@@ -22,9 +22,11 @@ from app.models import (
     Design,
     Document,
     DocumentKind,
+    Invitation,
     Logo,
     Order,
     Organisation,
+    PasswordReset,
     ProductionJob,
     Proof,
     Review,
@@ -39,7 +41,7 @@ from app.models.review import GuestReview, ShareLink
 from app.services import orders, production
 from app.services import proofs as proof_service
 from app.services.accounts import hash_password
-from app.services.share_links import hash_token
+from app.services.tokens import hash_token
 from app.storage import storage
 from configurator.catalog import load_catalog
 from configurator.spec import BoxSpec
@@ -78,6 +80,12 @@ class UserFactory(Base):
     password_hash = _HASH
     role = Role.BUYER
     organisation = factory.SubFactory(OrganisationFactory)
+
+
+class OrganisationAdminFactory(UserFactory):
+    """An organisation's admin: invites and manages its members, sets its rules."""
+
+    role = Role.ORGANISATION_ADMIN
 
 
 class StaffFactory(UserFactory):
@@ -327,3 +335,33 @@ def ready_proof(design: Design, *, real: bool = False, **changes: object) -> Pro
     store.put(proof_service.file_key(proof, "png"), render_mockup(spec, load_catalog(), size=(800, 600)))
     store.put(proof_service.file_key(proof, "pdf"), b"%PDF-1.4\n% stand-in\n")
     return proof
+
+
+class InvitationFactory(Base):
+    """A pending invitation by an organisation admin; ``token`` is what the e-mailed link carries."""
+
+    class Meta:
+        model = Invitation
+        exclude = ("token",)
+
+    token = factory.Sequence(lambda n: f"test-invitation-token-{n}")
+    invited_by = factory.SubFactory(OrganisationAdminFactory)
+    organisation = factory.SelfAttribute("invited_by.organisation")
+    email = factory.Sequence(lambda n: f"colleague{n}@example.test")
+    role = Role.BUYER
+    token_hash = factory.LazyAttribute(lambda invitation: hash_token(invitation.token))
+    expires_at = factory.LazyFunction(lambda: utcnow() + timedelta(days=7))
+
+
+class PasswordResetFactory(Base):
+    """An open reset link of a user; ``token`` is what the e-mailed link carries."""
+
+    class Meta:
+        model = PasswordReset
+        exclude = ("token",)
+
+    token = factory.Sequence(lambda n: f"test-reset-token-{n}")
+    user = factory.SubFactory(UserFactory)
+    email = factory.SelfAttribute("user.email")
+    token_hash = factory.LazyAttribute(lambda reset: hash_token(reset.token))
+    expires_at = factory.LazyFunction(lambda: utcnow() + timedelta(hours=1))

@@ -93,3 +93,39 @@ def submit(browser, design_id: int, rev: int | None = None):
 def latest_proof(design_id: int) -> Proof:
     db.session.expire_all()
     return db.session.get(Design, design_id).latest_proof
+
+
+def link_in_mail(to_addr: str, path: str) -> str:
+    """The link to ``path`` (e.g. "/join/") in the newest email queued for ``to_addr``, as a local URL."""
+    from sqlalchemy import select
+
+    from app.models import OutboxMessage
+
+    db.session.expire_all()
+    message = db.session.scalar(
+        select(OutboxMessage)
+        .where(OutboxMessage.to_addr == to_addr)
+        .order_by(OutboxMessage.id.desc())
+        .limit(1)
+    )
+    assert message is not None, f"no email for {to_addr}"
+    match = re.search(r"https?://[^/\s]+(" + re.escape(path) + r"\S+)", message.body)
+    assert match, f"no {path} link in: {message.body}"
+    return match.group(1)
+
+
+def invite(browser, email: str, role: str = "buyer"):
+    return browser.post("/organisation/invitations", {"email": email, "role": role})
+
+
+def join(client: FlaskClient, link: str, name: str, password: str):
+    """Open an invitation link in ``client`` (a fresh browser) and join with a name and password."""
+    page = client.get(link)
+    assert page.status_code == 200, page.text
+    return client.post(link, data={"display_name": name, "password": password, "csrf_token": csrf(page.text)})
+
+
+def reset_password(client: FlaskClient, email: str):
+    """Ask for a password reset from the login page's link, as someone who forgot it would."""
+    page = client.get("/password/forgot")
+    return client.post("/password/forgot", data={"email": email, "csrf_token": csrf(page.text)})

@@ -188,25 +188,34 @@ def test_below_the_threshold_a_buyer_approves_alone(app):
     assert reviews.approvals(proof) == {"buyer"}
 
 
-def test_only_the_approver_changes_the_rule(browser, client, app):
+def test_only_the_organisation_admin_changes_the_rule(browser, client, app):
     buyer = UserFactory()
     approver = UserFactory(organisation=buyer.organisation, role=Role.APPROVER)
-    browser.login(buyer.email)
-    page = browser.get("/organisation/approvals")
-    assert "Only your organisation's approver can change this rule" in page.text
-    browser.post("/organisation/approvals", {"threshold": "5"})
+    admin = UserFactory(organisation=buyer.organisation, role=Role.ORGANISATION_ADMIN)
+    for member in (buyer, approver):
+        browser.login(member.email)
+        moved = browser.get("/organisation/approvals")
+        assert (
+            moved.status_code == 301 and moved.headers["Location"] == "/organisation/settings#approval-rule"
+        )
+        assert browser.get("/organisation/settings").status_code == 403
+        assert browser.post("/organisation/settings/approval-rule", {"threshold": "5"}).status_code == 403
+        client.post("/logout", data={"csrf_token": browser.token()})
     db.session.expire_all()
     assert buyer.organisation.approval_threshold is None
 
-    client.post("/logout", data={"csrf_token": browser.token()})
-    browser.login(approver.email)
-    bad = browser.post("/organisation/approvals", {"threshold": "lots"})
+    browser.login(admin.email)
+    bad = browser.post("/organisation/settings/approval-rule", {"threshold": "lots"})
     assert bad.status_code == 422 and "Enter an amount" in bad.text
-    browser.post("/organisation/approvals", {"threshold": "$2,500"})
+    old_form = browser.post("/organisation/approvals", {"threshold": "$2,500"})
+    assert (
+        old_form.status_code == 308 and old_form.headers["Location"] == "/organisation/settings/approval-rule"
+    )
+    browser.post("/organisation/settings/approval-rule", {"threshold": "$2,500"})
     db.session.expire_all()
     assert buyer.organisation.approval_threshold == Decimal("2500.00")
-    assert "Orders above <strong>$2,500.00</strong>" in browser.get("/organisation/approvals").text
-    browser.post("/organisation/approvals", {"threshold": ""})
+    assert "Orders above <strong>$2,500.00</strong>" in browser.get("/organisation/settings").text
+    browser.post("/organisation/settings/approval-rule", {"threshold": ""})
     db.session.expire_all()
     assert buyer.organisation.approval_threshold is None
     audit = db.session.scalars(
@@ -256,8 +265,9 @@ def test_forms_without_csrf_change_nothing(client, app):
 
     Browser(client).login(design.created_by.email)
     client.post(f"/designs/{design.id}/comments", data={"body": "no token"})
-    client.post("/organisation/approvals", data={"threshold": "1"})
+    client.post("/organisation/settings/approval-rule", data={"threshold": "1"})
     assert db.session.scalar(select(Comment)) is None
+    assert design.organisation.approval_threshold is None
 
 
 def test_the_staff_queue_holds_the_latest_proof_of_each_submitted_design(app):

@@ -38,7 +38,7 @@ from tests.app.factories import (
 )
 from tests.app.journeys import Browser
 
-ROLES = ("anonymous", "other_buyer", "buyer", "approver", "maker", "workshop", "staff")
+ROLES = ("anonymous", "other_buyer", "buyer", "approver", "maker", "workshop", "staff", "org_admin")
 
 
 @dataclass(frozen=True)
@@ -50,25 +50,28 @@ class Expect:
     maker: str = "deny"
     workshop: str = "deny"
     staff: str = "deny"
+    org_admin: str = "deny"
     args: dict[str, object] = field(default_factory=dict)
 
     def but(self, **changes: object) -> Expect:
         return replace(self, **changes)
 
 
-PUBLIC = Expect(*(["ok"] * 7))
+PUBLIC = Expect(*(["ok"] * 8))
 STAFF = Expect(staff="ok")
 BOARD = Expect(maker="ok", workshop="ok")
-BUYER_SIDE = Expect(other_buyer="ok", buyer="ok", approver="ok")
+BUYER_SIDE = Expect(other_buyer="ok", buyer="ok", approver="ok", org_admin="ok")
 """Buyer-side pages that are not about one object (lists scoped to the user's organisation)."""
-ORG_OBJECT = Expect(other_buyer="hide", buyer="ok", approver="ok", staff="ok")
+ORG_OBJECT = Expect(other_buyer="hide", buyer="ok", approver="ok", staff="ok", org_admin="ok")
 """One object of the buyer's organisation: another organisation gets 404, staff see it."""
 ORG_OBJECT_BUYERS = ORG_OBJECT.but(staff="deny")
 DRAFT = ORG_OBJECT_BUYERS.but(args={"design_id": "draft"})
 """The wizard edits a draft (the world's other design is ordered, so frozen)."""
-SIGNED_IN = Expect("login", *(["ok"] * 6))
-GUEST_LINK = Expect(*(["hide"] * 7))
+SIGNED_IN = Expect("login", *(["ok"] * 7))
+GUEST_LINK = Expect(*(["hide"] * 8))
 """Signed review links work without an account; a made-up token is 404 for everyone."""
+ORGANISATION_ADMIN = Expect(org_admin="ok")
+"""The organisation settings page and its forms: the organisation's admins only."""
 
 TABLE: dict[str, Expect] = {
     # Public
@@ -77,20 +80,41 @@ TABLE: dict[str, Expect] = {
     "health.colours": PUBLIC,
     "auth.login": PUBLIC,
     "auth.root": PUBLIC.but(anonymous="login"),
-    "auth.logout": Expect(*(["login"] * 7)),  # logs out, then shows the login page
+    "auth.logout": Expect(*(["login"] * 8)),
+    "auth.forgot_password": PUBLIC,
+    "auth.reset_sent": PUBLIC,
+    "auth.reset_password": GUEST_LINK,
+    "auth.join": GUEST_LINK,
+    "auth.change_password": SIGNED_IN,
+    # The organisation's admins
+    "organisation.settings": ORGANISATION_ADMIN,
+    "organisation.approval_rule": ORGANISATION_ADMIN,
+    "organisation.paper_size": ORGANISATION_ADMIN,
+    "organisation.invite": ORGANISATION_ADMIN,
+    "organisation.revoke": ORGANISATION_ADMIN.but(org_admin="hide", args={"invitation_id": 999_999}),
+    "organisation.change_role": ORGANISATION_ADMIN,
+    "organisation.remove": ORGANISATION_ADMIN,  # logs out, then shows the login page
     # Buyers: designs, wizard, proofs, review, orders
     "designs.index": BUYER_SIDE,
     "designs.show": ORG_OBJECT,
     "designs.status": ORG_OBJECT,
+    "designs.rename": ORG_OBJECT.but(staff="deny"),
+    "designs.duplicate": ORG_OBJECT.but(staff="deny"),
+    "designs.archive": ORG_OBJECT.but(staff="deny"),
+    "designs.unarchive": ORG_OBJECT.but(staff="deny"),
     "wizard.start": BUYER_SIDE,
     "wizard.create": BUYER_SIDE,
     "wizard.resume": DRAFT,
     "wizard.edit": DRAFT.but(args={"design_id": "draft", "slug": "message"}),
     "wizard.live": DRAFT.but(args={"design_id": "draft", "step": "message"}),
-    "wizard.logo": ORG_OBJECT.but(buyer="hide", approver="hide", staff="hide"),  # no logo uploaded
-    "wizard.preview": ORG_OBJECT.but(buyer="hide", approver="hide", staff="hide", args={"key": "nothing"}),
+    "wizard.logo": ORG_OBJECT.but(
+        buyer="hide", approver="hide", staff="hide", org_admin="hide"
+    ),  # no logo uploaded
+    "wizard.preview": ORG_OBJECT.but(
+        buyer="hide", approver="hide", staff="hide", org_admin="hide", args={"key": "nothing"}
+    ),
     "wizard.catalog_preview": BUYER_SIDE.but(
-        other_buyer="hide", buyer="hide", approver="hide", args={"key": "nothing"}
+        other_buyer="hide", buyer="hide", approver="hide", org_admin="hide", args={"key": "nothing"}
     ),
     "wizard.product_picture": SIGNED_IN.but(
         workshop="deny", args={"product_id": "tote-bag", "colour_id": "navy"}
@@ -104,10 +128,10 @@ TABLE: dict[str, Expect] = {
     "review.comment": ORG_OBJECT,
     "review.create_link": ORG_OBJECT_BUYERS,
     "review.revoke_link": ORG_OBJECT_BUYERS.but(
-        other_buyer="hide", buyer="hide", approver="hide"
+        other_buyer="hide", buyer="hide", approver="hide", org_admin="hide"
     ),  # no such link
-    "review.settings": BUYER_SIDE,
-    "review.paper_size": Expect(approver="ok"),
+    "review.settings": PUBLIC,  # moved: redirects to the organisation settings page, which decides
+    "review.paper_size": PUBLIC,
     "review.approval_record": ORG_OBJECT,
     "review.guest": GUEST_LINK,
     "review.guest_mockup": GUEST_LINK,
@@ -180,6 +204,7 @@ def world(app):
         "maker": MakerFactory(),
         "workshop": WorkshopFactory(),
         "staff": staff,
+        "org_admin": UserFactory(role=Role.ORGANISATION_ADMIN, organisation=buyer.organisation),
     }
     args = {
         "design_id": design.id,
@@ -191,6 +216,7 @@ def world(app):
         "exception_id": special.id,
         "shipment_id": shipment.id,
         "link_id": 999_999,
+        "member_id": approver.id,
         "token": "not-a-real-token",
         "product_id": "infinity-scarf",
         "colour": "teal",

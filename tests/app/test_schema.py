@@ -99,3 +99,42 @@ def test_the_schema_refuses_a_status_no_machine_knows(bare_app):
     assert status_checks() == set()
     upgrade()
     assert status_checks() == set(STATUS_TABLES)
+
+
+def test_0014_gives_every_organisation_an_admin_and_going_below_makes_admins_approvers(bare_app):
+    """Someone must be able to invite colleagues from the start: the first approver, else the first buyer."""
+    upgrade(revision="0012")
+    with db.engine.begin() as connection:
+        for org_id, name in ((1, "With approver"), (2, "Buyers only"), (3, "Nobody")):
+            connection.execute(
+                text(
+                    "INSERT INTO organisation (id, name, created_at, page_size) VALUES (:id, :n, '2026-01-01', 'A4')"
+                ),
+                {"id": org_id, "n": name},
+            )
+        people = [(1, "BUYER", 1), (2, "APPROVER", 1), (3, "APPROVER", 1), (4, "BUYER", 2), (5, "BUYER", 2)]
+        for user_id, role, org_id in people:
+            connection.execute(
+                text(
+                    'INSERT INTO "user" (id, email, display_name, password_hash, role, organisation_id, active, '
+                    "created_at, session_generation) VALUES (:id, :e, 'P', 'x', :r, :o, :a, '2026-01-01', 0)"
+                ),
+                {"id": user_id, "e": f"p{user_id}@example.test", "r": role, "o": org_id, "a": True},
+            )
+    upgrade()
+
+    def roles() -> dict[int, str]:
+        with db.engine.connect() as connection:
+            return dict(connection.execute(text('SELECT id, role FROM "user" ORDER BY id')).all())
+
+    assert roles() == {
+        1: "BUYER",
+        2: "ORGANISATION_ADMIN",
+        3: "APPROVER",
+        4: "ORGANISATION_ADMIN",
+        5: "BUYER",
+    }
+    downgrade(revision="0012")
+    assert roles() == {1: "BUYER", 2: "APPROVER", 3: "APPROVER", 4: "APPROVER", 5: "BUYER"}
+    upgrade()
+    assert schema_differences() == []

@@ -377,7 +377,7 @@ def test_stale_tab_on_a_step_is_refused(browser):
     assert spec_of(design_id)["message"] == "From tab one"
 
 
-def test_an_approver_chooses_a4_and_the_next_proof_prints_on_it(browser):
+def test_an_organisation_admin_chooses_a4_and_the_next_proof_prints_on_it(browser):
     from pypdf import PdfReader
 
     from app.models import Role
@@ -386,17 +386,22 @@ def test_an_approver_chooses_a4_and_the_next_proof_prints_on_it(browser):
 
     buyer = UserFactory()
     approver = UserFactory(organisation=buyer.organisation, role=Role.APPROVER)
-    browser.login(buyer.email)
-    assert (
-        browser.post("/organisation/paper-size", {"page_size": "A4"}).status_code == 403
-    )  # approvers decide
-    browser.client.post("/logout", data={"csrf_token": browser.token()})
-    browser.login(approver.email)
-    saved = browser.post("/organisation/paper-size", {"page_size": "A4"}, follow_redirects=True)
+    admin = UserFactory(organisation=buyer.organisation, role=Role.ORGANISATION_ADMIN)
+    for member in (buyer, approver):
+        browser.login(member.email)
+        assert browser.post("/organisation/settings/paper-size", {"page_size": "A4"}).status_code == 403
+        browser.client.post("/logout", data={"csrf_token": browser.token()})
+    browser.login(admin.email)
+    old_address = browser.post("/organisation/paper-size", {"page_size": "A4"})
+    assert old_address.status_code == 308  # the form posted to the old address follows it
+    assert old_address.headers["Location"] == "/organisation/settings/paper-size"
+    saved = browser.post("/organisation/settings/paper-size", {"page_size": "A4"}, follow_redirects=True)
     assert "New proofs print on A4 paper" in saved.text
     assert (
         "Choose Letter or A4"
-        in browser.post("/organisation/paper-size", {"page_size": "Legal"}, follow_redirects=True).text
+        in browser.post(
+            "/organisation/settings/paper-size", {"page_size": "Legal"}, follow_redirects=True
+        ).text
     )
 
     design_id = start_classic(browser)
@@ -476,7 +481,7 @@ def test_a_design_name_with_a_hidden_character_is_refused(app):
 
     design = DesignFactory()
     try:
-        designs.rename(design.created_by, design, design.revision, "Gift\u202e box")
+        designs.rename(design.created_by, design, design.name, "Gift\u202e box")
     except Invalid as refused:
         assert "right-to-left override (U+202E) at character 5" in refused.violations["name"]
     else:

@@ -18,6 +18,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 PHONE = {"width": 390, "height": 844}
 LOGINS = {
     "buyer": ("buyer@acme.test", "demo-buyer"),
+    "admin": ("admin@acme.test", "demo-admin"),
     "staff": ("staff@giftsofhope.test", "demo-staff"),
     "workshop": ("workshop@giftsofhope.test", "demo-workshop"),
 }
@@ -160,8 +161,10 @@ def _pages(seeded: Seeded) -> dict[str, list[str]]:
             f"/designs/{a}/compare?a=1&b=2",
             "/orders",
             f"/orders/{seeded.order}",
-            "/organisation/approvals",
+            "/designs?show=archived",
+            "/account/password",
         ],
+        "admin": ["/organisation/settings", "/designs"],
         "staff": [
             "/staff/",
             "/staff/review-queue",
@@ -178,7 +181,7 @@ def _pages(seeded: Seeded) -> dict[str, list[str]]:
     }
 
 
-@pytest.mark.parametrize("role", ["buyer", "staff", "workshop"])
+@pytest.mark.parametrize("role", ["buyer", "admin", "staff", "workshop"])
 def test_no_main_page_scrolls_sideways_on_a_390px_phone(chromium, running_app, seeded, role):
     person = Session(chromium, running_app, role, PHONE)
     too_wide = []

@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import bindparam, select
 
 from app.extensions import db
-from app.models import Design, Review, Role, User
+from app.models import Design, Review, User
 from app.models.review import Comment, ShareLink
 from app.services import audit
 from app.services.errors import Invalid
@@ -86,7 +86,7 @@ class ThreadEntry:
 def _role_label(user: User) -> str:
     if user.is_staff:
         return "Gifts of Hope"
-    return "approver" if user.role == Role.APPROVER else "buyer"
+    return user.role.label.lower() if user.is_buyer_side else "buyer"
 
 
 def _who(user: User) -> str:

@@ -103,15 +103,29 @@ _ORDER_OF = select(Order).where(Order.design_id == bindparam("design"))
 """Built once: every review page says where its design stands."""
 
 
-def standing(design: Design, user: User) -> Standing:
-    """One sentence that tells this person where the design stands and whose move it is."""
+class _Ask:
+    """Not known by the caller: look it up."""
+
+
+ASK = _Ask()
+
+
+def standing(
+    design: Design, user: User, *, order: Order | _Ask | None = ASK, workers_alive: bool | None = None
+) -> Standing:
+    """One sentence that tells this person where the design stands and whose move it is.
+
+    A list of designs passes each one's ``order`` (None: it has none) and whether a worker is
+    alive, found once for all of them, so the sentences cost no query per design.
+    """
     proof = design.latest_proof
     if proof is None:
         return Standing("wait", "No proof yet: submit the design to get one.")
-    drawing = _drawing(proof)
+    drawing = _drawing(proof, workers_alive)
     if drawing is not None:
         return drawing
-    order = db.session.scalar(_ORDER_OF, {"design": design.id})
+    if isinstance(order, _Ask):
+        order = db.session.scalar(_ORDER_OF, {"design": design.id})
     if order is not None:
         return Standing("done", f"Approved by both sides. Order {order.reference} is confirmed.")
     if design.status == DesignStatus.DRAFT:
@@ -130,9 +144,9 @@ def standing(design: Design, user: User) -> Standing:
     return Standing("done", "Approved by both sides.")
 
 
-def _drawing(proof: Proof) -> Standing | None:
+def _drawing(proof: Proof, workers_alive: bool | None = None) -> Standing | None:
     """The proof is not there to decide on yet (late, being drawn, or failed); None once it is."""
-    if workers.proof_is_late(proof):
+    if workers.proof_is_late(proof, workers_alive):
         return Standing("wait", f"Proof v{proof.version} is {workers.LATE_TEXT}.")
     if proof.status in (RenderStatus.QUEUED, RenderStatus.RENDERING):
         return Standing("wait", f"Proof v{proof.version} is being drawn. This takes a few seconds.")
@@ -158,7 +172,7 @@ def _awaiting_buyer(design: Design, proof: Proof, user: User, staff_done: bool) 
 def _awaiting_approver(design: Design, proof: Proof, user: User) -> Standing:
     """Above the organisation's threshold only an approver's approval counts; colleagues endorse."""
     limit = f"${design.organisation.approval_threshold:,.2f}"
-    if user.role in (Role.APPROVER, Role.ADMIN):
+    if user.holds(Role.APPROVER):
         return Standing(
             "act",
             f"Waiting for your approval: this order is above your organisation's limit of {limit}.",

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
 
-from app.extensions import db
 from app.models import Organisation, Proof, Role, User
 from app.services import audit
 from app.services.errors import Forbidden, Invalid
+from app.services.transaction import commits
 from configurator.catalog import load_catalog
 from configurator.pricing import quote
 from configurator.spec import BoxSpec
@@ -31,7 +31,7 @@ def may_approve_for_buyer(user: User, proof: Proof) -> bool:
     """Whether this user's approval is the buyer side's approval of this proof."""
     if not user.is_buyer_side and user.role != Role.ADMIN:
         return False
-    return not needs_approver(proof) or user.role in (Role.APPROVER, Role.ADMIN)
+    return not needs_approver(proof) or user.holds(Role.APPROVER)
 
 
 def parse_threshold(raw: str) -> Decimal | None:
@@ -47,12 +47,18 @@ def parse_threshold(raw: str) -> Decimal | None:
     return value.quantize(Decimal("0.01"))
 
 
-def set_threshold(user: User, organisation: Organisation, value: Decimal | None) -> None:
-    """Only the organisation's approver sets its rule. Commits."""
-    if user.role not in (Role.APPROVER, Role.ADMIN) or (
-        user.role == Role.APPROVER and user.organisation_id != organisation.id
+def require_admin(user: User, organisation: Organisation) -> None:
+    """Only the organisation's own admin (or ours) changes how the organisation works."""
+    if not (
+        user.role == Role.ADMIN or (user.is_organisation_admin and user.organisation_id == organisation.id)
     ):
-        raise Forbidden("Only your organisation's approver can change this rule.")
+        raise Forbidden("Only your organisation's admin can change this.")
+
+
+@commits
+def set_threshold(user: User, organisation: Organisation, value: Decimal | None) -> None:
+    """The organisation admin sets the amount above which an approver must approve."""
+    require_admin(user, organisation)
     before = organisation.approval_threshold
     organisation.approval_threshold = value
     audit.record(
@@ -63,11 +69,12 @@ def set_threshold(user: User, organisation: Organisation, value: Decimal | None)
         before=None if before is None else str(before),
         after=None if value is None else str(value),
     )
-    db.session.commit()
 
 
+@commits
 def set_page_size(user: User, organisation: Organisation, page_size: str) -> None:
-    """An approver chooses the paper of the organisation's proofs; the next proof uses it."""
+    """The organisation admin chooses the paper of the organisation's proofs; the next proof uses it."""
+    require_admin(user, organisation)
     if not PageSize.has(page_size):
         raise Invalid(f"Choose {' or '.join(PageSize)}.")
     audit.record(
@@ -79,4 +86,3 @@ def set_page_size(user: User, organisation: Organisation, page_size: str) -> Non
         after=page_size,
     )
     organisation.page_size = page_size
-    db.session.commit()
