@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from app.extensions import db
 from app.models import Design, Proof, User
-from app.services import audit, proofs
+from app.services import audit, delivery, proofs
 from app.services.access import get_visible, visible
 from app.services.drafts import STALE, commit_or_conflict, commit_spec, editable_spec
 from app.services.errors import Conflict, Invalid, NotFound
@@ -91,11 +93,18 @@ def violations(spec: BoxSpec, *, draft: bool) -> dict[str, str]:
     return out
 
 
-def save_step(design: Design, revision: int, spec: BoxSpec, fields: tuple[str, ...]) -> None:
+def save_step(
+    design: Design,
+    revision: int,
+    spec: BoxSpec,
+    fields: tuple[str, ...],
+    also: Callable[[], None] | None = None,
+) -> None:
     """Save one wizard step: refuse it when a rule about this step's ``fields`` is broken.
 
     Problems that belong to other steps do not block this one (a buyer may fill the box
-    before choosing colours); submit checks everything.
+    before choosing colours); submit checks everything. ``also`` adds the step's other rows to
+    the same transaction (the delivery address); it may refuse with ``Invalid``.
     """
     editable_spec(design, revision)
     problems = {
@@ -105,6 +114,12 @@ def save_step(design: Design, revision: int, spec: BoxSpec, fields: tuple[str, .
     }
     if problems:
         raise Invalid("Please correct the highlighted fields.", problems)
+    if also is not None:
+        try:
+            also()
+        except Invalid:
+            db.session.rollback()
+            raise
     commit_spec(design, spec)
 
 
@@ -120,7 +135,7 @@ def submit(design: Design, user: User, revision: int) -> Proof:
     if problems:
         raise Invalid("Please correct the highlighted fields before asking for a proof.", problems)
 
-    quote, plan = estimate(spec)
+    quote, plan = estimate(spec, delivery.destinations_of(design, spec))
     if not plan.feasible:
         raise Invalid(plan.message, {"needed_by": plan.message})
     try:
