@@ -16,8 +16,6 @@ from configurator.catalog import load_catalog
 from configurator.vocabulary import ShippingZone
 from tests.app.factories import (
     DeliveryAddressFactory,
-    DesignFactory,
-    OrderFactory,
     ProofFactory,
     ShipmentFactory,
     StaffFactory,
@@ -79,9 +77,9 @@ def test_the_journey_a_bad_postal_code_is_told_at_its_field_then_fixed_and_shipp
     assert submitted.status_code == 302, submitted.text
     proof = db.session.get(Design, design_id).latest_proof
     assert proof.quote["shipping"] == str(shipping)
-    assert [line for line in proof.quote["lines"] if line["label"].startswith("Shipping")][0][
-        "quantity"
-    ] == 20
+    assert (
+        next(line for line in proof.quote["lines"] if line["label"].startswith("Shipping"))["quantity"] == 20
+    )
 
 
 def test_a_doubt_is_a_warning_beside_the_field_and_the_address_is_saved(browser):
