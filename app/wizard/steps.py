@@ -133,10 +133,9 @@ class DeliveryStep(Step):
         row = delivery.address_of(design)
         country = form.country.data or (row.country if row else "") or "US"
         shape = layout(country)
+        needed = shape.required | {"country", "phone"}  # check_address asks for a phone: carriers call it
         for name, text in shape.labels.items():
-            form[name].label.text = (
-                text if name in shape.required or name == "country" else f"{text} (optional)"
-            )
+            form[name].label.text = text if name in needed else f"{text} (optional)"
         if hasattr(form, "address_warnings"):
             warnings = form.address_warnings
         elif row is not None and Delivery.has(spec.delivery) and Delivery(spec.delivery).to_address:
