@@ -6,8 +6,8 @@ from werkzeug.wrappers import Response
 
 from app.models import Role
 from app.security import roles_required
+from app.services import delivery, production
 from app.services import orders as service
-from app.services import production
 from configurator.catalog import load_catalog
 from configurator.spec import BoxSpec
 
@@ -38,4 +38,5 @@ def show(order_id: int) -> str | Response:
         total_minutes=total,
         milestones=service.milestones(order),
         shipments=production.shipments(order),
+        ship_to=delivery.ship_to(order),
     )

@@ -7,12 +7,14 @@ by staff (``get_design`` / ``get_order`` check that), never written to logs or a
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from sqlalchemy import select
 
 from app.extensions import db
 from app.models import DeliveryAddress, Design, Order
 from app.services.errors import Invalid
-from configurator.addresses import Address, check_address
+from configurator.addresses import Address, check_address, label_lines
 from configurator.catalog import load_catalog
 from configurator.shipping import Destinations, destinations, office_share
 from configurator.spec import BoxSpec
@@ -81,6 +83,16 @@ def keep_address(design: Design, spec: BoxSpec, address: Address, office_boxes: 
     row.boxes = office_share(kind, spec.quantity, office_boxes) if kind.to_recipients else None
 
 
+def copy_address(source: Design, design: Design) -> None:
+    """Give a new draft the address of the design it copies (same organisation; the caller commits)."""
+    row = address_of(source)
+    if row is None or source.organisation_id != design.organisation_id:
+        return
+    copy = DeliveryAddress(design_id=design.id, organisation_id=design.organisation_id, boxes=row.boxes)
+    copy.set_address(row.address())
+    db.session.add(copy)
+
+
 def freeze_into(order: Order, design: Design) -> DeliveryAddress | None:
     """Copy the design's address into the order (the caller commits): what the parcels go to."""
     row = address_of(design)
@@ -90,3 +102,24 @@ def freeze_into(order: Order, design: Design) -> DeliveryAddress | None:
     copy.set_address(row.address())
     db.session.add(copy)
     return copy
+
+
+@dataclass(frozen=True)
+class ShipTo:
+    """Where an order's boxes go, as the buyer's and staff's order pages show it."""
+
+    lines: tuple[str, ...]
+    phone: str
+    hours: str
+    instructions: str
+    boxes: int | None
+    """For a split, the boxes going here; None when all of them do."""
+
+
+def ship_to(order: Order) -> ShipTo | None:
+    """The order's frozen delivery address, for pages only its organisation and staff open."""
+    spec = BoxSpec.from_dict(order.spec)
+    row = address_of_order(order)
+    if row is None or not (Delivery.has(spec.delivery) and Delivery(spec.delivery).to_address):
+        return None
+    return ShipTo(label_lines(row.address()), row.phone, row.hours, row.instructions, row.boxes)

@@ -34,12 +34,16 @@ def get_design(user: User, design_id: int) -> Design:
     return get_visible(user, Design, design_id, "design")
 
 
-def _new_design(user: User, name: str, spec: BoxSpec, **detail: str) -> Design:
+def _new_design(
+    user: User, name: str, spec: BoxSpec, address_from: Design | None = None, **detail: str
+) -> Design:
     design = Design(
         organisation_id=user.organisation_id, created_by_id=user.id, name=name, spec=spec.to_dict()
     )
     db.session.add(design)
     db.session.flush()
+    if address_from is not None:
+        delivery.copy_address(address_from, design)
     audit.record(user, "design.created", f"design:{design.id}", user.organisation_id, **detail)
     db.session.commit()
     return design
@@ -65,12 +69,14 @@ def create_blank(user: User) -> Design:
 
 
 def duplicate(user: User, source_id: int) -> Design:
-    """Same as last time: a new draft with the earlier design's spec (its logo stays the organisation's)."""
+    """Same as last time: a new draft with the earlier design's spec and delivery address (its logo
+    stays the organisation's); the needed-by date is the buyer's to choose again."""
     source = get_design(user, source_id)
     if source.organisation_id != user.organisation_id:
         raise NotFound("We could not find that design.")
     spec = BoxSpec.from_dict(source.spec).replace(needed_by=None)
-    return _new_design(user, f"{source.name} (copy)"[:120], spec, copied_from=str(source.id))
+    name = f"{source.name} (copy)"[:120]
+    return _new_design(user, name, spec, address_from=source, copied_from=str(source.id))
 
 
 def rename(user: User, design: Design, revision: int, name: str) -> None:

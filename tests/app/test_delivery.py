@@ -10,7 +10,8 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import AuditEvent, DeliveryAddress, Design, Order
-from app.services import delivery, orders, production
+from app.models.outbox import OutboxMessage
+from app.services import delivery, designs, orders, production
 from app.services.production.shipping import packing_slip
 from configurator.catalog import load_catalog
 from configurator.vocabulary import ShippingZone
@@ -262,3 +263,32 @@ def test_shipments_link_to_the_carriers_tracking_page_for_buyer_and_staff(browse
     staff_page = browser.get(f"/staff/orders/{order.id}").text
     assert f'href="{link}"' in staff_page
     assert '<option value="Royal Mail">' in staff_page  # the carriers staff pick from are the vocabulary's
+
+
+def test_the_order_pages_show_the_ship_to_to_the_buyer_and_staff(browser):
+    order = _ordered_with_address()
+    browser.login(order.design.created_by.email)
+    page = html.unescape(browser.get(f"/orders/{order.id}").text)
+    assert "Ship to" in page and "NEW YORK, NY 10118" in page and "+1 212-736-3100" in page
+    browser.post("/logout", data={"csrf_token": browser.token()})
+    browser.login(StaffFactory().email)
+    page = html.unescape(browser.get(f"/staff/orders/{order.id}").text)
+    assert "NEW YORK, NY 10118" in page and "Loading dock on 33rd Street" in page
+
+
+def test_the_shipped_email_carries_the_tracking_link(app):
+    order = make_order()
+    order.status = "packed"
+    db.session.commit()
+    production.ship(StaffFactory(), order, "Royal Mail", "AB 1234 5678 9GB", 10)
+    body = db.session.scalar(select(OutboxMessage.body).where(OutboxMessage.event == "shipped"))
+    assert "10 boxes with Royal Mail, tracking number AB 1234 5678 9GB" in body
+    assert "Track it: https://www.royalmail.com/track-your-item#/tracking-results/AB123456789GB" in body
+
+
+def test_same_as_last_time_brings_the_address_along(app):
+    row = DeliveryAddressFactory()
+    source = db.session.get(Design, row.design_id)
+    copy = designs.duplicate(source.created_by, source.id)
+    copied = delivery.address_of(copy)
+    assert copied.id != row.id and copied.address() == row.address()
