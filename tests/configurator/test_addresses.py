@@ -179,3 +179,19 @@ def test_every_countrys_own_postal_example_passes_its_format(country):
     if shape.postal_example and "postal_code" in shape.used:
         checked = check_address(Address(country=code, postal_code=shape.postal_example))
         assert "postal_code" not in checked.errors
+
+
+def test_a_region_or_city_without_its_last_word_is_known_when_only_one_fits():
+    hefei = check_address(
+        Address(
+            country="CN",
+            name="王芳",
+            street="长江路 1 号",
+            region="Anhui",
+            city="Hefei",
+            postal_code="230000",
+            phone="+86 551 6512 3456",
+        )
+    )
+    assert hefei.ok and not hefei.warnings and hefei.address.region == "安徽省"
+    assert set(check_address(with_(region="New")).errors) == {"region"}  # York? Jersey? Mexico?
