@@ -16,6 +16,7 @@ from app.models import DeliveryAddress, Design, Order
 from app.services.errors import Invalid
 from configurator.addresses import Address, check_address, label_lines
 from configurator.catalog import load_catalog
+from configurator.leadtime import Capacity, transit_days
 from configurator.shipping import Destinations, destinations, office_share
 from configurator.spec import BoxSpec
 from configurator.vocabulary import Delivery
@@ -41,6 +42,13 @@ def destinations_for(spec: BoxSpec, address: Address | None, office_boxes: int |
         address_country=address.country if address and address.country else None,
         office_boxes=office_boxes,
     )
+
+
+def slowest_transit(spec: BoxSpec, country: str | None, office_boxes: int | None, capacity: Capacity) -> int:
+    """Working days the slowest box of an order travels (the zones of its address and recipients)."""
+    where = destinations_for(spec, Address(country=country or ""), office_boxes)
+    table = load_catalog().shipping
+    return max(transit_days(table, zone, capacity) for zone in where.zones())
 
 
 def destinations_of(design: Design, spec: BoxSpec) -> Destinations:

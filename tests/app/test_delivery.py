@@ -292,3 +292,14 @@ def test_same_as_last_time_brings_the_address_along(app):
     copy = designs.duplicate(source.created_by, source.id)
     copied = delivery.address_of(copy)
     assert copied.id != row.id and copied.address() == row.address()
+
+
+def test_the_staff_outlook_counts_the_transit_days_of_the_orders_zone(app):
+    home = _ordered_with_address()
+    abroad = _ordered_with_address(
+        country="DE", region="", city="Berlin", postal_code="10117", phone="+49 30 1234567"
+    )
+    outlook = production.plan().outlook
+    home_transit = (outlook[home.id].delivery - outlook[home.id].ship_by).days
+    abroad_transit = (outlook[abroad.id].delivery - outlook[abroad.id].ship_by).days
+    assert abroad_transit > home_transit
