@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import csv
 import html
+import io
 import logging
 import re
 
@@ -303,3 +305,27 @@ def test_the_staff_outlook_counts_the_transit_days_of_the_orders_zone(app):
     home_transit = (outlook[home.id].delivery - outlook[home.id].ship_by).days
     abroad_transit = (outlook[abroad.id].delivery - outlook[abroad.id].ship_by).days
     assert abroad_transit > home_transit
+
+
+def test_the_parcels_spreadsheet_neutralises_what_staff_typed(browser):
+    order = make_order()
+    ShipmentFactory(order=order, carrier="UPS", tracking_number="1Z999AA10123456784", boxes=4)
+    ShipmentFactory(
+        order=order, carrier='=HYPERLINK("http://evil.example","x")', tracking_number="+1-555", boxes=2
+    )
+    browser.login(order.design.created_by.email)
+    response = browser.get(f"/orders/{order.id}/parcels.csv")
+    assert response.status_code == 200 and response.mimetype == "text/csv"
+    assert "attachment" in response.headers["Content-Disposition"]
+    rows = list(csv.reader(io.StringIO(response.data.decode("utf-8-sig"))))
+    assert rows[0][:5] == ["Order", "Parcel", "Carrier", "Tracking number", "Tracking link"]
+    assert rows[1][2:6] == [
+        "UPS",
+        "1Z999AA10123456784",
+        "https://www.ups.com/track?tracknum=1Z999AA10123456784",
+        "4",
+    ]
+    assert rows[2][2:5] == ['\'=HYPERLINK("http://evil.example","x")', "'+1-555", ""]
+    browser.post("/logout", data={"csrf_token": browser.token()})
+    browser.login(UserFactory().email)  # another organisation
+    assert browser.get(f"/orders/{order.id}/parcels.csv").status_code == 404

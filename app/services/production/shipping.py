@@ -19,8 +19,9 @@ from configurator.addresses import label_lines
 from configurator.catalog import load_catalog
 from configurator.spec import BoxSpec
 from configurator.states import ORDER, JobStatus, OrderStatus
-from configurator.tracking import carrier_name
+from configurator.tracking import carrier_name, tracking_url
 from configurator.vocabulary import CardSize, CardStyle, Delivery, LogoPlacement
+from proofs.csv_export import csv_bytes
 
 if TYPE_CHECKING:
     from proofs.packing_slip import PackingSlip
@@ -191,6 +192,27 @@ def shipments(order: Order) -> list[Shipment]:
     return list(
         db.session.scalars(select(Shipment).where(Shipment.order_id == order.id).order_by(Shipment.id))
     )
+
+
+def shipments_csv(order: Order) -> bytes:
+    """The order's parcels as a spreadsheet (buyer and staff): carrier, number, tracking link, boxes.
+
+    Through the one CSV writer, so a carrier or number typed as ``=HYPERLINK(…)`` stays text.
+    """
+    rows = [
+        (
+            order.reference,
+            s.id,
+            s.carrier,
+            s.tracking_number,
+            tracking_url(s.carrier, s.tracking_number) or "",
+            s.boxes,
+            s.shipped_at.replace(microsecond=0),
+        )
+        for s in shipments(order)
+    ]
+    header = ("Order", "Parcel", "Carrier", "Tracking number", "Tracking link", "Boxes", "Shipped at (UTC)")
+    return csv_bytes(header, rows)
 
 
 EVENT_WORDS = {
