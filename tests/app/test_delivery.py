@@ -8,6 +8,7 @@ import io
 import logging
 import re
 
+from pypdf import PdfReader
 from sqlalchemy import select
 
 from app.extensions import db
@@ -17,6 +18,7 @@ from app.services import delivery, designs, orders, production
 from app.services.production.shipping import packing_slip
 from configurator.catalog import load_catalog
 from configurator.vocabulary import ShippingZone
+from proofs.packing_slip import render_packing_slip
 from tests.app.factories import (
     DeliveryAddressFactory,
     ProofFactory,
@@ -213,6 +215,10 @@ def test_the_order_keeps_its_own_copy_and_the_packing_slip_shows_the_ship_to(app
     )
     assert slip.ship_to_phone == "+1 212-736-3100" and "Loading dock" in slip.instructions
     assert slip.hours == "Mon-Fri 9:00-17:00"
+    pdf = PdfReader(io.BytesIO(render_packing_slip(slip)))
+    text = " ".join(" ".join(page.extract_text().split()) for page in pdf.pages)
+    assert len(pdf.pages) == 1  # the ship-to still leaves the slip on one page
+    assert "SHIP TO" in text.upper() and "NEW YORK, NY 10118" in text and "+1 212-736-3100" in text
 
 
 def test_a_per_recipient_order_prints_no_ship_to(app):
