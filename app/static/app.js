@@ -74,6 +74,23 @@ function liveWizard(form) {
       set("live-slots", state.slots); set("slots-text", state.slots + (state.full ? " · the box is full" : ""));
       set("live-delivery", state.delivery); set("live-delivery-step", state.delivery);
       set("live-shipping", state.shipping);
+      if (state.address_labels) {
+        for (const [id, text] of Object.entries(state.address_labels)) {
+          const label = form.querySelector(`label[for="${CSS.escape(id)}"]`);
+          if (label) label.textContent = text;
+        }
+      }
+      const regions = document.getElementById("regions");
+      if (regions && state.regions) {
+        regions.replaceChildren(...state.regions.map(([code, name]) => { const o = document.createElement("option"); o.value = code; o.textContent = name; return o; }));
+      }
+      set("address-hint", state.address_hint);
+      if (state.unused) {
+        form.querySelectorAll("[data-address-field]").forEach((part) => {
+          const input = part.querySelector("input, textarea");
+          part.hidden = state.unused.includes(part.dataset.addressField) && !(input && input.value.trim());
+        });
+      }
       const note = document.getElementById("live-delivery-note");
       if (note && state.delivery_note !== undefined) { note.textContent = state.delivery_note; note.hidden = !state.delivery_note; }
       const fit = document.getElementById("live-fit");

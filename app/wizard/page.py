@@ -85,4 +85,5 @@ def live_figures(design: Design, step: Step, candidate: BoxSpec, form: FlaskForm
         delivery_note=plan.note,
         shipping=f"${quote.shipping:,.2f}",
         problems=[v.message for v in problems if field_kind(v.field) in step.fields],
+        **step.live_extras(form),
     )

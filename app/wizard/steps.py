@@ -18,7 +18,7 @@ from flask_wtf import FlaskForm
 from app.models import Design, Logo
 from app.services import branding, delivery, designs, workers
 from app.wizard import forms
-from configurator.addresses import check_address, label_lines, layout
+from configurator.addresses import Layout, check_address, label_lines, layout
 from configurator.catalog import load_catalog
 from configurator.rules import check_draft, field_kind, normalise_text
 from configurator.shipping import Destinations
@@ -59,6 +59,10 @@ class Step:
 
     def page_extras(self, design: Design, spec: BoxSpec, form: FlaskForm) -> dict[str, Any]:
         """What this step's template shows beyond the common page (the delivery step's address)."""
+        return {}
+
+    def live_extras(self, form: FlaskForm) -> dict[str, Any]:
+        """What the live figures add for this step while the buyer types (the address form's shape)."""
         return {}
 
     def save(self, design: Design, form: FlaskForm, revision: int, nav: str) -> str:
@@ -133,16 +137,47 @@ class DeliveryStep(Step):
         row = delivery.address_of(design)
         country = form.country.data or (row.country if row else "") or "US"
         shape = layout(country)
-        needed = shape.required | {"country", "phone"}  # check_address asks for a phone: carriers call it
-        for name, text in shape.labels.items():
-            form[name].label.text = text if name in needed else f"{text} (optional)"
+        for name, text in address_labels(shape).items():
+            form[name].label.text = text
         if hasattr(form, "address_warnings"):
             warnings = form.address_warnings
         elif row is not None and Delivery.has(spec.delivery) and Delivery(spec.delivery).to_address:
             warnings = dict(check_address(row.address()).warnings)
         else:
             warnings = {}
-        return {"address_layout": shape, "address_warnings": warnings, "address_saved": row is not None}
+        return {
+            "address_layout": shape,
+            "address_hint": address_hint(shape),
+            "address_warnings": warnings,
+            "address_saved": row is not None,
+        }
+
+    def live_extras(self, form: FlaskForm) -> dict[str, Any]:
+        """The labels and regions of the country just chosen, so the form reshapes before saving."""
+        shape = layout(form.country.data or "US")
+        return {
+            "address_labels": {form[name].id: text for name, text in address_labels(shape).items()},
+            "regions": [[code, name] for code, name in shape.regions],
+            "address_hint": address_hint(shape),
+            "unused": sorted({"city", "city_area", "region", "postal_code"} - shape.used),
+        }
+
+
+def address_hint(shape: Layout) -> str:
+    """The sentence above the address: which deliveries use it, and how its country writes it."""
+    example = (
+        f" ({shape.labels['postal_code']} example: {shape.postal_example})" if shape.postal_example else ""
+    )
+    return (
+        f"For “{Delivery.BULK.label}” and for the office share of a split. "
+        f"Written the way {shape.country_name or 'the country'} writes addresses{example}."
+    )
+
+
+def address_labels(shape: Layout) -> dict[str, str]:
+    """Each address field's label for a country, "(optional)" where the country does not need it."""
+    needed = shape.required | {"country", "phone"}  # check_address asks for a phone: carriers call it
+    return {name: text if name in needed else f"{text} (optional)" for name, text in shape.labels.items()}
 
 
 class ReviewStep(Step):

@@ -335,3 +335,12 @@ def test_the_parcels_spreadsheet_neutralises_what_staff_typed(browser):
     browser.post("/logout", data={"csrf_token": browser.token()})
     browser.login(UserFactory().email)  # another organisation
     assert browser.get(f"/orders/{order.id}/parcels.csv").status_code == 404
+
+
+def test_live_figures_reshape_the_address_form_for_the_country_chosen(browser):
+    browser.login(UserFactory().email)
+    design_id = start_classic(browser)
+    data = {"revision": revision(design_id), "quantity": 20, "delivery": "bulk", "country": "IE"}
+    live = browser.post(f"/designs/{design_id}/live?step=delivery", data).get_json()
+    assert live["address_labels"]["postal_code"] == "Eircode (optional)"
+    assert ["Co. Cork", "Co. Cork"] in live["regions"] and "Ireland" in live["address_hint"]

@@ -129,6 +129,11 @@ def test_the_delivery_step_shows_the_address_only_where_it_is_needed_and_prices_
     assert address.is_visible() and page.get_by_label("Boxes to this address").is_visible()
     page.get_by_label("All boxes to one address").check()
     assert page.get_by_label("Boxes to this address").is_hidden()
+    page.get_by_label("Country").select_option("GB")  # the form reshapes before anything is saved
+    page.locator("label[for=postal_code]", has_text="Postal code").wait_for()
+    assert page.get_by_label("Town").is_visible() and page.locator("[data-address-field=region]").is_hidden()
+    page.get_by_label("Country").select_option("US")
+    page.locator("label[for=postal_code]", has_text="ZIP code").wait_for()
 
     page.get_by_label("Number of boxes").fill("40")
     page.get_by_label("Contact name").fill("Sam Rivera")
