@@ -76,8 +76,6 @@ def board() -> str:
         waiting=waiting,
         waiting_count=waiting_count,
         catalog=load_catalog(),
-        form=BareForm(),
-        job_form=MakerJobForm(),
         reasons=service.PROBLEM_REASONS,
     )
 

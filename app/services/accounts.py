@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.orm import joinedload
 
 from app.extensions import db
@@ -22,6 +22,10 @@ def hash_password(password: str) -> str:
     return _hasher.hash(password)
 
 
+_SESSION_USER = select(User).options(joinedload(User.organisation)).where(User.id == bindparam("id"))
+"""Built once, as every request asks; every page names the user's organisation, so one query for both."""
+
+
 def session_user(session_id: str) -> User | None:
     """The active user a session's id (``"<user id>:<generation>"``) belongs to, if still current.
 
@@ -32,8 +36,7 @@ def session_user(session_id: str) -> User | None:
     user_id = parse_id(user_part)
     if user_id is None or not (generation.isascii() and generation.isdigit() and len(generation) <= 10):
         return None
-    # Every page names the user's organisation: one query for both.
-    user = db.session.get(User, user_id, options=[joinedload(User.organisation)])
+    user = db.session.scalars(_SESSION_USER, {"id": user_id}).one_or_none()
     if user is None or user.session_generation != int(generation):
         return None
     return user

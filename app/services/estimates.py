@@ -20,8 +20,8 @@ def estimate(spec: BoxSpec, destinations: Destinations | None = None) -> tuple[Q
     """
     catalog = load_catalog()
     today = datetime.now(UTC).date()
-    plan = plan_delivery(
-        spec, catalog, today, production.backlog_minutes(), production.current_capacity(), destinations
-    )
+    version = production.backlog_version()
+    queue, capacity = production.backlog_minutes(version), production.current_capacity(version)
+    plan = plan_delivery(spec, catalog, today, queue, capacity, destinations)
     rush = plan.rush_needed and plan.feasible
     return quote(spec, catalog, rush=rush, destinations=destinations), plan

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from flask import has_request_context, request
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from app.extensions import db
 from app.models import AuditEvent, Proof, User, utcnow
@@ -79,14 +79,18 @@ def create(user: User, proof: Proof, *, days: int, recipient: str, can_approve: 
     return NewLink(link, token)
 
 
+_LINKS_FOR = (
+    select(ShareLink)
+    .where(ShareLink.proof_id.in_(bindparam("proofs", expanding=True)))
+    .order_by(ShareLink.id.desc())
+)
+"""Built once: every review page lists its links."""
+
+
 def links_for(proof_ids: list[int]) -> list[ShareLink]:
     if not proof_ids:
         return []
-    return list(
-        db.session.scalars(
-            select(ShareLink).where(ShareLink.proof_id.in_(proof_ids)).order_by(ShareLink.id.desc())
-        )
-    )
+    return list(db.session.scalars(_LINKS_FOR, {"proofs": proof_ids}))
 
 
 def get_for_user(user: User, link_id: int) -> ShareLink:

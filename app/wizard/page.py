@@ -34,6 +34,7 @@ def step_page(design: Design, step: Step, form: FlaskForm, spec: BoxSpec, loose:
         complete=completion(spec),
         form=form,
         spec=spec,
+        items={item.product_id: item for item in spec.items},
         catalog=catalog,
         quote=quote,
         plan=plan,

@@ -44,7 +44,10 @@ _NEWEST = select(func.max(AuditEvent.id), func.count(), func.max(AuditEvent.at))
 """Built once: pages ask for the backlog version on every request."""
 
 
-def backlog_version() -> tuple[int, int, datetime | None]:
+Version = tuple[int, int, datetime | None]
+
+
+def backlog_version() -> Version:
     """A key that changes with every change of the backlog, read with one bounded index scan.
 
     Every change of a job or an order (creation, claim, move, priority, cancel, shipping) and of
@@ -76,25 +79,24 @@ def _stage(job: type[ProductionJob]):  # a SQL CASE expression
     return case({kind.value: kind.stage for kind in JobKind}, value=job.kind, else_=1)
 
 
-def in_live_order():  # a SQL condition
-    """The job's order is not cancelled: a cancelled order's jobs are nobody's work."""
-    return ProductionJob.order_id.not_in(select(Order.id).where(Order.status == OrderStatus.CANCELLED))
-
-
-def open_work():  # a SQL condition
-    """Jobs that still hold work for the workshop: not done, their order not cancelled."""
-    return (ProductionJob.status != JobStatus.DONE) & in_live_order()
-
-
-def claimable():  # a SQL condition
-    """Queued, its order not cancelled, and every earlier stage of its order done."""
+def _claimable():  # a SQL condition
     earlier = aliased(ProductionJob)
     blocked = exists().where(
         earlier.order_id == ProductionJob.order_id,
         earlier.status != JobStatus.DONE,
         _stage(earlier) < _stage(ProductionJob),
     )
-    return (ProductionJob.status == JOB.initial) & ~blocked & in_live_order()
+    return (ProductionJob.status == JOB.initial) & ~blocked & IN_LIVE_ORDER
+
+
+# The conditions are built once: SQL expressions are immutable, and building them (an aliased
+# EXISTS with two CASEs) cost more than running the query on every board request.
+IN_LIVE_ORDER = ProductionJob.order_id.not_in(select(Order.id).where(Order.status == OrderStatus.CANCELLED))
+"""The job's order is not cancelled: a cancelled order's jobs are nobody's work."""
+OPEN_WORK = (ProductionJob.status != JobStatus.DONE) & IN_LIVE_ORDER
+"""Jobs that still hold work for the workshop: not done, their order not cancelled."""
+CLAIMABLE = _claimable()
+"""Queued, its order not cancelled, and every earlier stage of its order done."""
 
 
 def lock(order: Order) -> Order:

@@ -11,7 +11,7 @@ from app.models import User
 from app.models.production import CapacityDay, CapacityException
 from app.services import audit
 from app.services.errors import Invalid, NotFound
-from app.services.production._shared import backlog_version, remembered
+from app.services.production._shared import Version, backlog_version, remembered
 from configurator.leadtime import Capacity
 
 DEFAULT_CAPACITY = Capacity()
@@ -33,12 +33,12 @@ def exceptions(from_day: date | None = None) -> list[CapacityException]:
     return list(db.session.scalars(query))
 
 
-def current_capacity() -> Capacity:
+def current_capacity(version: Version | None = None) -> Capacity:
     """The workshop calendar staff set: minutes per weekday, holidays and special days.
 
     Read once per backlog version: every change of the hours writes an audit event.
     """
-    return remembered(("capacity", backlog_version()), _read_capacity)
+    return remembered(("capacity", version or backlog_version()), _read_capacity)
 
 
 def _read_capacity() -> Capacity:

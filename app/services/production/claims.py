@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import secrets
 
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, update
 
 from app.extensions import db
 from app.models import Order, ProductionJob, User, utcnow
 from app.services import audit, orders
 from app.services.errors import Conflict, Invalid, NotFound
-from app.services.production._shared import HELD, claimable, lock, move, start_order, what_happened
+from app.services.production._shared import CLAIMABLE, HELD, lock, move, start_order, what_happened
 from configurator.jobs import retitle
 from configurator.states import JOB, JobStatus, OrderStatus
 
@@ -24,22 +24,26 @@ PROBLEM_REASONS = {
 """Plain reasons a maker taps; staff read the reason and any words the maker adds."""
 
 
+_MINE = (
+    select(ProductionJob)
+    .where(ProductionJob.maker_id == bindparam("maker"), ProductionJob.status.in_(HELD))
+    .order_by(ProductionJob.priority, ProductionJob.id)
+)
+_WAITING = select(ProductionJob).where(CLAIMABLE).order_by(ProductionJob.priority, ProductionJob.id).limit(6)
+_WAITING_COUNT = select(func.count()).select_from(ProductionJob).where(CLAIMABLE)
+"""Built once: the board is the workshop's most frequent page."""
+
+
 def board(maker: User) -> tuple[list[ProductionJob], list[ProductionJob], int]:
     """The maker's own jobs, the next jobs waiting (by priority), and how many are waiting in all."""
-    mine = db.session.scalars(
-        select(ProductionJob)
-        .where(ProductionJob.maker_id == maker.id, ProductionJob.status.in_(HELD))
-        .order_by(ProductionJob.priority, ProductionJob.id)
-    ).all()
-    waiting = db.session.scalars(
-        select(ProductionJob).where(claimable()).order_by(ProductionJob.priority, ProductionJob.id).limit(6)
-    ).all()
-    count = db.session.scalar(select(func.count()).select_from(ProductionJob).where(claimable())) or 0
+    mine = db.session.scalars(_MINE, {"maker": maker.id}).all()
+    waiting = db.session.scalars(_WAITING).all()
+    count = db.session.scalar(_WAITING_COUNT) or 0
     return list(mine), list(waiting), count
 
 
 def claim_next(maker: User, *, device: User | None = None) -> ProductionJob | None:
-    """Claim the most urgent claimable job for this maker, exactly once under concurrency.
+    """Claim the most urgent CLAIMABLE job for this maker, exactly once under concurrency.
 
     One ``UPDATE … WHERE id = (SELECT … LIMIT 1) AND status = 'queued' RETURNING id``. On
     PostgreSQL the inner SELECT takes ``FOR UPDATE SKIP LOCKED``, so concurrent claimers pass
@@ -48,7 +52,7 @@ def claim_next(maker: User, *, device: User | None = None) -> ProductionJob | No
     """
     candidate = (
         select(ProductionJob.id)
-        .where(claimable())
+        .where(CLAIMABLE)
         .order_by(ProductionJob.priority, ProductionJob.id)
         .limit(1)
         .correlate(None)  # its own scan of the table, not a reference to the row being updated

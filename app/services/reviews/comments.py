@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from app.extensions import db
 from app.models import Design, Review, Role, User
@@ -115,6 +115,11 @@ def when(at: datetime) -> str:
     return f"{at:%d %b %Y, %H:%M} UTC"
 
 
+_COMMENTS = select(Comment).where(Comment.design_id == bindparam("design"))
+_COMMENTS_ON = _COMMENTS.where(Comment.proof_version == bindparam("version"))
+"""Built once: every review page shows its thread."""
+
+
 def thread(design: Design, *, version: int | None = None) -> list[ThreadEntry]:
     """Comments and decisions of a design, oldest first; only one version's when ``version`` is set."""
     entries: list[ThreadEntry] = []
@@ -130,10 +135,8 @@ def thread(design: Design, *, version: int | None = None) -> list[ThreadEntry]:
             else:
                 who, role = _who(r.user), _role_label(r.user)
             entries.append(ThreadEntry(r.created_at, proof.version, who, role, kind, r.comment))
-    query = select(Comment).where(Comment.design_id == design.id)
-    if version is not None:
-        query = query.where(Comment.proof_version == version)
-    for c in db.session.scalars(query):
+    query = _COMMENTS if version is None else _COMMENTS_ON
+    for c in db.session.scalars(query, {"design": design.id, "version": version}):
         if c.author is not None:
             who, role = _who(c.author), _role_label(c.author)
         else:

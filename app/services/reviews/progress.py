@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from app.extensions import db
 from app.models import Design, Order, Proof, Review, Role, User
@@ -40,8 +40,10 @@ class SentBack:
 
 def sent_back(design: Design, viewer: User) -> SentBack | None:
     """Why a draft came back, when it did: the buyer must read the reason where they land."""
+    if design.status != DesignStatus.DRAFT:
+        return None
     proof = design.latest_proof
-    if design.status != DesignStatus.DRAFT or proof is None:
+    if proof is None:
         return None
     asked = [r for r in proof.reviews if r.decision == Decision.REQUEST_CHANGES]
     if not asked:
@@ -97,6 +99,10 @@ def decision_summary(proof: Proof, viewer: User) -> str:
     return "; ".join(parts) or "no decision"
 
 
+_ORDER_OF = select(Order).where(Order.design_id == bindparam("design"))
+"""Built once: every review page says where its design stands."""
+
+
 def standing(design: Design, user: User) -> Standing:
     """One sentence that tells this person where the design stands and whose move it is."""
     proof = design.latest_proof
@@ -105,7 +111,7 @@ def standing(design: Design, user: User) -> Standing:
     drawing = _drawing(proof)
     if drawing is not None:
         return drawing
-    order = db.session.scalar(select(Order).where(Order.design_id == design.id))
+    order = db.session.scalar(_ORDER_OF, {"design": design.id})
     if order is not None:
         return Standing("done", f"Approved by both sides. Order {order.reference} is confirmed.")
     if design.status == DesignStatus.DRAFT:
