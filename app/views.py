@@ -17,6 +17,7 @@ from app.forms import radio_options
 from app.models import Document, Proof
 from app.services import documents, health, workers
 from configurator.states import DocumentStatus, RenderStatus
+from configurator.tracking import tracking_url
 from configurator.vocabulary import VOCABULARY
 
 STATUS_TEXT = {
@@ -80,6 +81,7 @@ def register_filters(app: Flask) -> None:
     app.jinja_env.globals["csrf_field"] = csrf_field
     app.jinja_env.globals["radio_options"] = radio_options
     app.jinja_env.globals["worker_state"] = workers.state
+    app.jinja_env.globals["tracking_url"] = tracking_url
     app.jinja_env.globals["action_label"] = lambda action: ACTION_LABELS.get(action, action.replace("_", " "))
     # Templates name terms as ``LogoPlacement(spec.logo_placement).label`` or ``JobKind.LOGO``.
     app.jinja_env.globals.update({kind.__name__: kind for kind in VOCABULARY})

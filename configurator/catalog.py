@@ -15,7 +15,9 @@ from typing import Any
 
 import yaml
 
+from configurator.shipping import ShippingTable, ZoneRate
 from configurator.spec import BoxSpec, ItemLine
+from configurator.vocabulary import ShippingZone
 
 DEFAULT_PATH = Path(__file__).with_name("data") / "catalog.yaml"
 
@@ -94,6 +96,8 @@ class Catalog:
     requirements: tuple[Requirement, ...] = ()
     discount_tiers: tuple[DiscountTier, ...] = ()
     """Sorted by ``min_boxes``; the last tier an order reaches applies."""
+    shipping: ShippingTable | None = None
+    """Zones, rates and transit days; None in small test catalogs, which then quote no shipping."""
 
     def colour_name(self, colour_id: str) -> str:
         colour = self.colours.get(colour_id)
@@ -156,6 +160,32 @@ def _rules(
     return incompatibilities, requirements
 
 
+def _shipping(raw: dict[str, Any] | None) -> ShippingTable | None:
+    """The ``shipping`` section of the catalog; None when a (test) catalog has none."""
+    if not raw:
+        return None
+    zones = raw["zones"]
+    if set(zones) != {str(z) for z in ShippingZone}:
+        raise ValueError(f"shipping.zones must list exactly {[str(z) for z in ShippingZone]}")
+    rates = {}
+    for zone in ShippingZone:
+        entry = zones[str(zone)]
+        rates[zone] = ZoneRate(
+            zone,
+            _cents(str(entry["bulk_per_box"]), f"shipping.zones.{zone}.bulk_per_box"),
+            _cents(str(entry["per_recipient"]), f"shipping.zones.{zone}.per_recipient"),
+            int(entry["transit_days"]),
+        )
+        if rates[zone].transit_days < 1:
+            raise ValueError(f"shipping.zones.{zone}.transit_days must be at least 1")
+    neighbours = raw.get("neighbours") or ()
+    return ShippingTable(
+        origin=str(raw["origin"]).upper(),
+        neighbours=frozenset(str(code).upper() for code in neighbours),
+        rates=MappingProxyType(rates),
+    )
+
+
 def parse_catalog(raw: dict[str, Any]) -> Catalog:
     """Build a :class:`Catalog` from the YAML structure (used by tests with small catalogs).
 
@@ -201,6 +231,7 @@ def parse_catalog(raw: dict[str, Any]) -> Catalog:
         incompatibilities=incompatibilities,
         requirements=requirements,
         discount_tiers=tuple(tiers),
+        shipping=_shipping(raw.get("shipping")),
     )
 
 

@@ -11,7 +11,9 @@ from datetime import date, timedelta
 
 from configurator.catalog import Catalog
 from configurator.jobs import ASSEMBLY_MINUTES, CARD_MINUTES, plan_jobs
+from configurator.shipping import ShippingTable
 from configurator.spec import BoxSpec
+from configurator.vocabulary import ShippingZone
 
 MAX_SEARCH_DAYS = 366 * 20
 """No plan looks further ahead than this; a calendar with no capacity at all fails instead of hanging."""
@@ -132,10 +134,23 @@ def earliest_ship_date(today: date, backlog_minutes: int, order_minutes: int, ca
     return add_working_days(last_production_day, capacity.qa_pack_days, capacity)
 
 
-def earliest_delivery_date(today: date, backlog_minutes: int, order_minutes: int, capacity: Capacity) -> date:
-    """Ship date plus the carrier's working days."""
+def earliest_delivery_date(
+    today: date, backlog_minutes: int, order_minutes: int, capacity: Capacity, transit_days: int | None = None
+) -> date:
+    """Ship date plus the carrier's working days (``transit_days``, by default the capacity's own)."""
     shipped = earliest_ship_date(today, backlog_minutes, order_minutes, capacity)
-    return add_working_days(shipped, capacity.shipping_days, capacity)
+    return arrival(shipped, capacity, transit_days)
+
+
+def arrival(shipped: date, capacity: Capacity, transit_days: int | None = None) -> date:
+    """When a box handed to the carrier on ``shipped`` arrives: its zone's transit days later."""
+    days = capacity.shipping_days if transit_days is None else transit_days
+    return add_working_days(shipped, days, capacity)
+
+
+def transit_days(table: ShippingTable | None, zone: ShippingZone, capacity: Capacity) -> int:
+    """A zone's transit days from the catalog; the capacity's own when the catalog has no table."""
+    return table.rates[zone].transit_days if table else capacity.shipping_days
 
 
 @dataclass(frozen=True)

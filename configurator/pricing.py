@@ -7,7 +7,9 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from configurator.catalog import Catalog, DiscountTier
+from configurator.shipping import Destinations, ShippingTable
 from configurator.spec import BoxSpec
+from configurator.vocabulary import ShippingZone
 
 CENT = Decimal("0.01")
 LOGO_SETUP_FEE = Decimal("75.00")  # once per design: preparing the artwork and the transfer screen
@@ -53,6 +55,10 @@ class Quote:
     discount_label: str
     rush: bool = False
     """Priced for rush production: the order goes to the front of the makers' queue."""
+    shipping: Decimal = Decimal("0.00")
+    """The shipping lines together (included in the subtotal; never discounted)."""
+    shipping_estimated: bool = False
+    """Some shipping is priced at the domestic rate because an address or recipient is not known yet."""
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -64,6 +70,8 @@ class Quote:
             "per_box": str(self.per_box),
             "discount_label": self.discount_label,
             "rush": self.rush,
+            "shipping": str(self.shipping),
+            "shipping_estimated": self.shipping_estimated,
         }
 
     @classmethod
@@ -77,6 +85,8 @@ class Quote:
             per_box=Decimal(data["per_box"]),
             discount_label=data["discount_label"],
             rush=bool(data.get("rush", False)),
+            shipping=Decimal(data.get("shipping", "0.00")),
+            shipping_estimated=bool(data.get("shipping_estimated", False)),
         )
 
 
@@ -85,13 +95,16 @@ def _tier(boxes: int, catalog: Catalog) -> DiscountTier | None:
     return reached[-1] if reached else None
 
 
-def quote(spec: BoxSpec, catalog: Catalog, *, rush: bool = False) -> Quote:
+def quote(
+    spec: BoxSpec, catalog: Catalog, *, rush: bool = False, destinations: Destinations | None = None
+) -> Quote:
     """Price a spec that passes :func:`configurator.rules.check_draft`.
 
     Discount and rush fee are worked out per box on the goods (box and items) and then
     multiplied, so the per-box price is exact and never rises when the buyer orders more
     boxes (rounding a percentage of the whole order could move it by a cent either way).
-    Personalisation fees are not discounted.
+    Personalisation fees and shipping are not discounted. Shipping is quoted when
+    ``destinations`` are given and the catalog has a shipping table.
     """
     boxes = spec.quantity
     if boxes < 1:
@@ -111,6 +124,8 @@ def quote(spec: BoxSpec, catalog: Catalog, *, rush: bool = False) -> Quote:
         lines.append(
             QuoteLine(f"Rush production (+{RUSH_PERCENT}%)", boxes, rush_per_box, rush_per_box * boxes)
         )
+    shipping = shipping_lines(destinations, catalog.shipping) if destinations else []
+    lines.extend(shipping)
     subtotal = sum((line.amount for line in lines), Decimal("0.00"))
     tier = _tier(boxes, catalog)
     per_box_discount = money(goods_per_box * tier.percent / 100) if tier else Decimal("0.00")
@@ -125,6 +140,8 @@ def quote(spec: BoxSpec, catalog: Catalog, *, rush: bool = False) -> Quote:
         per_box=money(total / boxes),
         discount_label=tier.label if tier else "",
         rush=rush,
+        shipping=sum((line.amount for line in shipping), Decimal("0.00")),
+        shipping_estimated=bool(shipping) and destinations is not None and destinations.estimated,
     )
 
 
@@ -142,6 +159,34 @@ def _personalisation(spec: BoxSpec, boxes: int) -> list[QuoteLine]:
                 MONOGRAM_FEE_PER_ITEM * count,
             )
         )
+    return lines
+
+
+ESTIMATE_NOTE = "estimated at the domestic rate"
+
+
+def shipping_lines(destinations: Destinations, table: ShippingTable | None) -> list[QuoteLine]:
+    """One line per way and zone boxes travel; boxes whose address is not known yet are priced
+    at the domestic rate, and their line says so."""
+    if table is None or destinations.boxes < 1:
+        return []
+    lines = []
+    if destinations.address_boxes:
+        zone = destinations.address_zone
+        rate = table.rates[zone or ShippingZone.DOMESTIC].bulk_per_box
+        where = zone.label.lower() if zone else f"{ESTIMATE_NOTE} until you enter the address"
+        count = destinations.address_boxes
+        lines.append(QuoteLine(f"Shipping to one address ({where})", count, rate, money(rate * count)))
+    for zone, count in destinations.recipients:
+        rate = table.rates[zone].per_recipient
+        lines.append(
+            QuoteLine(f"Shipping to each recipient ({zone.label.lower()})", count, rate, money(rate * count))
+        )
+    if destinations.unplaced:
+        rate = table.rates[ShippingZone.DOMESTIC].per_recipient
+        count = destinations.unplaced
+        label = f"Shipping to each recipient ({ESTIMATE_NOTE} until recipients are added)"
+        lines.append(QuoteLine(label, count, rate, money(rate * count)))
     return lines
 
 

@@ -90,8 +90,46 @@ class PageSize(Term):
 
 
 class Delivery(Term):
-    BULK = "bulk", "All boxes to one address"
-    PER_RECIPIENT = "per_recipient", "Each box to its recipient"
+    """Where a design's boxes go: ``to_address`` boxes go to one delivery address (all of them
+    for bulk, the number the buyer chose for a split), ``to_recipients`` boxes go one by one."""
+
+    to_address: bool
+    to_recipients: bool
+
+    BULK = "bulk", "All boxes to one address", True, False
+    PER_RECIPIENT = "per_recipient", "Each box to its recipient", False, True
+    SPLIT = "split", "Some boxes to one address, the rest to their recipients", True, True
+
+    def __new__(
+        cls, value: str, label: str = "", to_address: bool = False, to_recipients: bool = False
+    ) -> Self:
+        member = _member(cls, value, label)
+        member.to_address = to_address
+        member.to_recipients = to_recipients
+        return member
+
+
+class ShippingZone(Term):
+    """How far a box travels from the workshop; rates and transit days per zone are catalog data."""
+
+    DOMESTIC = "domestic", "Domestic"
+    NEIGHBOURING = "neighbouring", "Neighbouring countries"
+    INTERNATIONAL = "international", "International"
+
+
+class Carrier(Term):
+    """Carriers whose tracking pages we link to (:mod:`configurator.tracking`).
+
+    The stored value is the name staff type and buyers read; a parcel may also go with a carrier
+    not listed here, stored under the name typed, and shown with its number only.
+    """
+
+    UPS = "UPS", "UPS"
+    FEDEX = "FedEx", "FedEx"
+    USPS = "USPS", "USPS"
+    DHL = "DHL", "DHL"
+    CANADA_POST = "Canada Post", "Canada Post"
+    ROYAL_MAIL = "Royal Mail", "Royal Mail"
 
 
 class JobKind(Term):
@@ -192,6 +230,8 @@ VOCABULARY: tuple[type[Term], ...] = (
     CardSize,
     PageSize,
     Delivery,
+    ShippingZone,
+    Carrier,
     JobKind,
     ReviewSide,
     Decision,

@@ -3,7 +3,10 @@
 Pure, like the proof: plain strings and numbers in, PDF bytes out, through the same restricted
 URL fetcher (the slip needs no images, so it serves nothing at all) and an
 autoescaping Jinja environment, so an organisation or design name can never become markup.
-No buyer contact details are printed: the carrier label carries the address.
+For delivery to one address the slip carries the ship-to (address, contact, phone, the
+driver's instructions and the dock's hours), so the carton and its paperwork agree; it is a
+staff document, never shown to makers. Per-recipient boxes get their labels with the
+recipient list (a later change).
 """
 
 from __future__ import annotations
@@ -44,6 +47,13 @@ class PackingSlip:
     carrier: str = ""
     tracking: str = ""
     printed: str = ""
+    ship_to: tuple[str, ...] = ()
+    """The delivery address, a line each, as its country writes it; empty for per-recipient boxes."""
+    ship_to_phone: str = ""
+    instructions: str = ""
+    hours: str = ""
+    boxes_to_address: int = 0
+    """For a split delivery, how many of the order's boxes go to ``ship_to``."""
 
 
 def context(slip: PackingSlip) -> dict[str, object]:

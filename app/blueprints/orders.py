@@ -6,8 +6,8 @@ from werkzeug.wrappers import Response
 
 from app.models import Role
 from app.security import roles_required
+from app.services import delivery, production
 from app.services import orders as service
-from app.services import production
 from configurator.catalog import load_catalog
 from configurator.spec import BoxSpec
 
@@ -38,4 +38,16 @@ def show(order_id: int) -> str | Response:
         total_minutes=total,
         milestones=service.milestones(order),
         shipments=production.shipments(order),
+        ship_to=delivery.ship_to(order),
     )
+
+
+@bp.get("/orders/<int:order_id>/parcels.csv")
+@roles_required(Role.BUYER, Role.APPROVER, Role.STAFF)
+def parcels_csv(order_id: int) -> Response:
+    """The order's parcels and tracking links as a spreadsheet, for its organisation and staff."""
+    order = service.get_order(current_user, order_id)
+    response = Response(production.shipments_csv(order), mimetype="text/csv")
+    response.headers["Content-Disposition"] = f'attachment; filename="{order.reference}-parcels.csv"'
+    response.headers["Cache-Control"] = "private, no-store"
+    return response

@@ -12,7 +12,7 @@ from app.forms import MAX_ID, BuyerVisibleText, parse_id
 from app.models import Order, Role
 from app.models.production import Shipment
 from app.security import roles_required
-from app.services import documents, orders, reviews
+from app.services import delivery, documents, orders, reviews
 from app.services import production as service
 from app.services.errors import Conflict, Invalid
 from app.views import document_response, pdf_response
@@ -137,6 +137,7 @@ def _order_page(found: Order, ship_form: ShipForm | None = None, status: int = 2
         outlook=service.plan().outlook.get(found.id),
         timeline=service.timeline(found),
         shipments=service.shipments(found),
+        ship_to=delivery.ship_to(found),
         actions=service.order_actions(found),
         can_ship=service.can_ship(found, left),
         boxes_left=left,

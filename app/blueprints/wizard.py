@@ -95,7 +95,7 @@ def edit(design_id: int, slug: str):
         return redirect(url_for("designs.show", design_id=design.id))
     if request.method == "GET":
         spec = BoxSpec.from_dict(design.spec)
-        return _page(design, step, step.filled(spec, design.revision), spec)
+        return _page(design, step, step.filled(design, spec), spec)
     form = step.form()
     revision = parse_id(form.revision.data)
     if not form.validate_on_submit() or revision is None:
@@ -120,7 +120,7 @@ def live(design_id: int) -> Response:
     form = step.form()
     form.validate()  # fills .data; errors are for the real save
     try:
-        return jsonify(ok=True, **live_figures(design, step, step.apply(spec, form)))
+        return jsonify(ok=True, **live_figures(design, step, step.apply(spec, form), form))
     except (KeyError, ValueError, TypeError, AttributeError):
         return jsonify(ok=False, message="Some choices are not complete yet.")
 

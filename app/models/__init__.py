@@ -9,6 +9,7 @@ from app.models.accounts import Invitation, Organisation, PasswordReset, Role, U
 from app.models.audit import AuditEvent
 from app.models.base import utcnow
 from app.models.branding import Logo
+from app.models.delivery import DeliveryAddress
 from app.models.designs import Design, Proof
 from app.models.documents import Document, DocumentKind
 from app.models.orders import Order
@@ -22,6 +23,7 @@ __all__ = [
     "CapacityDay",
     "CapacityException",
     "Comment",
+    "DeliveryAddress",
     "Design",
     "Document",
     "DocumentKind",

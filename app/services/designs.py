@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import joinedload, selectinload
 
 from app.extensions import db
 from app.models import Design, Proof, User, utcnow
-from app.services import audit, proofs
+from app.services import audit, delivery, proofs
 from app.services.access import shown_to, visible
 from app.services.drafts import STALE, commit_or_conflict, commit_spec, editable_spec
 from app.services.errors import Conflict, Invalid, NotFound
@@ -54,7 +56,9 @@ def _clean_name(name: str) -> str:
     return name
 
 
-def _new_design(user: User, name: str, spec: BoxSpec, **detail: str) -> Design:
+def _new_design(
+    user: User, name: str, spec: BoxSpec, address_from: Design | None = None, **detail: str
+) -> Design:
     design = Design(
         organisation_id=user.organisation_id,
         created_by_id=user.id,
@@ -63,6 +67,8 @@ def _new_design(user: User, name: str, spec: BoxSpec, **detail: str) -> Design:
     )
     db.session.add(design)
     db.session.flush()
+    if address_from is not None:
+        delivery.copy_address(address_from, design)
     audit.record(user, "design.created", f"design:{design.id}", user.organisation_id, **detail)
     db.session.commit()
     return design
@@ -93,14 +99,14 @@ def create_blank(user: User, name: str = "") -> Design:
 
 
 def duplicate(user: User, source_id: int, name: str = "") -> Design:
-    """A new draft with the earlier design's spec (its logo stays the organisation's)."""
+    """Same as last time: a new draft with the earlier design's spec and delivery address (its logo
+    stays the organisation's); the needed-by date is the buyer's to choose again."""
     source = get_design(user, source_id)
     if source.organisation_id != user.organisation_id:
         raise NotFound("We could not find that design.")
     spec = BoxSpec.from_dict(source.spec).replace(needed_by=None)
-    return _new_design(
-        user, name.strip() or f"{source.name} (copy)"[:NAME_MAX], spec, copied_from=str(source.id)
-    )
+    name = name.strip() or f"{source.name} (copy)"[:NAME_MAX]
+    return _new_design(user, name, spec, address_from=source, copied_from=str(source.id))
 
 
 def _own(user: User, design: Design) -> None:
@@ -165,11 +171,18 @@ def violations(spec: BoxSpec, *, draft: bool) -> dict[str, str]:
     return out
 
 
-def save_step(design: Design, revision: int, spec: BoxSpec, fields: tuple[str, ...]) -> None:
+def save_step(
+    design: Design,
+    revision: int,
+    spec: BoxSpec,
+    fields: tuple[str, ...],
+    also: Callable[[], None] | None = None,
+) -> None:
     """Save one wizard step: refuse it when a rule about this step's ``fields`` is broken.
 
     Problems that belong to other steps do not block this one (a buyer may fill the box
-    before choosing colours); submit checks everything.
+    before choosing colours); submit checks everything. ``also`` adds the step's other rows to
+    the same transaction (the delivery address); it may refuse with ``Invalid``.
     """
     editable_spec(design, revision)
     problems = {
@@ -179,6 +192,12 @@ def save_step(design: Design, revision: int, spec: BoxSpec, fields: tuple[str, .
     }
     if problems:
         raise Invalid("Please correct the highlighted fields.", problems)
+    if also is not None:
+        try:
+            also()
+        except Invalid:
+            db.session.rollback()
+            raise
     commit_spec(design, spec)
 
 
@@ -194,7 +213,7 @@ def submit(design: Design, user: User, revision: int) -> Proof:
     if problems:
         raise Invalid("Please correct the highlighted fields before asking for a proof.", problems)
 
-    quote, plan = estimate(spec)
+    quote, plan = estimate(spec, delivery.destinations_of(design, spec))
     if not plan.feasible:
         raise Invalid(plan.message, {"needed_by": plan.message})
     try:

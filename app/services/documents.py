@@ -69,6 +69,7 @@ def _packing_slip(data: dict[str, Any], _assets: dict[str, bytes]) -> tuple[byte
             **data,
             "lines": tuple(SlipLine(**line) for line in data["lines"]),
             "personalisation": tuple(data["personalisation"]),
+            "ship_to": tuple(data.get("ship_to", ())),
         }
     )
     return render_packing_slip(slip), None

@@ -8,14 +8,20 @@ from app.services import production
 from configurator.catalog import load_catalog
 from configurator.delivery import DeliveryPlan, plan_delivery
 from configurator.pricing import Quote, quote
+from configurator.shipping import Destinations
 from configurator.spec import BoxSpec
 
 
-def estimate(spec: BoxSpec) -> tuple[Quote, DeliveryPlan]:
-    """Price and schedule a spec as of today; rush pricing applies when the date needs it."""
+def estimate(spec: BoxSpec, destinations: Destinations | None = None) -> tuple[Quote, DeliveryPlan]:
+    """Price and schedule a spec as of today; rush pricing applies when the date needs it.
+
+    With ``destinations`` (where the boxes go, :func:`app.services.delivery.destinations_of`)
+    the quote includes shipping and the dates the transit days of the zones.
+    """
     catalog = load_catalog()
     today = datetime.now(UTC).date()
     version = production.backlog_version()
     queue, capacity = production.backlog_minutes(version), production.current_capacity(version)
-    plan = plan_delivery(spec, catalog, today, queue, capacity)
-    return quote(spec, catalog, rush=plan.rush_needed and plan.feasible), plan
+    plan = plan_delivery(spec, catalog, today, queue, capacity, destinations)
+    rush = plan.rush_needed and plan.feasible
+    return quote(spec, catalog, rush=rush, destinations=destinations), plan

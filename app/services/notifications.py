@@ -28,10 +28,11 @@ from flask import current_app, render_template
 from sqlalchemy import select, update
 
 from app.extensions import db
-from app.models import Design, Order, Proof, User, utcnow
+from app.models import Design, Order, Proof, Shipment, User, utcnow
 from app.models.outbox import OutboxMessage
 from app.services.leases import Lease
 from configurator.states import MESSAGE
+from configurator.tracking import tracking_url
 from configurator.vocabulary import APPROVING_ROLES, ReviewSide
 
 log = logging.getLogger(__name__)
@@ -88,6 +89,20 @@ def _one_line(text: str, limit: int = 200) -> str:
     return " ".join(text.split())[:limit]
 
 
+def _parcels(order: Order) -> list[dict[str, Any]]:
+    """Each parcel handed to a carrier so far, with its tracking link where the carrier has one."""
+    found = db.session.scalars(select(Shipment).where(Shipment.order_id == order.id).order_by(Shipment.id))
+    return [
+        {
+            "carrier": s.carrier,
+            "tracking_number": s.tracking_number,
+            "boxes": s.boxes,
+            "url": tracking_url(s.carrier, s.tracking_number),
+        }
+        for s in found
+    ]
+
+
 def _plan(event: str, ids: dict[str, Any]) -> tuple[list[User], dict[str, Any], str]:
     """Who gets the email, what the template sees, and the key that makes a repeat a no-op."""
     actor = db.session.get(User, ids["actor_id"]) if ids.get("actor_id") else None
@@ -100,6 +115,7 @@ def _plan(event: str, ids: dict[str, Any]) -> tuple[list[User], dict[str, Any], 
             "design": design,
             "url": external_url("orders.show", order_id=order.id),
             "record_url": external_url("review.approval_record", order_id=order.id),
+            "parcels": _parcels(order) if event == "shipped" else [],
         }
         return _people(design.created_by), context, f"{event}:order:{order.id}"
     proof = db.session.get(Proof, ids["proof_id"])

@@ -79,6 +79,26 @@ function liveWizard(form) {
       set("live-total", state.total); set("live-per-box", state.per_box); set("live-boxes", state.boxes);
       set("live-slots", state.slots); set("slots-text", state.slots + (state.full ? " · the box is full" : ""));
       set("live-delivery", state.delivery); set("live-delivery-step", state.delivery);
+      set("live-shipping", state.shipping);
+      if (state.address_labels) {
+        for (const [id, text] of Object.entries(state.address_labels)) {
+          const label = form.querySelector(`label[for="${CSS.escape(id)}"]`);
+          if (label) label.textContent = text;
+        }
+      }
+      const regions = document.getElementById("regions");
+      if (regions && state.regions) {
+        regions.replaceChildren(...state.regions.map(([code, name]) => { const o = document.createElement("option"); o.value = code; o.textContent = name; return o; }));
+      }
+      set("address-hint", state.address_hint);
+      if (state.unused) {
+        form.querySelectorAll("[data-address-field]").forEach((part) => {
+          const input = part.querySelector("input, textarea");
+          part.hidden = state.unused.includes(part.dataset.addressField) && !(input && input.value.trim());
+        });
+      }
+      const note = document.getElementById("live-delivery-note");
+      if (note && state.delivery_note !== undefined) { note.textContent = state.delivery_note; note.hidden = !state.delivery_note; }
       const fit = document.getElementById("live-fit");
       if (fit) { fit.textContent = state.fit; fit.classList.toggle("error", !state.fits); }
     } catch (e) { /* offline for a moment: the saved page is still right */ }
@@ -144,3 +164,18 @@ document.querySelectorAll("[data-copy]").forEach((button) => {
   });
 });
 document.querySelectorAll("[data-select-all]").forEach((field) => field.addEventListener("focus", () => field.select()));
+
+// Parts of a form shown only for some choices of a radio group: data-show-for="bulk split"
+// shows an element while the form's "delivery" radio holds one of those values. Without script
+// everything stays visible, and the page's words say which part is for which choice.
+document.querySelectorAll("form").forEach((form) => {
+  const parts = form.querySelectorAll("[data-show-for]");
+  const radios = form.querySelectorAll("input[type=radio][name=delivery]");
+  if (!parts.length || !radios.length) return;
+  const show = () => {
+    const chosen = form.querySelector("input[type=radio][name=delivery]:checked");
+    parts.forEach((part) => { part.hidden = !chosen || !part.dataset.showFor.split(" ").includes(chosen.value); });
+  };
+  radios.forEach((radio) => radio.addEventListener("change", show));
+  show();
+});

@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import unicodedata
 from datetime import UTC, datetime
+from typing import Any
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
@@ -20,6 +21,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
+from configurator.addresses import Address, check_address, countries
 from configurator.catalog import load_catalog
 from configurator.rules import (
     MAX_BOXES,
@@ -163,7 +165,20 @@ class MessageForm(StepForm):
             raise ValidationError(fit.message)
 
 
+def _country_choices() -> list[SelectChoice]:
+    return options([("", "Choose a country"), *countries()])
+
+
 class DeliveryForm(StepForm):
+    """Quantity, date and where the boxes go; the address is checked as its country writes it.
+
+    The address fields count only when the delivery sends boxes to an address (bulk, split);
+    a problem that stops delivery is an error at its field, a doubt is a warning beside it
+    (``address_warnings``), and the address is saved with it. A bulk delivery may be saved with
+    the address left empty (the venue is often not known yet); a split needs it, since the
+    address carries how many boxes go there.
+    """
+
     quantity = IntegerField(
         "Number of boxes",
         validators=[
@@ -172,11 +187,69 @@ class DeliveryForm(StepForm):
         ],
     )
     needed_by = DateField("Needed by (optional)", validators=[Optional()])
-    delivery = RadioField("Delivery", choices=terms(Delivery), default=Delivery.BULK)
+    delivery = RadioField("Where the boxes go", choices=terms(Delivery), default=Delivery.BULK)
+    office_boxes = IntegerField(
+        "Boxes to this address",
+        validators=[Optional(), NumberRange(1, MAX_BOXES, f"Choose between 1 and {MAX_BOXES} boxes.")],
+    )
+    country = SelectField("Country", choices=_country_choices(), default="US", validate_choice=False)
+    name = StringField("Contact name")
+    company = StringField("Company (optional)")
+    street = TextAreaField("Street address")
+    city_area = StringField("Suburb or district (optional)")
+    city = StringField("City")
+    region = StringField("State")
+    postal_code = StringField("ZIP code")
+    phone = StringField("Phone")
+    instructions = TextAreaField("Delivery instructions (optional)")
+    hours = StringField("Dock or reception hours (optional)")
+
+    address_warnings: dict[str, str]
 
     def validate_needed_by(self, field: DateField) -> None:
         if field.data and field.data <= datetime.now(UTC).date():
             raise ValidationError("Choose a date after today.")
+
+    @property
+    def kind(self) -> Delivery:
+        return Delivery(self.delivery.data) if Delivery.has(self.delivery.data) else Delivery.BULK
+
+    def address(self) -> Address:
+        """What was typed, as the plain value the address rules take."""
+        return Address(**{name: self[name].data or "" for name in ADDRESS_FORM_FIELDS})
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        ok = super().validate(extra_validators)
+        self.address_warnings = {}
+        if not self.kind.to_address or (self.address().is_blank() and not self.kind.to_recipients):
+            return ok  # a bulk delivery may be saved before the address is known
+        checked = check_address(self.address())
+        for name, message in checked.errors.items():
+            self[name].errors = [*self[name].errors, message]
+        self.address_warnings = dict(checked.warnings)
+        if self.kind.to_recipients and self.quantity.data and not self.office_boxes.errors:
+            boxes, total = self.office_boxes.data, self.quantity.data
+            if boxes is None or not 1 <= boxes < total:
+                self.office_boxes.errors = [
+                    f"Enter how many of the {total} boxes go to this address (1 to {max(total - 1, 1)}); the rest go to their recipients."
+                ]
+        return ok and not checked.errors and not self.office_boxes.errors
+
+
+ADDRESS_FORM_FIELDS = (
+    "country",
+    "name",
+    "company",
+    "street",
+    "city",
+    "city_area",
+    "region",
+    "postal_code",
+    "phone",
+    "instructions",
+    "hours",
+)
+"""The delivery step's fields that make up the address (:class:`configurator.addresses.Address`)."""
 
 
 class ReviewForm(StepForm):

@@ -24,7 +24,7 @@ from proofs.card_fit import fit_message
 def step_page(design: Design, step: Step, form: FlaskForm, spec: BoxSpec, loose: list[str]) -> dict[str, Any]:
     """Everything a step's template shows, worked out once here so the view only renders it."""
     catalog = load_catalog()
-    quote, plan = estimate(spec)
+    quote, plan = estimate(spec, step.destinations(design, spec))
     logo = branding.find_logo(design.organisation_id, spec.logo_id)
     return dict(
         design=design,
@@ -47,6 +47,7 @@ def step_page(design: Design, step: Step, form: FlaskForm, spec: BoxSpec, loose:
         loose_errors=loose,
         problems=step.blocking(spec),
         sent_back=reviews.sent_back(design, current_user),
+        **step.page_extras(design, spec, form),
     )
 
 
@@ -66,10 +67,10 @@ def errors_onto(form: FlaskForm, spec: BoxSpec, problems: dict[str, str]) -> lis
     return loose
 
 
-def live_figures(design: Design, step: Step, candidate: BoxSpec) -> dict[str, object]:
+def live_figures(design: Design, step: Step, candidate: BoxSpec, form: FlaskForm) -> dict[str, object]:
     """What the page would show with unsaved choices: preview, price, fill, card fit, delivery."""
     problems = check_draft(candidate, load_catalog())
-    quote, plan = estimate(candidate)
+    quote, plan = estimate(candidate, step.destinations(design, candidate, form))
     used, capacity = slots(candidate, load_catalog())
     fit = fit_message(candidate.message, candidate.card_size)
     return dict(
@@ -82,5 +83,8 @@ def live_figures(design: Design, step: Step, candidate: BoxSpec) -> dict[str, ob
         fit=fit.message,
         fits=fit.fits,
         delivery=plan.message,
+        delivery_note=plan.note,
+        shipping=f"${quote.shipping:,.2f}",
         problems=[v.message for v in problems if field_kind(v.field) in step.fields],
+        **step.live_extras(form),
     )

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from flask import flash, url_for
@@ -15,10 +16,12 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 
 from app.models import Design, Logo
-from app.services import branding, designs, workers
+from app.services import branding, delivery, designs, workers
 from app.wizard import forms
+from configurator.addresses import Layout, check_address, label_lines, layout
 from configurator.catalog import load_catalog
 from configurator.rules import check_draft, field_kind, normalise_text
+from configurator.shipping import Destinations
 from configurator.spec import BoxSpec, ItemLine
 from configurator.vocabulary import CardSize, CardStyle, Delivery, LogoPlacement, MonogramStyle
 from proofs.logo.colours import suggest_colours
@@ -42,12 +45,24 @@ class Step:
         """Whether this step is done, given the kinds of rule violations the spec has."""
         return not problem_kinds.intersection(self.fields)
 
-    def filled(self, spec: BoxSpec, revision: int) -> FlaskForm:
+    def filled(self, design: Design, spec: BoxSpec) -> FlaskForm:
         """The step's form showing what the spec holds, at the design's revision."""
-        return self.form(data={**self.load(spec), "revision": revision})
+        return self.form(data={**self.load(spec), "revision": design.revision})
 
     def blocking(self, spec: BoxSpec) -> dict[str, str]:
         """Problems the page lists as standing in the way (only the last step lists any)."""
+        return {}
+
+    def destinations(self, design: Design, spec: BoxSpec, form: FlaskForm | None = None) -> Destinations:
+        """Where the boxes go, for the running quote: the design's saved address."""
+        return delivery.destinations_of(design, spec)
+
+    def page_extras(self, design: Design, spec: BoxSpec, form: FlaskForm) -> dict[str, Any]:
+        """What this step's template shows beyond the common page (the delivery step's address)."""
+        return {}
+
+    def live_extras(self, form: FlaskForm) -> dict[str, Any]:
+        """What the live figures add for this step while the buyer types (the address form's shape)."""
         return {}
 
     def save(self, design: Design, form: FlaskForm, revision: int, nav: str) -> str:
@@ -88,9 +103,98 @@ class MessageStep(Step):
         return bool(spec.message.strip()) and super().complete(spec, problem_kinds)
 
 
+class DeliveryStep(Step):
+    """Quantity, date and where the boxes go; the address is a row of its own beside the spec."""
+
+    def filled(self, design: Design, spec: BoxSpec) -> FlaskForm:
+        """The saved spec's choices and the design's saved address."""
+        data = {**self.load(spec), "revision": design.revision}
+        row = delivery.address_of(design)
+        if row is not None:
+            data.update(row.address().as_dict())
+            data["office_boxes"] = row.boxes
+        return self.form(data=data)
+
+    def save(self, design: Design, form: FlaskForm, revision: int, nav: str) -> str:
+        """Save quantity, date and delivery, and the address with them in one transaction."""
+        changed = self.apply(BoxSpec.from_dict(design.spec), form)
+        address = form.address()
+        kept = partial(delivery.keep_address, design, changed, address, form.office_boxes.data)
+        designs.save_step(design, revision, changed, self.fields, kept if form.kind.to_address else None)
+        return self.destination(design, nav)
+
+    def destinations(self, design: Design, spec: BoxSpec, form: FlaskForm | None = None) -> Destinations:
+        """With the buyer's unsaved choices (the live figures), the address typed so far counts."""
+        if form is None or not form.is_submitted():
+            return delivery.destinations_of(design, spec)
+        typed = form.address() if form.kind.to_address else None
+        return delivery.destinations_for(
+            spec, typed if typed and typed.country else None, form.office_boxes.data
+        )
+
+    def page_extras(self, design: Design, spec: BoxSpec, form: FlaskForm) -> dict[str, Any]:
+        """The address form as the chosen country writes it, and the doubts about what is saved."""
+        row = delivery.address_of(design)
+        country = form.country.data or (row.country if row else "") or "US"
+        shape = layout(country)
+        for name, text in address_labels(shape).items():
+            form[name].label.text = text
+        if hasattr(form, "address_warnings"):
+            warnings = form.address_warnings
+        elif row is not None and Delivery.has(spec.delivery) and Delivery(spec.delivery).to_address:
+            warnings = dict(check_address(row.address()).warnings)
+        else:
+            warnings = {}
+        return {
+            "address_layout": shape,
+            "address_hint": address_hint(shape),
+            "address_warnings": warnings,
+            "address_saved": row is not None,
+        }
+
+    def live_extras(self, form: FlaskForm) -> dict[str, Any]:
+        """The labels and regions of the country just chosen, so the form reshapes before saving."""
+        shape = layout(form.country.data or "US")
+        return {
+            "address_labels": {form[name].id: text for name, text in address_labels(shape).items()},
+            "regions": [[code, name] for code, name in shape.regions],
+            "address_hint": address_hint(shape),
+            "unused": sorted({"city", "city_area", "region", "postal_code"} - shape.used),
+        }
+
+
+def address_hint(shape: Layout) -> str:
+    """The sentence above the address: which deliveries use it, and how its country writes it."""
+    example = (
+        f" ({shape.labels['postal_code']} example: {shape.postal_example})" if shape.postal_example else ""
+    )
+    return (
+        f"For “{Delivery.BULK.label}” and for the office share of a split. "
+        f"Written the way {shape.country_name or 'the country'} writes addresses{example}."
+    )
+
+
+def address_labels(shape: Layout) -> dict[str, str]:
+    """Each address field's label for a country, "(optional)" where the country does not need it."""
+    needed = shape.required | {"country", "phone"}  # check_address asks for a phone: carriers call it
+    return {name: text if name in needed else f"{text} (optional)" for name, text in shape.labels.items()}
+
+
 class ReviewStep(Step):
     def blocking(self, spec: BoxSpec) -> dict[str, str]:
         return designs.violations(spec, draft=False)
+
+    def page_extras(self, design: Design, spec: BoxSpec, form: FlaskForm) -> dict[str, Any]:
+        """The saved delivery address as its label reads, for the buyer to check."""
+        row = delivery.address_of(design)
+        if row is None:
+            return {"ship_to": ()}
+        return {
+            "ship_to": label_lines(row.address()),
+            "office_boxes": row.boxes,
+            "address_phone": row.phone,
+            "address_hours": row.hours,
+        }
 
     def save(self, design: Design, form: FlaskForm, revision: int, nav: str) -> str:
         """Submit the design for a proof."""
@@ -253,7 +357,7 @@ STEPS: tuple[Step, ...] = (
         _load_message,
         _apply_message,
     ),
-    Step(
+    DeliveryStep(
         "delivery",
         "Quantity & delivery",
         "wizard/delivery.html",

@@ -19,6 +19,7 @@ from app.models import (
     CapacityDay,
     CapacityException,
     Comment,
+    DeliveryAddress,
     Design,
     Document,
     DocumentKind,
@@ -162,6 +163,45 @@ class OrderFactory(Base):
 def make_order(**changes: object) -> Order:
     """An order of the Warm Welcome box with ``changes`` to its spec."""
     return OrderFactory(proof__design__spec=box_spec(**changes))
+
+
+class DeliveryAddressFactory(Base):
+    """A design's delivery address: a New York office that passes every check."""
+
+    class Meta:
+        model = DeliveryAddress
+        exclude = ("design",)
+
+    design = factory.SubFactory(DesignFactory)
+    design_id = factory.SelfAttribute("design.id")
+    organisation_id = factory.SelfAttribute("design.organisation_id")
+    country = "US"
+    name = "Sam Rivera"
+    company = "Acme Events"
+    street = "350 Fifth Avenue, Suite 2100"
+    city = "New York"
+    region = "NY"
+    postal_code = "10118"
+    phone = "+1 212-736-3100"
+    instructions = "Loading dock on 33rd Street; ask for Sam at reception."
+    hours = "Mon-Fri 9:00-17:00"
+
+
+def valid_address(**changes: str) -> dict[str, str]:
+    """The wizard's delivery-step fields for that same office, with ``changes``."""
+    fields = {
+        "country": "US",
+        "name": "Sam Rivera",
+        "company": "Acme Events",
+        "street": "350 Fifth Avenue, Suite 2100",
+        "city": "New York",
+        "region": "NY",
+        "postal_code": "10118",
+        "phone": "+1 212-736-3100",
+        "instructions": "Loading dock on 33rd Street; ask for Sam at reception.",
+        "hours": "Mon-Fri 9:00-17:00",
+    }
+    return {**fields, **changes}
 
 
 class ProductionJobFactory(Base):

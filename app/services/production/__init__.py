@@ -71,6 +71,7 @@ from app.services.production.shipping import (
     packing_slip,
     ship,
     shipments,
+    shipments_csv,
     staff_advance,
     timeline,
 )
@@ -125,6 +126,7 @@ __all__ = [
     "set_priority",
     "ship",
     "shipments",
+    "shipments_csv",
     "staff_advance",
     "timeline",
     "today",

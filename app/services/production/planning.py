@@ -12,7 +12,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
 from app.extensions import db
-from app.models import Order, Organisation, ProductionJob
+from app.models import DeliveryAddress, Order, Organisation, ProductionJob
+from app.services import delivery
 from app.services.production._shared import (
     CLAIMABLE,
     IN_LIVE_ORDER,
@@ -114,6 +115,18 @@ def plan(on: date | None = None, weeks: int = 6) -> Plan:
     return remembered(("plan", version, on, capacity, weeks), lambda: _pour(on, capacity, weeks))
 
 
+def _addresses(order_ids: list[int]) -> dict[int, tuple[str, int | None]]:
+    """The country and office share of each order's delivery address, in one query."""
+    if not order_ids:
+        return {}
+    rows = db.session.execute(
+        select(DeliveryAddress.order_id, DeliveryAddress.country, DeliveryAddress.boxes).where(
+            DeliveryAddress.order_id.in_(order_ids)
+        )
+    )
+    return {order_id: (country, boxes) for order_id, country, boxes in rows}
+
+
 def _pour(on: date, capacity: Capacity, weeks: int) -> Plan:
     jobs = _open_jobs()
     load = plan_load(on, ((j.order_id, j.minutes_left) for j in jobs), capacity, horizon_days=weeks * 7)
@@ -132,22 +145,26 @@ def _pour(on: date, capacity: Capacity, weeks: int) -> Plan:
     open_orders = db.session.execute(
         select(Order.id, Order.status, Order.spec).where(Order.status.in_(OPEN_ORDER_STATES))
     ).all()
+    addresses = _addresses([order.id for order in open_orders])
     for order in open_orders:
-        needed = BoxSpec.from_dict(order.spec).needed_by
+        spec = BoxSpec.from_dict(order.spec)
+        needed = spec.needed_by
         done = load.finish.get(order.id, on)
         if order.status == OrderStatus.PACKED:
             ship_by = add_working_days(on, 1, capacity)
         else:
             qa_days = capacity.qa_pack_days if order.status != OrderStatus.QUALITY_CHECK else 1
             ship_by = add_working_days(done, qa_days, capacity)
-        delivery = add_working_days(ship_by, capacity.shipping_days, capacity)
+        country, office_boxes = addresses.get(order.id, (None, None))
+        transit = delivery.slowest_transit(spec, country, office_boxes, capacity)
+        arrives = add_working_days(ship_by, transit, capacity)
         outlook[order.id] = OrderOutlook(
             order_id=order.id,
             needed_by=needed,
             production_done=done,
             ship_by=ship_by,
-            delivery=delivery,
-            at_risk=needed is not None and delivery > needed,
+            delivery=arrives,
+            at_risk=needed is not None and arrives > needed,
             late=needed is not None and needed < on,
             remaining_hours=round(remaining[order.id] / 60, 1),
         )

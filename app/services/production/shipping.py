@@ -11,14 +11,17 @@ from sqlalchemy import DateTime, String, exists, func, insert, literal, select, 
 from app.extensions import db
 from app.models import AuditEvent, Order, ProductionJob, User, utcnow
 from app.models.production import Shipment
-from app.services import audit, notifications, orders
+from app.services import audit, delivery, notifications, orders
 from app.services.errors import Conflict, Invalid, NotFound
 from app.services.production._shared import HELD, lock, release_path, today, walk
 from app.services.transaction import commits
+from configurator.addresses import label_lines
 from configurator.catalog import load_catalog
 from configurator.spec import BoxSpec
 from configurator.states import ORDER, JobStatus, OrderStatus
+from configurator.tracking import carrier_name, tracking_url
 from configurator.vocabulary import CardSize, CardStyle, Delivery, LogoPlacement
+from proofs.csv_export import csv_bytes
 
 if TYPE_CHECKING:
     from proofs.packing_slip import PackingSlip
@@ -90,7 +93,7 @@ def ship(staff: User, order: Order, carrier: str, tracking_number: str, boxes: i
     pressing twice) can never ship more boxes than were ordered; on PostgreSQL the order row
     lock also makes the second wait for the first.
     """
-    carrier, tracking_number = " ".join(carrier.split()), tracking_number.strip()
+    carrier, tracking_number = carrier_name(carrier), tracking_number.strip()
     errors = {}
     if not 2 <= len(carrier) <= 60:
         errors["carrier"] = "Enter the carrier's name."
@@ -191,6 +194,27 @@ def shipments(order: Order) -> list[Shipment]:
     )
 
 
+def shipments_csv(order: Order) -> bytes:
+    """The order's parcels as a spreadsheet (buyer and staff): carrier, number, tracking link, boxes.
+
+    Through the one CSV writer, so a carrier or number typed as ``=HYPERLINK(…)`` stays text.
+    """
+    rows = [
+        (
+            order.reference,
+            s.id,
+            s.carrier,
+            s.tracking_number,
+            tracking_url(s.carrier, s.tracking_number) or "",
+            s.boxes,
+            s.shipped_at.replace(microsecond=0),
+        )
+        for s in shipments(order)
+    ]
+    header = ("Order", "Parcel", "Carrier", "Tracking number", "Tracking link", "Boxes", "Shipped at (UTC)")
+    return csv_bytes(header, rows)
+
+
 EVENT_WORDS = {
     "order.created": "Order confirmed",
     "order.start_production": "Production started",
@@ -286,6 +310,8 @@ def packing_slip(order: Order, shipment: Shipment | None = None) -> PackingSlip:
     if spec.logo_id:
         personal.append(f"Logo {LogoPlacement(spec.logo_placement).label.lower()}")
     needed = spec.needed_by
+    kind = Delivery(spec.delivery) if Delivery.has(spec.delivery) else Delivery.BULK
+    row = delivery.address_of_order(order) if kind.to_address else None
     slip = PackingSlip(
         reference=order.reference,
         organisation=order.organisation.name,
@@ -303,5 +329,10 @@ def packing_slip(order: Order, shipment: Shipment | None = None) -> PackingSlip:
         carrier=shipment.carrier if shipment else "",
         tracking=shipment.tracking_number if shipment else "",
         printed=f"{today():%d %B %Y}",
+        ship_to=label_lines(row.address()) if row else (),
+        ship_to_phone=row.phone if row else "",
+        instructions=row.instructions if row else "",
+        hours=row.hours if row else "",
+        boxes_to_address=(row.boxes or 0) if row and kind.to_recipients else 0,
     )
     return slip
