@@ -26,6 +26,7 @@ of processes can make, and :func:`assemble` joins them in order (qpdf, through p
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import hashlib
 import io
@@ -36,6 +37,7 @@ from typing import Any
 
 import pikepdf
 import pydyf
+from weasyprint.draw import text as weasyprint_text
 from weasyprint.draw.text import draw_emojis, draw_first_line
 from weasyprint.formatting_structure import boxes
 from weasyprint.matrix import Matrix
@@ -339,14 +341,40 @@ class _Book:
         return out.getvalue()
 
 
+@contextlib.contextmanager
+def _emoji_once() -> Iterator[None]:
+    """Decode each colour emoji glyph once per chunk, not once per time it is printed.
+
+    ``draw_first_line`` builds a new ``RasterImage`` (a PNG decode and re-encode) for every
+    emoji it draws, though an image of one glyph of one font is always the same (its id says
+    so: font and glyph). While a chunk is drawn the module's ``RasterImage`` answers from a
+    memo keyed by that id; the original is put back afterwards.
+    """
+    original = weasyprint_text.RasterImage
+    made: dict[str, Any] = {}
+
+    def raster_image(pillow_image: Any, image_id: str, image_data: bytes) -> Any:
+        image = made.get(image_id)
+        if image is None:
+            image = made[image_id] = original(pillow_image, image_id, image_data)
+        return image
+
+    weasyprint_text.RasterImage = raster_image
+    try:
+        yield
+    finally:
+        weasyprint_text.RasterImage = original
+
+
 def render_chunk(request: CardBookRequest, start: int, stop: int) -> bytes:
     """A complete PDF of cards ``start:stop`` (one page each): pure, so any worker can make any chunk."""
     if not 0 <= start <= stop <= len(request.cards):
         raise ValueError(f"chunk {start}:{stop} is outside the book's {len(request.cards)} cards")
     frame = frame_for(request)
     book = _Book(frame, request.title)
-    for card in request.cards[start:stop]:
-        book.add_page(*card_lines(frame, request, card))
+    with _emoji_once():
+        for card in request.cards[start:stop]:
+            book.add_page(*card_lines(frame, request, card))
     return book.write()
 
 
