@@ -137,7 +137,9 @@ def fast_s(processes: int, runs: int = 5) -> tuple[float, int]:
 
         def pooled() -> None:
             nonlocal size
-            chunks = pool.map(_chunk, [(request, start, stop) for start, stop in request.chunks()], chunksize=1)
+            chunks = pool.map(
+                _chunk, [(request, start, stop) for start, stop in request.chunks()], chunksize=1
+            )
             size = len(assemble(chunks, title=request.title))
 
         seconds = _median_s(pooled, runs)
@@ -175,7 +177,9 @@ def run() -> dict[str, float]:
     browser = chromium_s()
     if browser is not None:
         out["chromium"] = CARDS / browser
-        print(f"  warm headless Chromium, one {CARDS:,}-page document  {out['chromium']:8.1f} cards/s  baseline")
+        print(
+            f"  warm headless Chromium, one {CARDS:,}-page document  {out['chromium']:8.1f} cards/s  baseline"
+        )
     one_doc = weasyprint_one_document_s()
     out["weasyprint_one"] = CARDS / one_doc
     print(
@@ -201,7 +205,9 @@ def run() -> dict[str, float]:
 
     print("\nCard book ratios (higher is better, except memory):")
     best = max(out["fast_1"], out["fast_2"])
-    print(f"  fast (2 processes) / naive        {out['fast_2'] / out['naive']:6.1f}x   (target >= {SPEEDUP_NAIVE:g}x)")
+    print(
+        f"  fast (2 processes) / naive        {out['fast_2'] / out['naive']:6.1f}x   (target >= {SPEEDUP_NAIVE:g}x)"
+    )
     print(f"  fast (1 process) / naive          {out['fast_1'] / out['naive']:6.1f}x")
     if browser is not None:
         print(

@@ -14,7 +14,7 @@ from typing import Any
 from weasyprint import CSS, HTML
 
 from configurator.vocabulary import LogoPlacement
-from proofs import bidi
+from proofs import bidi, fonts
 from proofs.card_fit import layout_for
 from proofs.cardbook.request import BookCard, CardBookRequest
 from proofs.documents import TEMPLATE_DIR, environment
@@ -23,6 +23,11 @@ from proofs.pdf import _font_config
 
 CROP_MARGIN_IN = 0.5
 """The crop-mark margin around the card, as the proof's card page has it."""
+INDEX_PT = 7
+INDEX_INSET_IN = 0.6
+"""The index line's font size and its inset from the page's sides (templates/proofs/cardbook.css)."""
+_INDEX_CHAIN = (("NotoSans-Regular.ttf", 0), *fonts.SERIF_CHAIN)
+_MEASURE_PX = 28
 
 
 def page_size_in(request: CardBookRequest) -> tuple[float, float]:
@@ -30,14 +35,37 @@ def page_size_in(request: CardBookRequest) -> tuple[float, float]:
     return layout.width_in + 2 * CROP_MARGIN_IN, layout.height_in + 2 * CROP_MARGIN_IN
 
 
-def index_line(card: BookCard, total: int) -> str:
-    """The one line above the card that says whom the page is for."""
-    parts = [f"Card {card.index} of {total}"]
-    for part in (card.name, card.label):
-        clean = " ".join(part.split())
-        if clean and clean not in parts:
-            parts.append(clean)
-    return " · ".join(parts)
+def _index_width_pt(text: str) -> float:
+    """The index line's width in points, measured with the fonts Pango picks for it (Noto Sans first)."""
+    return sum(font.getlength(part) for font, part in fonts.runs(text, _INDEX_CHAIN, _MEASURE_PX)) * (
+        INDEX_PT / _MEASURE_PX
+    )
+
+
+def index_line(card: BookCard, total: int, width_pt: float = 4 * 72) -> str:
+    """The one line above the card that says whom the page is for, cut with "…" to ``width_pt``.
+
+    Cut here, for the reference and the fast path alike, so a long name never runs off the
+    page (the line is centred and does not wrap).
+    """
+    head = f"Card {card.index} of {total}"
+    parts = [" ".join(part.split()) for part in (card.name, card.label)]
+    parts = [part for n, part in enumerate(parts) if part and part not in parts[:n]]
+    line = " · ".join([head, *parts])
+    budget = width_pt * 0.92  # room for the measuring font and Pango to disagree a little
+    while parts and _index_width_pt(line) > budget:
+        last = parts[-1].removesuffix("…")
+        keep = len(last) - max(1, len(last) // 8)  # shorter by an eighth each time
+        if keep <= 0:
+            parts.pop()
+        else:
+            parts[-1] = last[:keep].rstrip() + "…"
+        line = " · ".join([head, *parts])
+    return line
+
+
+def index_width_pt(request: CardBookRequest) -> float:
+    return (page_size_in(request)[0] - 2 * INDEX_INSET_IN) * 72
 
 
 def page_context(request: CardBookRequest, card: BookCard | None) -> dict[str, Any]:
@@ -45,7 +73,7 @@ def page_context(request: CardBookRequest, card: BookCard | None) -> dict[str, A
     if card is None:  # the frame: everything but text
         return {"index_line": "", "message": [], "sign_off": "", "sign_off_direction": "ltr"}
     return {
-        "index_line": index_line(card, len(request.cards)),
+        "index_line": index_line(card, len(request.cards), index_width_pt(request)),
         "message": [paragraph._asdict() for paragraph in bidi.paragraphs(card.text)],
         "sign_off": request.sign_off,
         "sign_off_direction": bidi.direction(request.sign_off),

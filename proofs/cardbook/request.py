@@ -93,7 +93,9 @@ class CardBookRequest:
 
         ``logo`` is used only when the design places its logo on the card.
         """
-        accent = artwork.readable_ink(catalog.colour_hex(spec.ribbon_colour), catalog.colour_hex(spec.box_colour))
+        accent = artwork.readable_ink(
+            catalog.colour_hex(spec.ribbon_colour), catalog.colour_hex(spec.box_colour)
+        )
         return cls(
             cards=cards,
             card_size=spec.card_size,
@@ -144,5 +146,5 @@ class RenderedCardBook:
     """The files of one card book render."""
 
     pdf: bytes
-    contact_sheet: bytes
-    """PNG of small thumbnails of every card, with its box number."""
+    contact_sheets: tuple[bytes, ...]
+    """PNGs of small thumbnails of the cards in order, 100 to a sheet, each with its box number."""
