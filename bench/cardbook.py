@@ -146,6 +146,18 @@ def fast_s(processes: int, runs: int = 5) -> tuple[float, int]:
     return seconds, size
 
 
+def contact_sheet_cards_per_s(cards: int = 200) -> float:
+    from bench.cardbook_cards import make_request
+    from proofs.cardbook import contact_sheet_ranges, render_contact_sheet
+
+    request = make_request(cards)
+    render_contact_sheet(request, 0, 10)
+    started = time.perf_counter()
+    for start, stop in contact_sheet_ranges(request):
+        render_contact_sheet(request, start, stop)
+    return cards / (time.perf_counter() - started)
+
+
 def peak_rss_mb(cards: int) -> float:
     proc = subprocess.run(
         [sys.executable, "-m", "bench.cardbook", "--memory", str(cards)],
@@ -197,6 +209,10 @@ def run() -> dict[str, float]:
     print(
         f"  fast path, 2 processes (chunks of 250, assembled) {out['fast_2']:8.1f} cards/s  "
         f"{two:.2f} s, {size / 1e6:.1f} MB"
+    )
+    out["sheets"] = contact_sheet_cards_per_s()
+    print(
+        f"  contact sheets (Pillow thumbnails), 1 process     {out['sheets']:8.1f} cards/s  not in the book's time"
     )
     rss_1000, rss_5000 = peak_rss_mb(1000), peak_rss_mb(5000)
     out["rss_1000"], out["rss_5000"] = rss_1000, rss_5000
