@@ -212,15 +212,21 @@ class _Line:
     baseline: float
 
 
-def _lines(text: str, block: Block, top: float, align: str) -> tuple[list[_Line], float]:
-    """Break one paragraph into line boxes as WeasyPrint's inline layout does; return them and the bottom."""
+def _lines(
+    text: str, block: Block, top: float, align: str, limit: float = float("inf")
+) -> tuple[list[_Line], float]:
+    """Break one paragraph into line boxes as WeasyPrint's inline layout does; return them and the bottom.
+
+    Lines that would start below ``limit`` (the card's bottom edge) are not made: the card
+    clips them, and an overlong text should not cost a page of invisible lines.
+    """
     style = block.style
     line_height, strut_baseline = strut(style)
     lines: list[_Line] = []
     y = top
     if not text:
         return lines, y + line_height  # an empty paragraph (its <br>) is one line tall
-    while True:
+    while y < limit:
         layout, _length, resume, width, height, baseline = split_first_line(
             text, style, _CONTEXT, block.width, 0, is_line_start=True
         )
@@ -238,22 +244,27 @@ def _lines(text: str, block: Block, top: float, align: str) -> tuple[list[_Line]
         if resume is None:
             return lines, y
         text = text.encode()[resume:].decode()
+    return lines, y
 
 
 def card_lines(frame: Frame, request: CardBookRequest, card: BookCard) -> tuple[list[_Line], list[_Line]]:
     """The card's lines (message, then sign-off) and the index line, placed on the page."""
     lines: list[_Line] = []
-    ltr = frame.message["ltr"]
-    y = ltr.top
+    y = frame.message["ltr"].top
+    bottom = frame.card_box[1] + frame.card_box[3]
     for paragraph in bidi.paragraphs(card.text):
         block = frame.message[paragraph.direction]
-        placed, y = _lines(paragraph.text, block, y, "right" if paragraph.direction == "rtl" else "left")
+        align = "right" if paragraph.direction == "rtl" else "left"
+        placed, y = _lines(paragraph.text, block, y, align, bottom)
         lines.extend(placed)
+        if y >= bottom:
+            break
     sign_off = " ".join(request.sign_off.split())
-    if sign_off:
+    if sign_off and y < bottom:
         direction = bidi.direction(sign_off)
         block = frame.sign_off[direction]
-        placed, _ = _lines(sign_off, block, y + frame.sign_off_gap, "left" if direction == "rtl" else "right")
+        align = "left" if direction == "rtl" else "right"
+        placed, _ = _lines(sign_off, block, y + frame.sign_off_gap, align, bottom)
         lines.extend(placed)
     text = html.index_line(card, len(request.cards), html.index_width_pt(request))
     index, _ = _lines(text, frame.index, frame.index.top, "center")

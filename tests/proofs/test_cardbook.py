@@ -210,6 +210,23 @@ def test_hostile_text_prints_as_written_and_stays_on_the_page(tmp_path):
     _same_places(doc, pages(render_reference_pdf(request)))
 
 
+def test_an_overlong_message_is_cut_at_the_card_edge_not_beyond_the_page():
+    long_text = " ".join(["Thank you for everything this year."] * 150) + "\n" + "שלום " * 300
+    request = CardBookRequest(cards=_cards({"long": ("Sam", long_text)}), sign_off=SIGN_OFF)
+    (page,) = pages(render_card_book_pdf(request))
+    layout = LAYOUTS[CardSize.FIVE_BY_SEVEN]
+    card_bottom = 36 + layout.height_in * 72
+    assert page.words[0].text.startswith("Card")
+    assert max(w.y0 for w in page.words) < card_bottom  # no invisible line under the card's edge
+    rows = _rows(_card_words(page))
+    assert len(rows) > 20  # the card is full, down to its edge
+    # What shows is what WeasyPrint shows: the same words in the same places.
+    reference = [w for w in pages(render_reference_pdf(request))[0].words if w.y0 < card_bottom]
+    assert [w.text for w in sorted(page.words, key=lambda w: (w.y0, w.x0))] == [
+        w.text for w in sorted(reference, key=lambda w: (w.y0, w.x0))
+    ]
+
+
 def test_card_matches_the_card_page_of_the_normal_proof(catalog):
     card = BookCard(1, "Acme", "فاطمة الحسن", "Thank you, Fatima!\n" + SCRIPTS["chinese"][1] + " 🎉")
     spec = make_spec(catalog, message=card.text, sign_off=SIGN_OFF, card_style=CardStyle.MODERN)
