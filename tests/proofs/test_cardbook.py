@@ -26,6 +26,7 @@ from proofs.cardbook import (
     render_card_book_pdf,
     render_chunk,
     render_contact_sheet,
+    warm_up,
 )
 from proofs.cardbook.html import render_reference_pdf
 from tests.proofs.conftest import make_spec, render_pdf, run_tool
@@ -297,6 +298,11 @@ def test_contact_sheets_show_every_card_a_hundred_to_a_sheet(book):
     assert first.width == last.width and first.height > last.height
     with pytest.raises(ValueError):
         render_contact_sheet(many, 0, 101)
+
+
+def test_warm_up_renders_a_sample_card(book):
+    assert warm_up(book) >= 0
+    assert warm_up() >= 0
 
 
 def test_render_card_book_gives_the_pdf_and_its_sheets(book):
