@@ -354,12 +354,15 @@ class _Book:
         _clipped(stream, frame.index_clip, index)
         self.pdf.add_object(stream)
         width, height = frame.width * PX_TO_PT, frame.height * PX_TO_PT
+        x, y, w, h = (v * PX_TO_PT for v in frame.card_box)
         self.pdf.add_page(
             pydyf.Dictionary(
                 {
                     "Type": "/Page",
                     "Parent": self.pdf.pages.reference,
                     "MediaBox": pydyf.Array([0, 0, width, height]),
+                    # The card itself, where the crop marks point: what a print shop trims to.
+                    "TrimBox": pydyf.Array([x, height - y - h, x + w, height - y]),
                     "Contents": stream.reference,
                     "Resources": self.resources.reference,
                 }

@@ -11,6 +11,7 @@ import dataclasses
 import io
 import re
 
+import pikepdf
 import pytest
 from PIL import Image
 
@@ -114,6 +115,15 @@ def test_one_page_per_card_in_recipient_order_with_its_index_line(book, book_pag
         )
         index = " ".join(w.text for w in page.words if w.y1 < 36)
         assert index.startswith(f"Card {card.index} of {len(book.cards)}"), index
+
+
+def test_each_page_trims_to_its_card(book, book_pdf):
+    layout = LAYOUTS[CardSize.FIVE_BY_SEVEN]
+    with pikepdf.open(io.BytesIO(book_pdf)) as pdf:
+        for page in pdf.pages:
+            x0, y0, x1, y1 = (float(v) for v in page.TrimBox)
+            assert (x0, y0) == pytest.approx((36, 36))
+            assert (x1 - x0, y1 - y0) == pytest.approx((layout.width_in * 72, layout.height_in * 72))
 
 
 @pytest.mark.parametrize("key", list(SCRIPTS))
