@@ -205,16 +205,24 @@ _CONTEXT = SimpleNamespace(dictionaries={})
 
 
 @dataclass
-class _Line:
+class PlacedLine:
+    """One line of a card as WeasyPrint breaks it, where it goes on the page (CSS px)."""
+
     layout: Any
     style: Any
     x: float
     baseline: float
+    direction: str
+    sign_off: bool = False
+
+    @property
+    def text(self) -> str:
+        return str(self.layout.text)
 
 
 def _lines(
-    text: str, block: Block, top: float, align: str, limit: float = float("inf")
-) -> tuple[list[_Line], float]:
+    text: str, block: Block, top: float, align: str, limit: float = float("inf"), **kind: Any
+) -> tuple[list[PlacedLine], float]:
     """Break one paragraph into line boxes as WeasyPrint's inline layout does; return them and the bottom.
 
     Lines that would start below ``limit`` (the card's bottom edge) are not made: the card
@@ -222,7 +230,7 @@ def _lines(
     """
     style = block.style
     line_height, strut_baseline = strut(style)
-    lines: list[_Line] = []
+    lines: list[PlacedLine] = []
     y = top
     if not text:
         return lines, y + line_height  # an empty paragraph (its <br>) is one line tall
@@ -239,7 +247,7 @@ def _lines(
             x = block.left + (block.width - width) / 2
         else:
             x = block.left
-        lines.append(_Line(layout, style, x, y + above))
+        lines.append(PlacedLine(layout, style, x, y + above, **kind))
         y += above + below
         if resume is None:
             return lines, y
@@ -247,15 +255,17 @@ def _lines(
     return lines, y
 
 
-def card_lines(frame: Frame, request: CardBookRequest, card: BookCard) -> tuple[list[_Line], list[_Line]]:
+def card_lines(
+    frame: Frame, request: CardBookRequest, card: BookCard
+) -> tuple[list[PlacedLine], list[PlacedLine]]:
     """The card's lines (message, then sign-off) and the index line, placed on the page."""
-    lines: list[_Line] = []
+    lines: list[PlacedLine] = []
     y = frame.message["ltr"].top
     bottom = frame.card_box[1] + frame.card_box[3]
     for paragraph in bidi.paragraphs(card.text):
         block = frame.message[paragraph.direction]
         align = "right" if paragraph.direction == "rtl" else "left"
-        placed, y = _lines(paragraph.text, block, y, align, bottom)
+        placed, y = _lines(paragraph.text, block, y, align, bottom, direction=paragraph.direction)
         lines.extend(placed)
         if y >= bottom:
             break
@@ -264,14 +274,16 @@ def card_lines(frame: Frame, request: CardBookRequest, card: BookCard) -> tuple[
         direction = bidi.direction(sign_off)
         block = frame.sign_off[direction]
         align = "left" if direction == "rtl" else "right"
-        placed, _ = _lines(sign_off, block, y + frame.sign_off_gap, align, bottom)
+        placed, _ = _lines(
+            sign_off, block, y + frame.sign_off_gap, align, bottom, direction=direction, sign_off=True
+        )
         lines.extend(placed)
     text = html.index_line(card, len(request.cards), html.index_width_pt(request))
-    index, _ = _lines(text, frame.index, frame.index.top, "center")
+    index, _ = _lines(text, frame.index, frame.index.top, "center", direction="ltr")
     return lines, index
 
 
-def _draw(stream: Stream, line: _Line) -> None:
+def _draw(stream: Stream, line: PlacedLine) -> None:
     layout, style = line.layout, line.style
     if not layout.text.strip():
         return
@@ -285,7 +297,7 @@ def _draw(stream: Stream, line: _Line) -> None:
     layout.deactivate()
 
 
-def _clipped(stream: Stream, rect: tuple[float, float, float, float], lines: list[_Line]) -> None:
+def _clipped(stream: Stream, rect: tuple[float, float, float, float], lines: list[PlacedLine]) -> None:
     if not lines:
         return
     with stream.stacked():
@@ -344,7 +356,7 @@ class _Book:
             self.fonts, self.rect, resources, self.images, None, {}, None, extra=extra, compress=True
         )
 
-    def add_page(self, lines: list[_Line], index: list[_Line]) -> None:
+    def add_page(self, lines: list[PlacedLine], index: list[PlacedLine]) -> None:
         frame = self.frame
         stream = self._stream(self.resources)
         stream.transform(d=-1, f=frame.height * PX_TO_PT)

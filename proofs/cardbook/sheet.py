@@ -1,8 +1,8 @@
 """Contact sheets: every card of the book as a small thumbnail, to scan at a glance.
 
-Drawn with Pillow from the same fonts, text box and line wrapping as the fit check
-(:mod:`proofs.card_fit`, :func:`proofs.card.wrap`), so a thumbnail shows where each card's
-text falls and whether it runs long; the card book PDF is the print. A sheet holds
+Drawn with Pillow from the same fonts and the print's own line breaks (the fast path's), so
+a thumbnail shows where each card's text falls and whether it runs long; the card book PDF is
+the print. A sheet holds
 :data:`PER_SHEET` cards (ten rows of ten), so a book of 5,000 cards is 50 small PNGs rather
 than one picture too large to open.
 """
@@ -12,9 +12,10 @@ from __future__ import annotations
 from PIL import Image, ImageDraw
 
 from configurator.vocabulary import CardStyle
-from proofs import bidi, fonts
+from proofs import fonts
 from proofs.card import Line, _draw_line, wrap
 from proofs.card_fit import layout_for
+from proofs.cardbook import fast
 from proofs.cardbook.request import BookCard, CardBookRequest
 from proofs.logo.colours import PAPER
 from proofs.mockup import encode_png
@@ -23,6 +24,7 @@ PER_SHEET = 100
 COLUMNS = 10
 PX_PER_IN = 32
 """Thumbnail scale: a 5 x 7 in card is 160 x 224 px."""
+CSS_PX_PER_IN = 96
 GUTTER, LABEL_H = 14, 18
 BACKGROUND = (236, 232, 225)
 INK = (52, 48, 44, 255)
@@ -55,7 +57,12 @@ def _decorate(draw: ImageDraw.ImageDraw, request: CardBookRequest, w: int, h: in
 
 
 def thumbnail(request: CardBookRequest, card: BookCard, px: float = PX_PER_IN) -> Image.Image:
-    """One card as a small RGB picture: paper, decoration, the message's lines and the sign-off."""
+    """One card as a small RGB picture: paper, decoration, and its lines where the print breaks them.
+
+    The lines are the fast path's own (:func:`proofs.cardbook.fast.card_lines`: WeasyPrint's
+    line breaks), drawn with Pillow at the thumbnail's size, each at its paragraph's start
+    (the sign-off at its end), so a thumbnail shows the print's lines, not a re-wrap of them.
+    """
     layout = layout_for(request.card_size)
     w, h = round(layout.width_in * px), round(layout.height_in * px)
     paper = BOTANICAL_PAPER if request.card_style == CardStyle.BOTANICAL else PAPER
@@ -63,22 +70,18 @@ def thumbnail(request: CardBookRequest, card: BookCard, px: float = PX_PER_IN) -
     draw = ImageDraw.Draw(image)
     draw.rectangle((0, 0, w - 1, h - 1), outline=EDGE)
     _decorate(draw, request, w, h, px)
+    frame = fast.frame_for(request)
+    scale = px / CSS_PX_PER_IN
+    card_x, card_y = frame.card_box[0], frame.card_box[1]
+    left = (frame.message["ltr"].left - card_x) * scale
+    right = (frame.message["ltr"].right - card_x) * scale
     size = max(3, round(layout.font_pt / 72 * px))
-    left, right = layout.pad_x_in * px, w - layout.pad_x_in * px
-    line_h = layout.font_pt * layout.line_height / 72 * px
-    baseline = layout.pad_y_in * px + layout.header_pt / 72 * px + size
-    bottom = h - layout.pad_y_in * px
-    lines = wrap(card.text, fonts.SERIF_CHAIN, size, right - left) if card.text.strip() else []
+    lines, _index = fast.card_lines(frame, request, card)
     for line in lines:
-        if baseline > bottom:
-            break  # the print clips an overlong message at the card's edge too
-        _draw_line(draw, line, fonts.SERIF_CHAIN, size, left, right, baseline)
-        baseline += line_h
-    sign_off = " ".join(request.sign_off.split())
-    if sign_off and baseline + 18 / 72 * px <= bottom:
-        baseline += 18 / 72 * px
-        line = Line(sign_off, bidi.direction(sign_off))
-        _draw_line(draw, line, fonts.ITALIC_CHAIN, size, left, right, baseline, align_end=True)
+        chain = fonts.ITALIC_CHAIN if line.sign_off else fonts.SERIF_CHAIN
+        text = Line(line.text.rstrip(), "rtl" if line.direction == "rtl" else "ltr")
+        baseline = (line.baseline - card_y) * scale
+        _draw_line(draw, text, chain, size, left, right, baseline, align_end=line.sign_off)
     return image.convert("RGB")
 
 
