@@ -271,8 +271,10 @@ def test_the_card_logo_is_drawn_on_every_page(catalog, tmp_path):
     _same_places(pages(pdf), pages(render_reference_pdf(request)))
 
 
-def test_chunks_made_anywhere_assemble_into_the_same_book(book, book_pages):
+def test_chunks_made_anywhere_assemble_into_the_same_book(book, book_pages, tmp_path):
     chunks = {rng: render_chunk(book, *rng) for rng in reversed(book.chunks())}
+    for chunk in chunks.values():
+        _tool(tmp_path, chunk, "qpdf", "--check")  # each chunk is a whole PDF of its own
     joined = assemble(chunks[rng] for rng in book.chunks())
     assert _positions(pages(joined)) == _positions(book_pages)
     with pytest.raises(ValueError, match="outside"):
