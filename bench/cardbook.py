@@ -10,13 +10,16 @@ beside baselines measured in the same run, all as medians:
 - for reference, WeasyPrint laying out the 1,000 pages as one document, once.
 
 The fast path runs in this process (1 process) and on a pool of 2 warm worker processes
-sharing the book's chunks, and the peak memory (RSS) of a fresh process rendering 1,000 and
-5,000 cards is measured in subprocesses.
+sharing the book's chunks. The four are timed one after the other in each of three rounds
+(the machine is shared; interleaving keeps a busy minute from favouring one). Then the
+contact sheets, and the peak memory (VmHWM) of a fresh process rendering 1,000 and 5,000
+cards, each in a subprocess.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import io
 import multiprocessing
 import os
@@ -27,80 +30,85 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 CARDS = 1000
 NAIVE_SAMPLE = 60
+ROUNDS = 3
 SPEEDUP_NAIVE, SPEEDUP_CHROMIUM, MEMORY_GROWTH = 18.0, 1.6, 1.2
 
 
-def _median_s(fn: Callable[[], object], runs: int, warm: int = 1) -> float:
-    for _ in range(warm):
-        fn()
-    samples = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        fn()
-        samples.append(time.perf_counter() - started)
-    return statistics.median(samples)
-
-
-def naive_cards_per_s(runs: int = 3) -> float:
-    """One WeasyPrint document per card (warm process), merged with pypdf."""
-    from pypdf import PdfWriter
-
-    from bench.cardbook_cards import make_request
-    from proofs.cardbook.html import render_reference_pdf
-
-    request = make_request(CARDS)
-    offset = iter(range(0, CARDS, NAIVE_SAMPLE))
-
-    def book() -> None:
-        start = next(offset, 0)  # every run renders cards not rendered before
-        writer = PdfWriter()
-        for i in range(start, start + NAIVE_SAMPLE):
-            writer.append(io.BytesIO(render_reference_pdf(request, i, i + 1)))
-        writer.write(io.BytesIO())
-
-    return NAIVE_SAMPLE / _median_s(book, runs)
-
-
-def weasyprint_one_document_s() -> float:
-    from bench.cardbook_cards import make_request
-    from proofs.cardbook.html import render_reference_pdf
-
-    request = make_request(CARDS)
+def _seconds(fn: Callable[[], object]) -> float:
     started = time.perf_counter()
-    render_reference_pdf(request)
+    fn()
     return time.perf_counter() - started
 
 
-def chromium_s(runs: int = 3) -> float | None:
-    executable = os.environ.get("CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
-    if not executable:
-        print("  (chromium not installed: browser baseline skipped)")
-        return None
-    from playwright.sync_api import sync_playwright
+class Contenders:
+    """Every way of making the book, warm, so rounds can time them one after the other.
 
-    from bench.cardbook_cards import make_request
-    from proofs.cardbook import html
-    from tests.services import CHROMIUM_ARGS
+    The machine is shared: load comes and goes over minutes. Timing each contender once per
+    round, interleaved, and taking medians keeps a busy minute from favouring one of them.
+    """
 
-    request = make_request(CARDS)
-    page_html = html.render_html(request, list(request.cards))
-    document = page_html.replace("</head>", f"<style>{html.stylesheet_text(request)}</style></head>")
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=executable, args=list(CHROMIUM_ARGS))
-        page = browser.new_page()
+    def __init__(self, stack: contextlib.ExitStack) -> None:
+        from bench.cardbook_cards import make_request
+        from proofs.cardbook.fast import assemble, render_card_book_pdf
+        from proofs.cardbook.html import render_reference_pdf
 
-        def print_book() -> None:
-            page.set_content(document, wait_until="load")
-            pdf = page.pdf(print_background=True, prefer_css_page_size=True)
-            assert pdf.count(b"/Type /Page\n") >= CARDS or len(pdf) > CARDS * 500
+        self.request = make_request(CARDS)
+        self._naive_start = 0
+        self._reference, self._book, self._assemble = render_reference_pdf, render_card_book_pdf, assemble
+        # The pool forks before Chromium starts: a fork never copies a process with its threads.
+        self.pool = stack.enter_context(multiprocessing.get_context("fork").Pool(2, initializer=_warm_worker))
+        _warm_worker()
+        self.page = self._browser(stack)
+        self.size = 0
 
-        seconds = _median_s(print_book, runs)
-        browser.close()
-    return seconds
+    def _browser(self, stack: contextlib.ExitStack) -> Any:
+        executable = (
+            os.environ.get("CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
+        )
+        if not executable:
+            print("  (chromium not installed: browser baseline skipped)")
+            return None
+        from playwright.sync_api import sync_playwright
+
+        from proofs.cardbook import html
+        from tests.services import CHROMIUM_ARGS
+
+        page_html = html.render_html(self.request, list(self.request.cards))
+        self._document = page_html.replace(
+            "</head>", f"<style>{html.stylesheet_text(self.request)}</style></head>"
+        )
+        playwright = stack.enter_context(sync_playwright())
+        browser = playwright.chromium.launch(executable_path=executable, args=list(CHROMIUM_ARGS))
+        stack.callback(browser.close)
+        return browser.new_page()
+
+    def naive(self) -> None:
+        """One WeasyPrint document per card (warm process), merged with pypdf; new cards each round."""
+        from pypdf import PdfWriter
+
+        start, self._naive_start = self._naive_start, (self._naive_start + NAIVE_SAMPLE) % CARDS
+        writer = PdfWriter()
+        for i in range(start, start + NAIVE_SAMPLE):
+            writer.append(io.BytesIO(self._reference(self.request, i, i + 1)))
+        writer.write(io.BytesIO())
+
+    def chromium(self) -> None:
+        self.page.set_content(self._document, wait_until="load")
+        pdf = self.page.pdf(print_background=True, prefer_css_page_size=True)
+        assert len(pdf) > CARDS * 500
+
+    def fast_1(self) -> None:
+        self.size = len(self._book(self.request))
+
+    def fast_2(self) -> None:
+        ranges = [(self.request, start, stop) for start, stop in self.request.chunks()]
+        chunks = self.pool.map(_chunk, ranges, chunksize=1)
+        self.size = len(self._assemble(chunks, title=self.request.title))
 
 
 def _warm_worker() -> None:
@@ -117,33 +125,31 @@ def _chunk(args: tuple[object, int, int]) -> bytes:
     return render_chunk(request, start, stop)  # type: ignore[arg-type]
 
 
-def fast_s(processes: int, runs: int = 5) -> tuple[float, int]:
-    """Seconds for the whole book (chunks on ``processes`` warm workers, then assembled) and its size."""
+def interleaved(rounds: int = ROUNDS) -> dict[str, float]:
+    """Cards per second of each contender: the median of ``rounds`` interleaved rounds."""
+    samples: dict[str, list[float]] = {"naive": [], "chromium": [], "fast_1": [], "fast_2": []}
+    with contextlib.ExitStack() as stack:
+        contenders = Contenders(stack)
+        if contenders.page is not None:
+            contenders.chromium()  # a warm browser: one print before timing
+        contenders.fast_2()
+        for _ in range(rounds):
+            samples["naive"].append(NAIVE_SAMPLE / _seconds(contenders.naive))
+            if contenders.page is not None:
+                samples["chromium"].append(CARDS / _seconds(contenders.chromium))
+            samples["fast_1"].append(CARDS / _seconds(contenders.fast_1))
+            samples["fast_2"].append(CARDS / _seconds(contenders.fast_2))
+        size = contenders.size
+    out = {name: statistics.median(values) for name, values in samples.items() if values}
+    out["size_mb"] = size / 1e6
+    return out
+
+
+def weasyprint_one_document_s() -> float:
     from bench.cardbook_cards import make_request
-    from proofs.cardbook.fast import assemble, render_card_book_pdf
+    from proofs.cardbook.html import render_reference_pdf
 
-    request = make_request(CARDS)
-    size = 0
-    if processes == 1:
-        _warm_worker()
-
-        def book() -> None:
-            nonlocal size
-            size = len(render_card_book_pdf(request))
-
-        return _median_s(book, runs), size
-    context = multiprocessing.get_context("fork")
-    with context.Pool(processes, initializer=_warm_worker) as pool:
-
-        def pooled() -> None:
-            nonlocal size
-            chunks = pool.map(
-                _chunk, [(request, start, stop) for start, stop in request.chunks()], chunksize=1
-            )
-            size = len(assemble(chunks, title=request.title))
-
-        seconds = _median_s(pooled, runs)
-    return seconds, size
+    return _seconds(lambda: render_reference_pdf(make_request(CARDS)))
 
 
 def contact_sheet_cards_per_s(cards: int = 200) -> float:
@@ -182,57 +188,43 @@ def _memory_child(cards: int) -> None:
 
 
 def run() -> dict[str, float]:
-    print(f"Card book, {CARDS:,} different cards (medians):")
-    out: dict[str, float] = {}
-    out["naive"] = naive_cards_per_s()
+    print(f"Card book, {CARDS:,} different cards (medians of {ROUNDS} interleaved rounds):")
+    out = interleaved()
     print(f"  naive: a WeasyPrint document per card, pypdf merge  {out['naive']:8.1f} cards/s  baseline")
-    browser = chromium_s()
-    if browser is not None:
-        out["chromium"] = CARDS / browser
+    if "chromium" in out:
         print(
-            f"  warm headless Chromium, one {CARDS:,}-page document  {out['chromium']:8.1f} cards/s  baseline"
+            f"  warm headless Chromium, one {CARDS:,}-page document   {out['chromium']:8.1f} cards/s  baseline"
         )
-    one_doc = weasyprint_one_document_s()
-    out["weasyprint_one"] = CARDS / one_doc
     print(
-        f"  WeasyPrint, one {CARDS:,}-page document (once)       {out['weasyprint_one']:8.1f} cards/s  "
+        f"  fast path, 1 process                                {out['fast_1']:8.1f} cards/s  {out['size_mb']:.1f} MB"
+    )
+    print(f"  fast path, 2 processes (chunks of 250, assembled)   {out['fast_2']:8.1f} cards/s")
+    out["weasyprint_one"] = CARDS / weasyprint_one_document_s()
+    print(
+        f"  WeasyPrint, one {CARDS:,}-page document (once)         {out['weasyprint_one']:8.1f} cards/s  "
         f"{out['weasyprint_one'] / out['naive']:.1f}x naive"
-    )
-    one, size = fast_s(1)
-    out["fast_1"] = CARDS / one
-    print(
-        f"  fast path, 1 process                              {out['fast_1']:8.1f} cards/s  "
-        f"{one:.2f} s, {size / 1e6:.1f} MB"
-    )
-    two, size = fast_s(2)
-    out["fast_2"] = CARDS / two
-    print(
-        f"  fast path, 2 processes (chunks of 250, assembled) {out['fast_2']:8.1f} cards/s  "
-        f"{two:.2f} s, {size / 1e6:.1f} MB"
     )
     out["sheets"] = contact_sheet_cards_per_s()
     print(
-        f"  contact sheets (Pillow thumbnails), 1 process     {out['sheets']:8.1f} cards/s  not in the book's time"
+        f"  contact sheets (Pillow thumbnails), 1 process       {out['sheets']:8.1f} cards/s  not in the book's time"
     )
     rss_1000, rss_5000 = peak_rss_mb(1000), peak_rss_mb(5000)
     out["rss_1000"], out["rss_5000"] = rss_1000, rss_5000
-    print(f"  peak RSS, fresh process, 1,000 cards              {rss_1000:8.1f} MB")
-    print(f"  peak RSS, fresh process, 5,000 cards              {rss_5000:8.1f} MB")
+    print(f"  peak RSS (VmHWM), fresh process, 1,000 cards        {rss_1000:8.1f} MB")
+    print(f"  peak RSS (VmHWM), fresh process, 5,000 cards        {rss_5000:8.1f} MB")
 
     print("\nCard book ratios (higher is better, except memory):")
-    best = max(out["fast_1"], out["fast_2"])
     print(
         f"  fast (2 processes) / naive        {out['fast_2'] / out['naive']:6.1f}x   (target >= {SPEEDUP_NAIVE:g}x)"
     )
     print(f"  fast (1 process) / naive          {out['fast_1'] / out['naive']:6.1f}x")
-    if browser is not None:
+    if "chromium" in out:
         print(
             f"  fast (2 processes) / Chromium     {out['fast_2'] / out['chromium']:6.2f}x   "
             f"(target >= {SPEEDUP_CHROMIUM:g}x)"
         )
         print(f"  fast (1 process) / Chromium       {out['fast_1'] / out['chromium']:6.2f}x")
     print(f"  2 processes / 1 process           {out['fast_2'] / out['fast_1']:6.2f}x")
-    print(f"  best fast / one WeasyPrint doc    {best / out['weasyprint_one']:6.1f}x")
     print(f"  RSS 5,000 / 1,000 cards           {rss_5000 / rss_1000:6.2f}x   (target <= {MEMORY_GROWTH:g}x)")
     return out
 
