@@ -114,6 +114,10 @@ def _block(block: Any) -> Block:
     return Block(block.content_box_x(), block.content_box_y(), block.width, _text_style(block))
 
 
+def _padding_box(box: Any) -> tuple[float, float, float, float]:
+    return box.padding_box_x(), box.padding_box_y(), box.padding_width(), box.padding_height()
+
+
 def _probe(request: CardBookRequest, sign_off: str) -> Any:
     card = BookCard(1, _PROBE_LTR, "", f"{_PROBE_LTR}\n{_PROBE_RTL}")
     probe = dataclasses.replace(request, cards=(card,), sign_off=sign_off)
@@ -145,12 +149,7 @@ def _frame(request: CardBookRequest) -> Frame:
         for box in _walk(root):
             classes = _classes(box)
             if "card" in classes and not card_box[2]:
-                card_box = (
-                    box.padding_box_x(),
-                    box.padding_box_y(),
-                    box.padding_width(),
-                    box.padding_height(),
-                )
+                card_box = _padding_box(box)
             elif "message" in classes:
                 for paragraph in box.children:
                     dir_ = paragraph.element.get("dir")
@@ -159,15 +158,9 @@ def _frame(request: CardBookRequest) -> Frame:
                 sign_off[direction] = _block(box)
                 gap = box.margin_top
             elif "index" in classes and index is None:
-                index = _block(box)
-                index_clip = (
-                    box.padding_box_x(),
-                    box.padding_box_y(),
-                    box.padding_width(),
-                    box.padding_height(),
-                )
-    assert index is not None and index_clip is not None
-    assert set(message) == set(sign_off) == {"ltr", "rtl"}, (message, sign_off)
+                index, index_clip = _block(box), _padding_box(box)
+    if index is None or index_clip is None or not set(message) == set(sign_off) == {"ltr", "rtl"}:
+        raise RuntimeError("the card book template lost a block the fast path sets text in")
     return Frame(
         width=page.width,
         height=page.height,
