@@ -271,7 +271,7 @@ def card_lines(
             sign_off, block, y + frame.sign_off_gap, align, bottom, direction=direction, sign_off=True
         )
         lines.extend(placed)
-    text = html.index_line(card, len(request.cards), html.index_width_pt(request))
+    text = html.index_line(card, html.index_width_pt(request))
     index, _ = _lines(text, frame.index, frame.index.top, "center", direction="ltr")
     return lines, index
 

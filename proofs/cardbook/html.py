@@ -51,13 +51,14 @@ def _index_width_pt(text: str) -> float:
     return sum(_char_width_pt(char) for char in text)
 
 
-def index_line(card: BookCard, total: int, width_pt: float = 4 * 72) -> str:
+def index_line(card: BookCard, width_pt: float = 4 * 72) -> str:
     """The one line above the card that says whom the page is for, cut with "…" to ``width_pt``.
 
     Cut here, for the reference and the fast path alike, so a long name never runs off the
-    page (the line is centred and does not wrap).
+    page (the line is centred and does not wrap). It names no total ("of 300"): a recipient
+    added at the end then changes only the last chunk, not every page of the book.
     """
-    head = f"Card {card.index} of {total}"
+    head = f"Card {card.index}"
     parts = [" ".join(part.split()) for part in (card.name, card.label)]
     parts = [part for n, part in enumerate(parts) if part and part not in parts[:n]]
     line = " · ".join([head, *parts])
@@ -82,7 +83,7 @@ def page_context(request: CardBookRequest, card: BookCard | None) -> dict[str, A
     if card is None:  # the frame: everything but text
         return {"index_line": "", "message": [], "sign_off": "", "sign_off_direction": "ltr"}
     return {
-        "index_line": index_line(card, len(request.cards), index_width_pt(request)),
+        "index_line": index_line(card, index_width_pt(request)),
         "message": [paragraph._asdict() for paragraph in bidi.paragraphs(card.text)],
         "sign_off": request.sign_off,
         "sign_off_direction": bidi.direction(request.sign_off),

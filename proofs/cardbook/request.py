@@ -120,7 +120,6 @@ class CardBookRequest:
             "title": self.title,
             "logo": hashlib.sha256(self.logo.png).hexdigest() if self.logo else None,
             "logo_in": [self.logo.width_in, self.logo.height_in] if self.logo else None,
-            "total": len(self.cards),
             "template": TEMPLATE_VERSION,
             "fonts": font_set_id(),
         }
