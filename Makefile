@@ -32,7 +32,7 @@ format: $(STAMP) ## Format the code with ruff
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
-bench: $(STAMP) ## Benchmark proof rendering, the worker pipeline and the pages under wrk (needs Redis and wrk; prints medians and ratios)
+bench: $(STAMP) ## Benchmark proof rendering, the card book, the worker pipeline and the pages under wrk (needs Redis and wrk; prints medians and ratios)
 	$(PY) -m bench.run
 
 system-deps: ## Install the Debian packages the service and tests need (as root)

@@ -4,8 +4,9 @@ Prints medians (machines are noisy) and, for each figure, its target and its rat
 baselines measured in the same run: the naive render (fresh process, no warm-up, no caches,
 no logo pre-scaling) and a warm headless Chromium printing the same HTML. Needs Redis
 (``BENCH_REDIS_URL``, default database 13, flushed) for the worker figures and Chromium for
-the browser baseline; each is skipped with a note when missing. Ends with ``bench.web``: the
-pages under gunicorn and wrk (skipped with a note when wrk is missing).
+the browser baseline; each is skipped with a note when missing. Includes ``bench.cardbook``
+(1,000 different cards into one card book, beside its own baselines). Ends with ``bench.web``:
+the pages under gunicorn and wrk (skipped with a note when wrk is missing).
 """
 
 from __future__ import annotations
@@ -442,6 +443,10 @@ def main() -> None:
     browser = chromium()
     if browser is not None:
         report("warm headless Chromium printing the same HTML", browser, "baseline")
+    print()
+    from bench import cardbook
+
+    cardbook.run()  # its own baselines: naive per-card WeasyPrint and a 1,000-page Chromium print
     print("\nPipeline, real workers on Redis:")
     piped = pipeline()
     if piped:
