@@ -21,6 +21,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
+from app.forms import QuickSelect
 from configurator.addresses import Address, check_address, countries
 from configurator.catalog import load_catalog
 from configurator.rules import (
@@ -192,7 +193,9 @@ class DeliveryForm(StepForm):
         "Boxes to this address",
         validators=[Optional(), NumberRange(1, MAX_BOXES, f"Choose between 1 and {MAX_BOXES} boxes.")],
     )
-    country = SelectField("Country", choices=_country_choices(), default="US", validate_choice=False)
+    country = SelectField(
+        "Country", choices=_country_choices(), default="US", validate_choice=False, widget=QuickSelect()
+    )
     name = StringField("Contact name")
     company = StringField("Company (optional)")
     street = TextAreaField("Street address")
