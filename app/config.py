@@ -15,6 +15,17 @@ from urllib.parse import parse_qs, quote, urlsplit
 ROOT = Path(__file__).resolve().parent.parent
 
 
+S3_SETTINGS = (
+    "S3_BUCKET",
+    "S3_ENDPOINT_URL",
+    "S3_REGION",
+    "S3_ACCESS_KEY_ID",
+    "S3_SECRET_ACCESS_KEY",
+    "S3_PREFIX",
+)
+"""The environment variables of object storage; ``S3_BUCKET`` alone switches it on."""
+
+
 class ConfigError(RuntimeError):
     """The environment cannot run the service (for example production without a secret)."""
 
@@ -95,6 +106,9 @@ def build_config(env: dict[str, str] | None = None) -> dict[str, Any]:
         "SQLALCHEMY_DATABASE_URI": database_url,
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "STORAGE_DIR": env.get("STORAGE_DIR", str(instance / "files")),
+        # Object storage (app/storage.py) instead of STORAGE_DIR when a bucket is named: what
+        # lets several web and worker machines share the files.
+        **{name: env.get(name, "") for name in S3_SETTINGS},
         "PUBLIC_URL": env.get("PUBLIC_URL", "http://127.0.0.1:5000"),
         # Unset, `flask serve` points proof and share links at the port it serves on.
         "PUBLIC_URL_GIVEN": "PUBLIC_URL" in env,

@@ -23,7 +23,12 @@ def _check(fn) -> str:
 
 @bp.get("/healthz")
 def healthz() -> tuple[Response, int]:
-    state = {"database": _check(health.database), "broker": _check(health.broker), "worker": "unknown"}
+    state = {
+        "database": _check(health.database),
+        "broker": _check(health.broker),
+        "storage": _check(health.files),
+        "worker": "unknown",
+    }
     age = None
     with contextlib.suppress(Exception):  # the database check above already says why
         worker = workers.state()

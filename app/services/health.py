@@ -1,4 +1,4 @@
-"""Probes of what the web process depends on (database, broker), for /healthz and the outage page."""
+"""Probes of what the web process depends on (database, broker, storage), for /healthz and the outage page."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
 from app.extensions import db
+from app.storage import storage
 
 
 def database() -> None:
@@ -20,6 +21,11 @@ def broker() -> None:
     """Raise unless the broker takes a connection (one retry, two seconds)."""
     with current_app.extensions["celery"].connection_for_write() as conn:
         conn.ensure_connection(max_retries=1, timeout=2)
+
+
+def files() -> None:
+    """Raise unless file storage (the folder, or the bucket) answers."""
+    storage().probe()
 
 
 def abandon_transaction() -> None:
