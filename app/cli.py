@@ -81,7 +81,7 @@ def _children(host: str, port: int) -> list[supervise.Child]:
     redis_socket = current_app.config["EMBEDDED_REDIS_SOCKET"]
     children = [supervise.private_redis(Path(redis_socket))] if redis_socket else []
     worker = [sys.executable, "-m", "celery", "-A", "worker", "worker", "--beat", "--loglevel=WARNING"]
-    worker += ["--concurrency=2", "--schedule", current_app.config["CELERY"]["beat_schedule_filename"]]
+    worker += ["--concurrency=2"]
     children.append(supervise.Child(name="worker", argv=worker, env=env))
     return children
 

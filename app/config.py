@@ -60,6 +60,15 @@ def _broker(instance: Path, env: dict[str, str]) -> dict[str, Any]:
     return {"broker_url": url, "broker_transport_options": {"visibility_timeout": 600}}
 
 
+def _redis_socket(broker_url: str) -> tuple[str, str] | None:
+    """The path and database number of a broker on a Redis Unix socket; None for any other broker."""
+    if not broker_url.startswith(("redis+socket://", "unix://")):
+        return None
+    parts = urlsplit(broker_url)
+    query = parse_qs(parts.query)
+    return parts.path, (query.get("virtual_host") or query.get("db") or ["0"])[0]
+
+
 def _ratelimit_storage(broker_url: str) -> str:
     """Login-attempt counters go where every web process sees them: the broker's Redis if it is one.
 
@@ -67,12 +76,31 @@ def _ratelimit_storage(broker_url: str) -> str:
     """
     if broker_url.startswith(("redis://", "rediss://")):
         return broker_url
-    if broker_url.startswith(("redis+socket://", "unix://")):  # Redis on a Unix socket
-        parts = urlsplit(broker_url)
-        query = parse_qs(parts.query)
-        db = (query.get("virtual_host") or query.get("db") or ["0"])[0]
-        return f"redis+unix://{parts.path}?db={db}"
+    if socket := _redis_socket(broker_url):
+        return f"redis+unix://{socket[0]}?db={socket[1]}"
     return "memory://"
+
+
+def _beat(broker_url: str, lock_seconds: float) -> dict[str, Any]:
+    """The schedule runs once however many workers start with ``--beat``: RedBeat keeps it in
+    the broker's Redis behind a lock. One beat holds the lock and sends the periodic tasks;
+    the others wait, and one of them takes over within ``lock_seconds`` if the holder dies.
+    """
+    if socket := _redis_socket(broker_url):
+        redis_url = f"unix://{socket[0]}?db={socket[1]}"
+    elif broker_url.startswith(("redis://", "rediss://")):
+        redis_url = broker_url
+    else:  # no Redis (tasks run in-process): no beat runs at all
+        return {}
+    return {
+        "beat_scheduler": "redbeat.RedBeatScheduler",
+        "redbeat_redis_url": redis_url,
+        "redbeat_key_prefix": "goh-beat",
+        "redbeat_redis_options": {},  # the broker's transport options are not the client's
+        "redbeat_lock_timeout": lock_seconds,
+        # A waiting beat retries the lock, and the holder renews it, at least this often.
+        "beat_max_loop_interval": lock_seconds / 6,
+    }
 
 
 def build_config(env: dict[str, str] | None = None) -> dict[str, Any]:
@@ -81,8 +109,10 @@ def build_config(env: dict[str, str] | None = None) -> dict[str, Any]:
     instance = Path(env.get("INSTANCE_PATH", ROOT / "instance"))
     production = env.get("APP_ENV") == "production"
     database_url = env.get("DATABASE_URL") or f"sqlite:///{instance / 'gifts.sqlite3'}"
+    broker = _broker(instance, env)
     celery = {
-        **_broker(instance, env),
+        **broker,
+        **_beat(broker["broker_url"], float(env.get("BEAT_LOCK_SECONDS", "30"))),
         "task_ignore_result": True,
         "task_acks_late": True,
         "task_reject_on_worker_lost": True,
@@ -98,7 +128,6 @@ def build_config(env: dict[str, str] | None = None) -> dict[str, Any]:
             },
             "send-outbox": {"task": "app.tasks.send_outbox", "schedule": 10.0},
         },
-        "beat_schedule_filename": str(instance / "celerybeat-schedule"),
     }
     return {
         "APP_ENV": env.get("APP_ENV", "development"),

@@ -41,13 +41,15 @@ def wait_until(what: str, found: Callable[[], object], timeout: float = 120) -> 
 
 
 def processes_of(instance: Path) -> dict[int, int]:
-    """pid → parent pid of every process whose command line names ``instance`` (worker, redis)."""
+    """pid → parent pid of every process of this ``serve`` (the worker and its children, redis):
+    those whose command line or environment names ``instance``."""
     found = {}
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
         try:
             cmdline = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+            cmdline += (entry / "environ").read_bytes().replace(b"\0", b" ").decode(errors="replace")
             parent = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
         except (OSError, IndexError, ValueError):
             continue  # gone meanwhile
