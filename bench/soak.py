@@ -106,8 +106,8 @@ class Buyer:
         assert status == 200, f"GET {path}: {status}"
         return dict(re.findall(r'name="(csrf_token|revision)"[^>]*value="([^"]*)"', html))
 
-    def log_in(self) -> None:
-        status, _, _ = self._open("/login", {**self._form("/login"), "email": BUYER[0], "password": BUYER[1]})
+    def log_in(self, email: str = BUYER[0], password: str = BUYER[1]) -> None:
+        status, _, _ = self._open("/login", {**self._form("/login"), "email": email, "password": password})
         assert status == 302, f"log in: {status}"
 
     def submit_proof(self, n: int) -> int:
@@ -126,9 +126,27 @@ class Buyer:
         assert status == 302, f"submit: {status}"
         return design_id
 
-    def proof_status(self, design_id: int) -> str:
+    def proof(self, design_id: int) -> dict:
+        """The design's latest proof as its polling endpoint gives it (status, id, file links)."""
         status, _, body = self._open(f"/designs/{design_id}/status.json")
-        return json.loads(body)["proof"]["status"] if status == 200 else "unknown"
+        return json.loads(body)["proof"] if status == 200 else {"status": "unknown"}
+
+    def proof_status(self, design_id: int) -> str:
+        return self.proof(design_id)["status"]
+
+    def decide(self, design_id: int, proof: dict, decision: str = "approve") -> tuple[int, str]:
+        """Approve (or not) ``proof`` from its review page: the answer's status and redirect."""
+        form = self._form(f"/designs/{design_id}/review")
+        status, location, _ = self._open(
+            f"/proofs/{proof['id']}/decision",
+            {"csrf_token": form["csrf_token"], "version": str(proof["version"]), "decision": decision},
+        )
+        return status, location
+
+    def fetch(self, path: str) -> bytes:
+        request = urllib.request.Request(self.base + path)
+        with self.opener.open(request, timeout=30) as response:
+            return response.read()
 
 
 class _NoRedirect(urllib.request.HTTPRedirectHandler):
