@@ -358,16 +358,6 @@ def pipeline() -> dict[str, float]:
             out["cache_hit"] = statistics.median([p.cache_hit_ms(last) for _ in range(15)])
             report("cache hit (render key already stored)", out["cache_hit"], "<= 10")
 
-            p.start_worker(concurrency=2)
-            ids = [p.submit(2000 + i) for i in range(40)]
-            from app.services import proofs
-
-            started = time.perf_counter()
-            for proof_id in ids:
-                proofs.enqueue_render(proof_id)
-            p.wait_ready(ids, poll=0.05)  # a lighter poll: the workers need both cores
-            out["burst"] = (time.perf_counter() - started) * 1000
-            report("burst of 40 proofs, 2 worker processes", out["burst"], "<= 5000")
         finally:
             p.stop_worker()
             p.ctx.pop()
@@ -453,6 +443,10 @@ def main() -> None:
         from bench.documents import measure
 
         measure(ROOT, "Approval record request, gunicorn, served from storage", rounds=3)
+        print("\nWorker scaling, bursts of new proofs on 1, 2 and 4 processes:")
+        from bench import scaling
+
+        scaling.run()
     print("\nPages under gunicorn and wrk (4 minutes or more):")
     from bench import web
 
