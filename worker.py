@@ -1,15 +1,20 @@
 """The Celery entry point: ``celery -A worker worker``."""
 
 import gc
+import os
 
-from celery.signals import worker_init, worker_process_init, worker_ready, worker_shutdown
+from celery.signals import setup_logging, worker_init, worker_process_init, worker_ready, worker_shutdown
 
-from app import create_app
+from app import create_app, observability
 from app.services import proofs
 from app.services.workers import Heartbeat
 
 flask_app = create_app()
 celery_app = flask_app.extensions["celery"]
+
+if flask_app.config["LOG_FORMAT"]:
+    # Our log format (JSON with the request id) rather than Celery's: the app configured it.
+    setup_logging.connect(lambda **_: None, weak=False)
 
 
 def _settle() -> None:
@@ -36,6 +41,16 @@ def _warm_pool_process(**_: object) -> None:
     """A no-op when inherited from the main process; warms a child started any other way."""
     proofs.warm_up()
     _settle()
+
+
+@worker_init.connect
+def _serve_metrics(**_: object) -> None:
+    """On a worker machine of its own, Prometheus scrapes its render times here (see the README)."""
+    port = os.environ.get("WORKER_METRICS_PORT")
+    if port:
+        from prometheus_client import start_http_server
+
+        start_http_server(int(port), registry=observability.process_registry())
 
 
 @worker_ready.connect

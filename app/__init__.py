@@ -23,6 +23,7 @@ def create_app(config: dict[str, Any] | None = None, env: dict[str, str] | None 
     from app.blueprints import register_blueprints
     from app.celery_app import celery_init_app
     from app.cli import register_cli
+    from app.observability import configure_logging, init_observability
     from app.security import init_security
     from app.storage import init_storage
     from app.views import register_database_outage_page, register_filters
@@ -33,6 +34,9 @@ def create_app(config: dict[str, Any] | None = None, env: dict[str, str] | None 
     app.config.update(config or {})
     _prepare_instance(app)
 
+    if app.config["LOG_FORMAT"]:
+        configure_logging(json_logs=app.config["LOG_FORMAT"] == "json", level=app.config["LOG_LEVEL"])
+    init_observability(app)
     db.init_app(app)
     background.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))

@@ -23,6 +23,7 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session, SessionTransaction
 
 from app.extensions import db
+from app.observability import task_headers
 
 log = logging.getLogger(__name__)
 
@@ -52,7 +53,8 @@ def send_after_commit(task: str, *args: object) -> None:
 def deliver(message: Message) -> None:
     """Hand one message to the broker; an outage is logged, the reconciler sends the work again."""
     try:
-        current_app.extensions["celery"].tasks[message.task].apply_async(message.args)
+        task = current_app.extensions["celery"].tasks[message.task]
+        task.apply_async(message.args, headers=task_headers())  # the request id rides along
     except Exception:  # the row is safe in the database; a broker outage only delays the work
         log.exception("could not send %s%s; the reconciler will send it again", message.task, message.args)
 

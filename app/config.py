@@ -139,6 +139,12 @@ def build_config(env: dict[str, str] | None = None) -> dict[str, Any]:
         # lets several web and worker machines share the files.
         **{name: env.get(name, "") for name in S3_SETTINGS},
         "PUBLIC_URL": env.get("PUBLIC_URL", "http://127.0.0.1:5000"),
+        # Logs on stderr with the request id: "json" (the default in production) or "text";
+        # unset in development, where Flask's and Celery's own logging stay as they are.
+        "LOG_FORMAT": env.get("LOG_FORMAT", "json" if production else ""),
+        "LOG_LEVEL": env.get("LOG_LEVEL", "INFO"),
+        # Who may read /metrics: a bearer token; unset, only this machine (a local Prometheus).
+        "METRICS_TOKEN": env.get("METRICS_TOKEN", ""),
         # Unset, `flask serve` points proof and share links at the port it serves on.
         "PUBLIC_URL_GIVEN": "PUBLIC_URL" in env,
         # A render (a proof or a document) holds a lease its worker renews (every third of it);

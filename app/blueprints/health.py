@@ -1,11 +1,13 @@
 """Liveness of the database, the broker and the worker, for monitors and for people."""
 
 import contextlib
+import hmac
 
-from flask import Blueprint, current_app, jsonify
+from flask import Blueprint, abort, current_app, jsonify, request
 from flask import Response as FlaskResponse
 from werkzeug.wrappers import Response
 
+from app import observability
 from app.services import health, workers
 from configurator.catalog import load_catalog
 
@@ -37,6 +39,19 @@ def healthz() -> tuple[Response, int]:
     healthy = all(v == "ok" for v in state.values())
     body = {"status": "ok" if healthy else "degraded", **state, "worker_last_seen_seconds_ago": age}
     return jsonify(body), 200 if healthy else 503
+
+
+@bp.get("/metrics")
+def metrics() -> FlaskResponse:
+    """Prometheus metrics, for a bearer of ``METRICS_TOKEN`` or, without one, this machine only."""
+    token = current_app.config["METRICS_TOKEN"]
+    if token:
+        given = request.headers.get("Authorization", "").removeprefix("Bearer ")
+        if not hmac.compare_digest(given.encode(), token.encode()):
+            abort(404)
+    elif request.remote_addr not in ("127.0.0.1", "::1"):
+        abort(404)
+    return FlaskResponse(observability.exposition(), mimetype="text/plain; version=0.0.4")
 
 
 @bp.get("/colours.css")

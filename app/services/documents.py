@@ -28,6 +28,7 @@ from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import SQLAlchemyError
 
+from app import observability
 from app.background import send_after_commit
 from app.config import ROOT
 from app.extensions import db
@@ -323,9 +324,10 @@ def _render_held(document_id: int, token: str) -> None:
     data = document.inputs["data"]
     db.session.commit()  # no transaction stays open while we draw
     try:
-        output, meta = run_limited(
-            recipe.draw, data, assets, seconds=RENDER_SECONDS, memory_mb=RENDER_MEMORY_MB
-        )
+        with observability.rendering(document.kind.value):
+            output, meta = run_limited(
+                recipe.draw, data, assets, seconds=RENDER_SECONDS, memory_mb=RENDER_MEMORY_MB
+            )
     except RenderFailed as exc:
         log.warning("document %s failed: %s", document_id, exc)
         _settle(document_id, token, "fail", failure_reason=str(exc)[:500])

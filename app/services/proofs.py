@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import time
 
 from flask import current_app
 
+from app import observability
 from app.background import send_after_commit
 from app.extensions import db
 from app.faults import InfrastructureFault, is_infrastructure_fault
@@ -138,12 +140,15 @@ def _render_held(proof_id: int, token: str) -> None:
             config = current_app.config
             request = _with_logo(request)
             db.session.commit()  # end the transaction first: no row stays locked while we draw
-            files = run_limited(
-                render_files,
-                request,
-                seconds=config["PROOF_RENDER_SECONDS"],
-                memory_mb=config["PROOF_RENDER_MEMORY_MB"],
-            )
+            started = time.perf_counter()
+            with observability.rendering("proof"):
+                files = run_limited(
+                    render_files,
+                    request,
+                    seconds=config["PROOF_RENDER_SECONDS"],
+                    memory_mb=config["PROOF_RENDER_MEMORY_MB"],
+                )
+            log.info("proof %s drawn in %.0f ms", proof_id, (time.perf_counter() - started) * 1000)
             store.put(png_key, files.png)
             store.put(pdf_key, files.pdf)
         if not _settle(proof_id, token, "finish", render_key=key, failure_reason=None):

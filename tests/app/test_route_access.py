@@ -78,6 +78,7 @@ TABLE: dict[str, Expect] = {
     "static": PUBLIC.but(args={"filename": "style.css"}),
     "health.healthz": PUBLIC,
     "health.colours": PUBLIC,
+    "health.metrics": PUBLIC,  # for this machine's Prometheus or a token; see test_observability.py
     "auth.login": PUBLIC,
     "auth.root": PUBLIC.but(anonymous="login"),
     "auth.logout": Expect(*(["login"] * 8)),
