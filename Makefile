@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help run test lint format bench system-deps clean
+.PHONY: help run test lint format bench translations system-deps clean
 
 help: ## Show this help
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -34,6 +34,9 @@ format: $(STAMP) ## Format the code with ruff
 
 bench: $(STAMP) ## Benchmark proof rendering, the card book, the worker pipeline and the pages under wrk (needs Redis and wrk; prints medians and ratios)
 	$(PY) -m bench.run
+
+translations: $(STAMP) ## Update and compile the maker board's message catalogs (translations/) after a board text changed
+	$(PY) -m scripts.translations
 
 system-deps: ## Install the Debian packages the service and tests need (as root)
 	bash scripts/system-deps.sh

@@ -23,6 +23,7 @@ def create_app(config: dict[str, Any] | None = None, env: dict[str, str] | None 
     from app.blueprints import register_blueprints
     from app.celery_app import celery_init_app
     from app.cli import register_cli
+    from app.i18n import init_i18n
     from app.observability import configure_logging, init_observability
     from app.security import init_security
     from app.storage import init_storage
@@ -49,6 +50,7 @@ def create_app(config: dict[str, Any] | None = None, env: dict[str, str] | None 
     register_blueprints(app)
     register_cli(app)
     register_filters(app)
+    init_i18n(app)
     register_database_outage_page(app)
     return app
 

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import time
 
-from flask import Blueprint, abort, flash, redirect, render_template, session, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
@@ -17,6 +18,7 @@ from wtforms import HiddenField, IntegerField, StringField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from app.forms import MAX_ID, parse_id
+from app.i18n import BOARD_LANGUAGE, LANGUAGES
 from app.models import Role, User
 from app.security import roles_required
 from app.services import previews
@@ -89,9 +91,25 @@ def pick() -> Response:
         abort(400)
     maker = service.get_maker(maker_id)
     if maker is None:
-        flash("That name is not on the board any more. Please ask staff.", "error")
+        flash(_("That name is not on the board any more. Please ask staff."), "error")
     else:
         session["maker_id"], session["maker_picked_at"] = maker.id, time.time()
+        if maker.language in LANGUAGES:
+            session[BOARD_LANGUAGE] = maker.language
+    return redirect(url_for("production.board"))
+
+
+@bp.post("/board/language")
+@roles_required(*BOARD_ROLES)
+def language() -> Response:
+    """The board's language; remembered for the maker working now (the picker's for the tablet)."""
+    chosen = request.form.get("language")
+    if not BareForm().validate_on_submit() or chosen not in LANGUAGES:
+        abort(400)
+    session[BOARD_LANGUAGE] = chosen
+    maker = _maker()
+    if maker is not None:
+        service.set_language(maker, chosen)
     return redirect(url_for("production.board"))
 
 
@@ -114,9 +132,9 @@ def claim() -> Response:
         return redirect(url_for("production.board"))
     job = service.claim_next(maker, device=_device())
     if job is None:
-        flash("No job is waiting now. Well done!", "info")
+        flash(_("No job is waiting now. Well done!"), "info")
     else:
-        flash(f"Your new job: {job.title}.", "success")
+        flash(_("Your new job: %(title)s.", title=job.title), "success")
     return redirect(url_for("production.board"))
 
 
@@ -129,8 +147,12 @@ def act(job_id: int, action: str) -> Response:
     maker = _maker()
     if maker is None:
         return redirect(url_for("production.board"))
+    if action == "finish" and form.quantity_done.data is None:
+        flash(_("Type how many you finished, then tap Done."), "error")
+        return redirect(url_for("production.board"))
+    ordered = service.job_quantity(job_id) if action == "finish" else None
     try:
-        service.act(
+        job = service.act(
             maker,
             job_id,
             form.token.data or "",
@@ -141,11 +163,23 @@ def act(job_id: int, action: str) -> Response:
             device=_device(),
         )
     except (Conflict, Invalid) as exc:
-        flash(str(exc), "error")
+        flash(_(str(exc)), "error")  # the service's fixed sentences are in the board's catalog
     else:
         if action == "report_problem":
-            flash("Thank you. Staff will come to help.", "success")
+            flash(_("Thank you. Staff will come to help."), "success")
+        elif action == "finish":
+            flash(_finished(job.quantity, (ordered or job.quantity) - job.quantity), "success")
     return redirect(url_for("production.board"))
+
+
+def _finished(made: int, rest: int) -> str:
+    if not rest:
+        return _("Thank you! All finished: %(made)s.", made=made)
+    return _(
+        "Thank you! Finished: %(made)s. Back to the list, for someone to finish: %(rest)s.",
+        made=made,
+        rest=rest,
+    )
 
 
 @bp.get("/board/pictures/<product_id>/<colour>/<int:px>.png")

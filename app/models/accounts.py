@@ -40,6 +40,8 @@ class User(UserMixin, db.Model):
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     session_generation: Mapped[int] = mapped_column(default=0, server_default="0")
+    language: Mapped[str | None] = mapped_column(String(8))
+    """The language a maker's board speaks (a key of ``app.i18n.LANGUAGES``); None: not chosen yet."""
     """Part of every session's user id: logout and a password change bump it, so every earlier
     session (a copied cookie, the shared tablet's last login) stops working on the server."""
 

@@ -67,7 +67,7 @@ def test_buyer_to_maker_journey(browser, client):
     job = db.session.scalar(select(ProductionJob).where(ProductionJob.maker_id == maker.id))
     started = browser.post(f"/board/jobs/{job.id}/start", {"token": job.claim_token}, follow_redirects=True)
     assert "Working" in started.text, started.text
-    browser.post(f"/board/jobs/{job.id}/finish", {"token": job.claim_token})
+    browser.post(f"/board/jobs/{job.id}/finish", {"token": job.claim_token, "quantity_done": job.quantity})
     db.session.expire_all()
     assert db.session.get(ProductionJob, job.id).status == "done"
     assert db.session.get(Order, order.id).status == "in_production"

@@ -98,7 +98,8 @@ def test_the_loser_reads_what_happened_on_the_staff_page_and_the_board(app):
     desk.login(staff.email)
     tablet.login(WorkshopFactory().email)
     tablet.post("/board/maker", {"maker": river.id})
-    finished = tablet.post(f"/board/jobs/{job_id}/finish", {"token": token}, follow_redirects=True)
+    done = {"token": token, "quantity_done": db.session.get(ProductionJob, job_id).quantity}
+    finished = tablet.post(f"/board/jobs/{job_id}/finish", done, follow_redirects=True)
     assert finished.status_code == 200
     released = desk.post(f"/staff/jobs/{job_id}/release", follow_redirects=True)
     assert released.status_code == 200
@@ -107,7 +108,9 @@ def test_the_loser_reads_what_happened_on_the_staff_page_and_the_board(app):
 
     job_id, token = _job_in_progress(river)
     assert desk.post(f"/staff/jobs/{job_id}/release").status_code == 302
-    board = tablet.post(f"/board/jobs/{job_id}/finish", {"token": token}, follow_redirects=True)
+    board = tablet.post(
+        f"/board/jobs/{job_id}/finish", {"token": token, "quantity_done": 1}, follow_redirects=True
+    )
     assert board.status_code == 200
     assert "Staff took this job back to the queue a moment ago; nothing was changed." in board.text
     db.session.expire_all()

@@ -150,6 +150,7 @@ TABLE: dict[str, Expect] = {
     "production.act": BOARD.but(args={"action": "start"}),
     "production.pick": Expect(workshop="ok"),
     "production.stop": BOARD,
+    "production.language": BOARD,
     "production.picture": BOARD.but(staff="ok"),
     # Staff
     "staff.dashboard": STAFF,

@@ -26,6 +26,7 @@ from app.services.production.claims import (
     act,
     board,
     claim_next,
+    job_quantity,
 )
 from app.services.production.identities import (
     UNUSABLE_PASSWORD,
@@ -33,6 +34,7 @@ from app.services.production.identities import (
     add_maker,
     get_maker,
     makers,
+    set_language,
     set_maker_active,
 )
 from app.services.production.impact import MonthImpact, impact_by_month
@@ -110,6 +112,7 @@ __all__ = [
     "get_shipment",
     "impact_by_month",
     "job_counts",
+    "job_quantity",
     "makers",
     "open_jobs",
     "order_actions",
@@ -122,6 +125,7 @@ __all__ = [
     "release",
     "save_exception",
     "save_weekdays",
+    "set_language",
     "set_maker_active",
     "set_priority",
     "ship",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 
+from flask_babel import gettext
 from sqlalchemy import bindparam, func, select, update
 
 from app.extensions import db
@@ -138,12 +139,21 @@ def act(
     return job
 
 
+def job_quantity(job_id: int) -> int | None:
+    """How many a job asks for now (a finish that makes fewer splits the rest off)."""
+    job = db.session.get(ProductionJob, job_id)
+    return job.quantity if job is not None else None
+
+
 def _values(
     job: ProductionJob, action: str, quantity_done: int | None, reason: str, problem: str
 ) -> dict[str, object]:
     """The columns an action sets besides the status, checked: what a maker typed or tapped."""
     if action in ("finish", "pause") and quantity_done is not None and not 0 <= quantity_done <= job.quantity:
-        raise Invalid(f"Enter a number from 0 to {job.quantity}.", {"quantity_done": "out of range"})
+        raise Invalid(
+            gettext("Enter a number from 0 to %(most)s.", most=job.quantity),
+            {"quantity_done": "out of range"},
+        )
     if action == "finish":
         return {"quantity_done": job.quantity if quantity_done is None else quantity_done}
     if action == "pause" and quantity_done is not None:
@@ -160,7 +170,7 @@ def _problem(reason: str, problem: str) -> str:
     label = PROBLEM_REASONS.get(reason)
     words = " ".join(problem.split())[:500]
     if label is None and not words:
-        raise Invalid("Tap a reason, or say what the problem is.", {"reason": "missing"})
+        raise Invalid(gettext("Tap a reason, or say what the problem is."), {"reason": "missing"})
     return f"{label or PROBLEM_REASONS['other']}{': ' + words if words else ''}"
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from app.extensions import db
 from app.models import Role, User
@@ -57,6 +57,12 @@ def acting_maker(login: User, picked_id: int | None) -> User | None:
     if login.role == Role.WORKSHOP:
         return get_maker(picked_id)
     return None
+
+
+@commits
+def set_language(maker: User, language: str) -> None:
+    """Remember the language this maker's board speaks (a key of ``app.i18n.LANGUAGES``)."""
+    db.session.execute(update(User).where(User.id == maker.id).values(language=language))
 
 
 @commits
