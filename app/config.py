@@ -141,6 +141,8 @@ def build_config(env: dict[str, str] | None = None) -> dict[str, Any]:
         "PUBLIC_URL": env.get("PUBLIC_URL", "http://127.0.0.1:5000"),
         # Logs on stderr with the request id: "json" (the default in production) or "text";
         # unset in development, where Flask's and Celery's own logging stay as they are.
+        # A maker picked on the shared tablet is forgotten after this long without a touch.
+        "BOARD_IDLE_MINUTES": float(env.get("BOARD_IDLE_MINUTES", "5")),
         "LOG_FORMAT": env.get("LOG_FORMAT", "json" if production else ""),
         "LOG_LEVEL": env.get("LOG_LEVEL", "INFO"),
         # Who may read /metrics: a bearer token; unset, only this machine (a local Prometheus).

@@ -9,6 +9,7 @@ from werkzeug.wrappers import Response
 
 from app import observability
 from app.services import health, workers
+from configurator import avatars
 from configurator.catalog import load_catalog
 
 bp = Blueprint("health", __name__)
@@ -56,8 +57,9 @@ def metrics() -> FlaskResponse:
 
 @bp.get("/colours.css")
 def colours() -> FlaskResponse:
-    """Swatch colours as classes, so pages need no inline styles under our CSP."""
+    """Swatch and avatar colours as classes, so pages need no inline styles under our CSP."""
     rules = "".join(f".c-{c.id}{{--c:{c.hex}}}" for c in load_catalog().colours.values())
+    rules += "".join(f".av-{c.id}{{background:{c.hex}}}" for c in avatars.COLOURS)
     response = FlaskResponse(rules, mimetype="text/css")
     response.cache_control.max_age = 3600
     return response

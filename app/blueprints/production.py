@@ -9,19 +9,20 @@ from __future__ import annotations
 
 import time
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
-from flask_login import current_user
+from flask_login import current_user, logout_user
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
-from wtforms import HiddenField, IntegerField, StringField
+from wtforms import HiddenField, IntegerField, PasswordField, StringField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
+from app.extensions import limiter
 from app.forms import MAX_ID, parse_id
 from app.i18n import BOARD_LANGUAGE, LANGUAGES
 from app.models import Role, User
 from app.security import roles_required
-from app.services import previews
+from app.services import kiosk, previews
 from app.services import production as service
 from app.services.errors import Conflict, Invalid
 from configurator.catalog import load_catalog
@@ -51,11 +52,21 @@ class MakerJobForm(FlaskForm):
 
 
 def _maker() -> User | None:
-    """The maker working at this tablet now, or None when the workshop tablet waits for a pick."""
+    """The maker working at this tablet now, or None when the workshop tablet waits for a pick.
+
+    A pick ends after a working day, or after ``BOARD_IDLE_MINUTES`` without a touch (the
+    next maker must not act as the one who walked away); every board request is a touch.
+    """
     picked = session.get("maker_id")
-    if picked is not None and time.time() - session.get("maker_picked_at", 0) > PICK_HOURS * 3600:
+    now = time.time()
+    idle = now - session.get("maker_touched_at", now)
+    if picked is not None and (
+        now - session.get("maker_picked_at", 0) > PICK_HOURS * 3600
+        or idle > current_app.config["BOARD_IDLE_MINUTES"] * 60
+    ):
         session.pop("maker_id", None)
         picked = None
+    session["maker_touched_at"] = now
     return service.acting_maker(current_user, picked)
 
 
@@ -93,7 +104,8 @@ def pick() -> Response:
     if maker is None:
         flash(_("That name is not on the board any more. Please ask staff."), "error")
     else:
-        session["maker_id"], session["maker_picked_at"] = maker.id, time.time()
+        session["maker_id"] = maker.id
+        session["maker_picked_at"] = session["maker_touched_at"] = time.time()
         if maker.language in LANGUAGES:
             session[BOARD_LANGUAGE] = maker.language
     return redirect(url_for("production.board"))
@@ -170,6 +182,48 @@ def act(job_id: int, action: str) -> Response:
         elif action == "finish":
             flash(_finished(job.quantity, (ordered or job.quantity) - job.quantity), "success")
     return redirect(url_for("production.board"))
+
+
+@bp.route("/board/picture", methods=["GET", "POST"])
+@roles_required(*BOARD_ROLES)
+def avatar() -> str | Response:
+    """The maker chooses their picture: a colour and a symbol nobody else has."""
+    maker = _maker()
+    if maker is None:
+        return redirect(url_for("production.board"))
+    if request.method == "POST":
+        if not BareForm().validate_on_submit():
+            abort(400)
+        chosen = (request.form.get("avatar") or "").partition(":")
+        try:
+            service.choose_avatar(maker, chosen[0], chosen[2])
+        except (Conflict, Invalid) as exc:
+            flash(str(exc), "error")
+        else:
+            return redirect(url_for("production.board"))
+    return render_template("production/avatar.html", maker=maker, avatars=service.free_avatars(maker))
+
+
+class PinForm(FlaskForm):
+    pin = PasswordField("Staff PIN", validators=[DataRequired()])
+
+
+@bp.route("/board/leave", methods=["GET", "POST"])
+@roles_required(Role.WORKSHOP)
+@limiter.limit("10 per 15 minutes", key_func=lambda: f"kiosk:{current_user.id}", methods=["POST"])
+def leave() -> str | Response:
+    """Leave the kiosk: a staff member's PIN logs the tablet out, to the login page."""
+    form = PinForm()
+    if form.validate_on_submit():
+        staff = kiosk.unlocking_staff(form.pin.data or "")
+        if staff is not None:
+            kiosk.record_unlock(current_user, staff)
+            logout_user()
+            session.clear()
+            flash("The workshop tablet is unlocked. Log in as yourself.", "success")
+            return redirect(url_for("auth.login"))
+        form.pin.errors = [_("That PIN is not right. Ask a staff member.")]
+    return render_template("production/leave.html", form=form)
 
 
 def _finished(made: int, rest: int) -> str:

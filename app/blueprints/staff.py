@@ -12,7 +12,7 @@ from app.forms import MAX_ID, BuyerVisibleText, parse_id
 from app.models import Order, Role
 from app.models.production import Shipment
 from app.security import roles_required
-from app.services import delivery, documents, orders, reviews
+from app.services import delivery, documents, kiosk, orders, reviews
 from app.services import production as service
 from app.services.errors import Conflict, Invalid
 from app.views import document_response, pdf_response
@@ -362,6 +362,21 @@ def makers() -> str | Response:
     return render_template(
         "staff/makers.html", makers=service.makers(include_inactive=True), form=form, bare=BareForm()
     )
+
+
+@bp.post("/makers/pin")
+@roles_required(Role.STAFF)
+def pin() -> Response:
+    """Set the PIN with which this staff member unlocks the workshop tablet."""
+    if not BareForm().validate_on_submit():
+        abort(400)
+    try:
+        kiosk.set_pin(current_user, request.form.get("pin", ""))
+    except Invalid as exc:
+        flash(str(exc), "error")
+    else:
+        flash("Your PIN is set: it unlocks the workshop tablet.", "success")
+    return redirect(url_for("staff.makers"))
 
 
 @bp.post("/makers/<int:maker_id>/<any(activate, deactivate):change>")

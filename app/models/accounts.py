@@ -6,11 +6,12 @@ from datetime import datetime
 from decimal import Decimal
 
 from flask_login import UserMixin
-from sqlalchemy import ForeignKey, Numeric, String
+from sqlalchemy import ForeignKey, Numeric, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
 from app.models.base import utcnow
+from configurator.avatars import Avatar
 from configurator.vocabulary import MEMBER_ROLES, PageSize, Role
 
 
@@ -29,6 +30,8 @@ class Organisation(db.Model):
 
 
 class User(UserMixin, db.Model):
+    __table_args__ = (UniqueConstraint("avatar_colour", "avatar_symbol", name="uq_user_avatar"),)
+
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str | None] = mapped_column(String(254), unique=True)
     """None for makers: a maker is a pseudonym only and works through the workshop login."""
@@ -42,6 +45,18 @@ class User(UserMixin, db.Model):
     session_generation: Mapped[int] = mapped_column(default=0, server_default="0")
     language: Mapped[str | None] = mapped_column(String(8))
     """The language a maker's board speaks (a key of ``app.i18n.LANGUAGES``); None: not chosen yet."""
+    avatar_colour: Mapped[str | None] = mapped_column(String(10))
+    avatar_symbol: Mapped[str | None] = mapped_column(String(10))
+    """A maker's picture on the tablet (``configurator.avatars``); unique together."""
+    pin_hash: Mapped[str | None] = mapped_column(String(200))
+    """A staff member's PIN (argon2), which lets the workshop tablet leave its kiosk."""
+
+    @property
+    def avatar(self) -> Avatar | None:
+        if self.avatar_colour is None or self.avatar_symbol is None:
+            return None
+        return Avatar(self.avatar_colour, self.avatar_symbol)
+
     """Part of every session's user id: logout and a password change bump it, so every earlier
     session (a copied cookie, the shared tablet's last login) stops working on the server."""
 
@@ -58,6 +73,11 @@ class User(UserMixin, db.Model):
     @property
     def is_staff(self) -> bool:
         return self.role in (Role.STAFF, Role.ADMIN)
+
+    @property
+    def is_kiosk(self) -> bool:
+        """The shared workshop tablet: makers there see no way out (a staff PIN unlocks it)."""
+        return self.role == Role.WORKSHOP
 
     @property
     def is_buyer_side(self) -> bool:

@@ -179,3 +179,14 @@ document.querySelectorAll("form").forEach((form) => {
   radios.forEach((radio) => radio.addEventListener("change", show));
   show();
 });
+
+// The shared workshop tablet: after a few minutes without a touch the board returns to the
+// name picker (the server forgets the maker then too), so the next maker never acts as the last.
+(() => {
+  const idle = Number(document.body.dataset.idleSeconds || 0);
+  if (!idle) return;
+  let timer;
+  const arm = () => { clearTimeout(timer); timer = setTimeout(() => window.location.reload(), (idle + 2) * 1000); };
+  ["pointerdown", "keydown", "touchstart"].forEach((kind) => document.addEventListener(kind, arm, { passive: true }));
+  arm();
+})();

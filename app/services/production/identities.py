@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import re
 
+from flask_babel import gettext
 from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
 
 from app.extensions import db
 from app.models import Role, User
 from app.services import audit
-from app.services.errors import Invalid, NotFound
+from app.services.errors import Conflict, Invalid, NotFound
 from app.services.transaction import commits
+from configurator.avatars import Avatar, every_avatar, first_free
 
 UNUSABLE_PASSWORD = "!"  # noqa: S105 - not a hash, so no password ever matches: a pseudonym cannot log in
 
@@ -59,6 +62,55 @@ def acting_maker(login: User, picked_id: int | None) -> User | None:
     return None
 
 
+def taken_avatars() -> set[Avatar]:
+    rows = db.session.execute(
+        select(User.avatar_colour, User.avatar_symbol).where(User.avatar_colour.is_not(None))
+    )
+    return {Avatar(colour, symbol) for colour, symbol in rows}
+
+
+def _give_free_avatar(maker: User) -> None:
+    """A picture nobody has; another one if a maker added at the same moment took it first."""
+    for _attempt in range(5):
+        free = first_free(taken_avatars())
+        if free is None:
+            return  # every picture is taken: the maker keeps their initial until one is freed
+        try:
+            with db.session.begin_nested():
+                db.session.execute(
+                    update(User)
+                    .where(User.id == maker.id)
+                    .values(avatar_colour=free.colour, avatar_symbol=free.symbol)
+                )
+        except IntegrityError:
+            continue
+        db.session.refresh(maker)
+        return
+
+
+def free_avatars(maker: User) -> list[Avatar]:
+    """Pictures this maker may choose: nobody else's (their own included)."""
+    taken = taken_avatars() - {maker.avatar}
+    return [a for a in every_avatar() if a not in taken]
+
+
+@commits
+def choose_avatar(maker: User, colour: str, symbol: str) -> Avatar:
+    """Give the maker this picture, unless another maker has it (then say so: nothing changes)."""
+    try:
+        avatar = Avatar(colour, symbol)
+    except ValueError:
+        raise Invalid(gettext("Choose one of the pictures."), {"avatar": "not offered"}) from None
+    try:
+        with db.session.begin_nested():
+            db.session.execute(
+                update(User).where(User.id == maker.id).values(avatar_colour=colour, avatar_symbol=symbol)
+            )
+    except IntegrityError:
+        raise Conflict(gettext("Someone else has just chosen this picture. Please choose another.")) from None
+    return avatar
+
+
 @commits
 def set_language(maker: User, language: str) -> None:
     """Remember the language this maker's board speaks (a key of ``app.i18n.LANGUAGES``)."""
@@ -85,6 +137,7 @@ def add_maker(staff: User | None, pseudonym: str) -> User:
     )
     db.session.add(maker)
     db.session.flush()
+    _give_free_avatar(maker)
     audit.record(staff, "maker.added", f"user:{maker.id}", None, pseudonym=name)
     return maker
 
