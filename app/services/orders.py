@@ -29,6 +29,8 @@ def create_from(user: User, proof: Proof) -> Order:
         proof=proof,
         spec=spec.to_dict(),
         quote=proof.quote or quote(spec, catalog).to_dict(),
+        po_number=design.po_number,
+        cost_centre=design.cost_centre,
     )
     db.session.add(order)
     db.session.flush()
