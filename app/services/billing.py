@@ -10,14 +10,15 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 
-from app.models import Organisation, User
-from app.services import audit
+from app.models import Design, Organisation, User
+from app.services import audit, delivery
 from app.services.email_address import NotAnEmail, clean_email
 from app.services.errors import Invalid
 from app.services.reviews.rules import require_admin
 from app.services.transaction import commits
 from configurator.addresses import Address, check_address
 from configurator.billing import check_certificate
+from configurator.tax import TaxRate, exempt, load_tax_table
 from configurator.vocabulary import PaymentTerms, TaxStatus
 
 CONTACT_NAME_MAX = 100
@@ -124,3 +125,15 @@ def save_billing(user: User, organisation: Organisation, wanted: Billing) -> Sav
         po_required=[before.po_required, cleaned.po_required],
     )
     return Saved(cleaned, warnings)
+
+
+def tax_rate_of(design: Design) -> TaxRate:
+    """The tax a design's quote carries: none for an exempt organisation, else the rate where the
+    boxes go (the delivery address), or where invoices go while boxes go to recipients one by one
+    or the address is not entered yet."""
+    organisation = design.organisation
+    if organisation.tax_status is TaxStatus.EXEMPT:
+        return exempt(organisation.tax_certificate or "")
+    row = delivery.address_of(design)
+    place = row.address() if row is not None else Address(**(organisation.billing_address or {}))
+    return load_tax_table().rate_for(place.country, place.region)

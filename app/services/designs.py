@@ -9,7 +9,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from app.extensions import db
 from app.models import Design, Proof, User, utcnow
-from app.services import audit, delivery, proofs
+from app.services import audit, billing, delivery, proofs
 from app.services.access import shown_to, visible
 from app.services.drafts import STALE, commit_or_conflict, commit_spec, editable_spec
 from app.services.errors import Conflict, Invalid, NotFound
@@ -222,7 +222,7 @@ def submit(design: Design, user: User, revision: int, po_number: str = "", cost_
     design.po_number = references.po_number or None
     design.cost_centre = references.cost_centre or None
 
-    quote, plan = estimate(spec, delivery.destinations_of(design, spec))
+    quote, plan = estimate(spec, delivery.destinations_of(design, spec), billing.tax_rate_of(design))
     if not plan.feasible:
         raise Invalid(plan.message, {"needed_by": plan.message})
     try:

@@ -6,13 +6,11 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import AuditEvent, Design, Order, Organisation
-from app.services import orders
+from app.services import billing, orders
+from configurator.pricing import Quote
 from configurator.states import DesignStatus
 from configurator.vocabulary import PaymentTerms, TaxStatus
-from tests.app.factories import (
-    OrganisationAdminFactory,
-    UserFactory,
-)
+from tests.app.factories import DeliveryAddressFactory, DesignFactory, OrganisationAdminFactory, UserFactory
 from tests.app.journeys import Browser, save_step, set_quantity, start_classic, submit, write_card
 
 BILLING = {
@@ -141,3 +139,35 @@ def test_without_the_rule_a_design_is_submitted_with_no_po_number(app):
     assert db.session.scalar(select(Order)) is None
     db.session.expire_all()
     assert db.session.get(Design, design_id).po_number is None
+
+
+# --- Tax -------------------------------------------------------------------------------------------
+
+
+def test_tax_follows_the_delivery_address_then_the_billing_address_and_an_exempt_organisation_pays_none(app):
+    design = DesignFactory()
+    organisation = design.organisation
+    assert "delivery address is known" in billing.tax_rate_of(design).label
+    organisation.billing_address = {"country": "CA", "region": "ON"}
+    db.session.commit()
+    assert billing.tax_rate_of(design).percent == 13  # no delivery address yet: where invoices go
+    DeliveryAddressFactory(design=design)
+    assert billing.tax_rate_of(design).label == "Sales tax (US-NY)"
+    organisation.tax_status, organisation.tax_certificate = TaxStatus.EXEMPT, "EX-9"
+    db.session.commit()
+    rate = billing.tax_rate_of(design)
+    assert rate.percent == 0 and rate.label == "Tax exempt (certificate EX-9)"
+
+
+def test_the_review_step_and_the_submitted_quote_carry_the_tax(app):
+    buyer = UserFactory()
+    browser = Browser(app.test_client())
+    browser.login(buyer.email)
+    design_id = _ready_to_submit(browser)
+    DeliveryAddressFactory(design=db.session.get(Design, design_id))
+    review = browser.get(f"/designs/{design_id}/edit/review").text
+    assert "Sales tax (US-NY) at 8.875%" in review and "per box before tax" in review
+    assert submit(browser, design_id).status_code == 302
+    db.session.expire_all()
+    frozen = Quote.from_dict(db.session.get(Design, design_id).latest_proof.quote)
+    assert frozen.tax > 0 and frozen.total == frozen.before_tax + frozen.tax
