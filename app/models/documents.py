@@ -20,6 +20,7 @@ class DocumentKind(enum.StrEnum):
     APPROVAL_RECORD = "approval_record"
     PACKING_SLIP = "packing_slip"
     VISUAL_DIFF = "visual_diff"
+    QUOTE = "quote"
 
 
 class Document(db.Model):
