@@ -10,9 +10,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import date, timedelta
 from types import MappingProxyType
 
 from configurator.text import hidden_characters_message
+from configurator.vocabulary import PaymentTerms
 
 PO_NUMBER_MAX = 40
 COST_CENTRE_MAX = 100
@@ -54,3 +56,8 @@ def check_certificate(number: str, *, exempt: bool) -> tuple[str, str]:
     if exempt and not cleaned:
         return cleaned, "Enter the number of your tax-exemption certificate."
     return cleaned, _problem(cleaned, "certificate number", CERTIFICATE_MAX)
+
+
+def due_date(issued: date, terms: PaymentTerms) -> date:
+    """When an invoice issued on ``issued`` falls due under ``terms`` (calendar days, as "net" counts)."""
+    return issued + timedelta(days=terms.days)

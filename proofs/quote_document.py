@@ -1,4 +1,7 @@
-"""The quote a buyer files with procurement: every line, fees, discount, shipping, tax, total.
+"""The quote a buyer files with procurement, and the invoice: every line, fees, discount, shipping, tax, total.
+
+An invoice is the order's quote with its own number and due date (``title`` "Invoice", ``due``
+set, no validity date), so the two documents always agree line for line.
 
 Pure, like the packing slip: plain strings in (money already formatted by the caller, from the
 quote :mod:`configurator.pricing` rounded), PDF bytes out, through the restricted fetcher (it
@@ -46,6 +49,9 @@ class QuoteDocument:
     bill_to: tuple[str, ...] = ()
     terms: tuple[str, ...] = ()
     """The conditions the quote is given under, a paragraph each."""
+    title: str = "Quote"
+    due: str = ""
+    """An invoice's due date; a quote has none."""
 
 
 def from_dict(data: dict[str, object]) -> QuoteDocument:

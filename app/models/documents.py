@@ -21,6 +21,7 @@ class DocumentKind(enum.StrEnum):
     PACKING_SLIP = "packing_slip"
     VISUAL_DIFF = "visual_diff"
     QUOTE = "quote"
+    INVOICE = "invoice"
 
 
 class Document(db.Model):

@@ -32,7 +32,7 @@ from app.background import send_after_commit
 from app.config import ROOT
 from app.extensions import db
 from app.faults import InfrastructureFault, is_infrastructure_fault
-from app.models import Design, Order, Proof
+from app.models import Design, Invoice, Order, Proof
 from app.models.documents import Document, DocumentKind
 from app.models.production import Shipment
 from app.services.leases import MAX_LOST_RENDERS, GiveUp, Lease
@@ -99,6 +99,14 @@ class Recipe:
     fonts: bool = True
 
 
+_QUOTE_FILES = (
+    "proofs/quote_document.py",
+    "proofs/documents.py",
+    "templates/proofs/quote.html",
+    "templates/proofs/quote.css",
+)
+"""The quote's layout, which the invoice shares."""
+
 RECIPES: dict[DocumentKind, Recipe] = {
     DocumentKind.APPROVAL_RECORD: Recipe(
         _approval_record,
@@ -122,17 +130,8 @@ RECIPES: dict[DocumentKind, Recipe] = {
             "templates/proofs/packing_slip.css",
         ),
     ),
-    DocumentKind.QUOTE: Recipe(
-        _quote,
-        "pdf",
-        "application/pdf",
-        (
-            "proofs/quote_document.py",
-            "proofs/documents.py",
-            "templates/proofs/quote.html",
-            "templates/proofs/quote.css",
-        ),
-    ),
+    DocumentKind.QUOTE: Recipe(_quote, "pdf", "application/pdf", _QUOTE_FILES),
+    DocumentKind.INVOICE: Recipe(_quote, "pdf", "application/pdf", _QUOTE_FILES),
     DocumentKind.VISUAL_DIFF: Recipe(_visual_diff, "png", "image/png", ("proofs/diff.py",), fonts=False),
 }
 
@@ -266,6 +265,17 @@ def quote(design: Design) -> Document:
 
     return _committed(
         _request(DocumentKind.QUOTE, f"design:{design.id}", design.organisation_id, quote_inputs(design), {})
+    )
+
+
+def invoice(found: Invoice) -> Document:
+    """Find or request the invoice's PDF (commits)."""
+    from app.services.quotes import invoice_inputs
+
+    return _committed(
+        _request(
+            DocumentKind.INVOICE, f"order:{found.order_id}", found.organisation_id, invoice_inputs(found), {}
+        )
     )
 
 

@@ -1,4 +1,4 @@
-"""The quote document's inputs: the figures a buyer files with procurement, as plain strings.
+"""The quote and invoice documents' inputs: the figures a buyer files with procurement, as plain strings.
 
 One builder for every point the buyer asks from: a draft is priced as it stands (the same
 estimate the wizard shows), a submitted design by its latest proof's frozen quote, an ordered
@@ -14,7 +14,7 @@ from decimal import Decimal
 from sqlalchemy import select
 
 from app.extensions import db
-from app.models import Design, Order
+from app.models import Design, Invoice, Order
 from app.services import billing, delivery
 from app.services.estimates import estimate
 from configurator.addresses import label_lines
@@ -108,3 +108,21 @@ def quote_inputs(design: Design, today: date | None = None) -> dict[str, object]
         ),
     )
     return asdict(document)
+
+
+def invoice_inputs(invoice: Invoice) -> dict[str, object]:
+    """The invoice: the order's quote as issued, under the invoice's number and due date."""
+    data = quote_inputs(invoice.order.design, invoice.issued_on)
+    due = long_day(invoice.due_on)
+    return {
+        **data,
+        "title": "Invoice",
+        "reference": invoice.reference,
+        "valid_until": "",
+        "due": due,
+        "terms": (
+            f"Order {invoice.order.reference}. Payment terms: {invoice.payment_terms.label.lower()}; "
+            f"please pay by {due}, quoting {invoice.reference}.",
+            *data["terms"][2:],  # type: ignore[index]
+        ),
+    }

@@ -144,6 +144,7 @@ TABLE: dict[str, Expect] = {
     "review.dev_mail": STAFF,
     "orders.index": BUYER_SIDE.but(staff="ok"),
     "orders.show": ORG_OBJECT,
+    "orders.invoice_pdf": ORG_OBJECT,
     "orders.parcels_csv": ORG_OBJECT,
     # The maker board
     "production.board": BOARD,
