@@ -14,6 +14,7 @@ from wtforms import (
     IntegerField,
     PasswordField,
     RadioField,
+    SelectField,
     StringField,
     TextAreaField,
     widgets,
@@ -28,6 +29,8 @@ from wtforms.validators import (
 )
 
 from app.services.production.identities import pseudonyms_in
+from configurator.addresses import Address, countries
+from configurator.vocabulary import PaymentTerms, TaxStatus
 
 MAX_ID = 2**31 - 1
 """The largest id or number a request may carry: INTEGER on PostgreSQL; larger is a 404 or a message, never a 500."""
@@ -189,6 +192,40 @@ class InviteForm(FlaskForm):
     email = EmailField("Colleague's email", validators=[DataRequired("Enter their email.")])
     role = HiddenField()
     """A radio group drawn from ``MEMBER_ROLES`` in the template; the service checks the value."""
+
+
+BILLING_ADDRESS_FIELDS = ("country", "company", "street", "city", "city_area", "region", "postal_code")
+"""The billing form's fields that make up the address (:class:`configurator.addresses.Address`)."""
+
+
+class BillingForm(FlaskForm):
+    """Where invoices go and how the organisation pays; the service checks every value."""
+
+    contact_name = StringField("Billing contact")
+    contact_email = EmailField("Billing contact's email")
+    country = SelectField(
+        "Country",
+        choices=[SelectChoice("", "Choose a country"), *(SelectChoice(c, n) for c, n in countries())],
+        validate_choice=False,
+        widget=QuickSelect(),
+    )
+    company = StringField("Company name on invoices")
+    street = TextAreaField("Street address")
+    city_area = StringField("Suburb or district (optional)")
+    city = StringField("City")
+    region = StringField("State, province or region")
+    postal_code = StringField("Postal code")
+    tax_status = RadioField(
+        "Sales tax", choices=[SelectChoice(t.value, t.label) for t in TaxStatus], validate_choice=False
+    )
+    tax_certificate = StringField("Exemption certificate number")
+    payment_terms = RadioField(
+        "Payment terms", choices=[SelectChoice(t.value, t.label) for t in PaymentTerms], validate_choice=False
+    )
+    po_required = BooleanField("Every order needs a purchase order (PO) number")
+
+    def address(self) -> Address:
+        return Address(**{name: self[name].data or "" for name in BILLING_ADDRESS_FIELDS})
 
 
 class MemberForm(FlaskForm):

@@ -9,6 +9,7 @@ from typing import Any
 from configurator.catalog import Catalog, DiscountTier
 from configurator.shipping import Destinations, ShippingTable
 from configurator.spec import BoxSpec
+from configurator.tax import TaxRate
 from configurator.vocabulary import ShippingZone
 
 CENT = Decimal("0.01")
@@ -59,6 +60,20 @@ class Quote:
     """The shipping lines together (included in the subtotal; never discounted)."""
     shipping_estimated: bool = False
     """Some shipping is priced at the domestic rate because an address or recipient is not known yet."""
+    tax: Decimal = Decimal("0.00")
+    """Added after the discount (included in ``total``); ``per_box`` is before tax."""
+    tax_percent: Decimal = Decimal("0")
+    tax_label: str = ""
+    """What the tax line says ("Sales tax (US-NY)", "Tax exempt (certificate …)"); empty: not taxed."""
+
+    @property
+    def goods(self) -> Decimal:
+        """Every line but shipping: the box, items, personalisation and rush fees."""
+        return self.subtotal - self.shipping
+
+    @property
+    def before_tax(self) -> Decimal:
+        return self.subtotal - self.discount
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -72,6 +87,9 @@ class Quote:
             "rush": self.rush,
             "shipping": str(self.shipping),
             "shipping_estimated": self.shipping_estimated,
+            "tax": str(self.tax),
+            "tax_percent": str(self.tax_percent),
+            "tax_label": self.tax_label,
         }
 
     @classmethod
@@ -87,6 +105,9 @@ class Quote:
             rush=bool(data.get("rush", False)),
             shipping=Decimal(data.get("shipping", "0.00")),
             shipping_estimated=bool(data.get("shipping_estimated", False)),
+            tax=Decimal(data.get("tax", "0.00")),
+            tax_percent=Decimal(data.get("tax_percent", "0")),
+            tax_label=data.get("tax_label", ""),
         )
 
 
@@ -96,7 +117,12 @@ def _tier(boxes: int, catalog: Catalog) -> DiscountTier | None:
 
 
 def quote(
-    spec: BoxSpec, catalog: Catalog, *, rush: bool = False, destinations: Destinations | None = None
+    spec: BoxSpec,
+    catalog: Catalog,
+    *,
+    rush: bool = False,
+    destinations: Destinations | None = None,
+    tax: TaxRate | None = None,
 ) -> Quote:
     """Price a spec that passes :func:`configurator.rules.check_draft`.
 
@@ -104,7 +130,8 @@ def quote(
     multiplied, so the per-box price is exact and never rises when the buyer orders more
     boxes (rounding a percentage of the whole order could move it by a cent either way).
     Personalisation fees and shipping are not discounted. Shipping is quoted when
-    ``destinations`` are given and the catalog has a shipping table.
+    ``destinations`` are given and the catalog has a shipping table. Tax (``tax``, from
+    :mod:`configurator.tax`) is on the whole order after the discount, rounded once.
     """
     boxes = spec.quantity
     if boxes < 1:
@@ -130,18 +157,22 @@ def quote(
     tier = _tier(boxes, catalog)
     per_box_discount = money(goods_per_box * tier.percent / 100) if tier else Decimal("0.00")
     discount = per_box_discount * boxes
-    total = subtotal - discount
+    before_tax = subtotal - discount
+    tax_amount = money(before_tax * tax.percent / 100) if tax else Decimal("0.00")
     return Quote(
         lines=tuple(lines),
         boxes=boxes,
         subtotal=subtotal,
         discount=discount,
-        total=total,
-        per_box=money(total / boxes),
+        total=before_tax + tax_amount,
+        per_box=money(before_tax / boxes),
         discount_label=tier.label if tier else "",
         rush=rush,
         shipping=sum((line.amount for line in shipping), Decimal("0.00")),
         shipping_estimated=bool(shipping) and destinations is not None and destinations.estimated,
+        tax=tax_amount,
+        tax_percent=tax.percent if tax else Decimal("0"),
+        tax_label=tax.label if tax else "",
     )
 
 

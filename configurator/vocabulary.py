@@ -223,6 +223,28 @@ class DesignFilter(Term):
     ARCHIVED = "archived", "Archived"
 
 
+class TaxStatus(Term):
+    """Whether an organisation pays sales tax; an exempt one holds a certificate we keep the number of."""
+
+    TAXABLE = "taxable", "Pays sales tax"
+    EXEMPT = "exempt", "Tax exempt (with a certificate)"
+
+
+class PaymentTerms(Term):
+    """When an invoice falls due, counted in days from its issue (``Organisation.payment_terms``)."""
+
+    days: int
+
+    DUE_ON_RECEIPT = "due_on_receipt", "Due on receipt", 0
+    NET_15 = "net_15", "Net 15 (due 15 days after the invoice)", 15
+    NET_30 = "net_30", "Net 30 (due 30 days after the invoice)", 30
+
+    def __new__(cls, value: str, label: str = "", days: int = 0) -> Self:
+        member = _member(cls, value, label)
+        member.days = days
+        return member
+
+
 VOCABULARY: tuple[type[Term], ...] = (
     LogoPlacement,
     MonogramStyle,
@@ -237,5 +259,7 @@ VOCABULARY: tuple[type[Term], ...] = (
     Decision,
     Role,
     DesignFilter,
+    TaxStatus,
+    PaymentTerms,
 )
 """Every kind of term, for templates and tests."""

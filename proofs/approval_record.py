@@ -21,11 +21,13 @@ def render_html(record: dict[str, Any], *, has_mockup: bool) -> str:
     data = {
         "threshold": "",
         "spec": [],
-        "quote": {"lines": [], "discount": "", "discount_label": "", "total": ""},
         "decisions": [],
         "events": [],
         **record,
     }
+    # A record stored before tax was quoted has no tax line: it shows none.
+    empty = {"lines": [], "discount": "", "discount_label": "", "tax": "", "tax_label": "", "total": ""}
+    data["quote"] = {**empty, **record.get("quote", {})}
     # Free text (the card message, comments) keeps the writer's lines, each in its own direction.
     data["spec"] = [(label, bidi.paragraphs(str(value))) for label, value in data["spec"]]
     data["decisions"] = [

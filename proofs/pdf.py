@@ -254,6 +254,8 @@ def context(doc: ProofPages) -> dict[str, Any]:
             "subtotal": money(quote.subtotal),
             "discount": money(-quote.discount) if quote.discount else "",
             "discount_label": quote.discount_label,
+            "tax": money(quote.tax),
+            "tax_label": quote.tax_label,
             "total": money(quote.total),
             "per_box": money(quote.per_box),
         },

@@ -8,10 +8,10 @@ from flask_login import current_user
 from app.forms import ActionForm, DesignNameForm
 from app.models import Role
 from app.security import roles_required
-from app.services import design_list, reviews
+from app.services import design_list, documents, reviews
 from app.services import designs as service
 from app.services.errors import Conflict, Invalid
-from app.views import proof_status
+from app.views import document_response, pdf_response, proof_status
 from app.wizard.steps import first_incomplete
 from configurator.catalog import load_catalog
 from configurator.pricing import Quote
@@ -105,6 +105,21 @@ def show(design_id: int) -> str:
         proof_state=proof_status(proof) if proof else None,
         sent_back=reviews.sent_back(design, current_user),
         form=DesignNameForm(name=design.name, seen_name=design.name),
+    )
+
+
+@bp.get("/designs/<int:design_id>/quote.pdf")
+@roles_required(*ANY_USER)
+def quote_pdf(design_id: int) -> Response:
+    """The quote to file with procurement, from the review step on; drawn by the worker."""
+    design = service.get_design(current_user, design_id)
+    found = documents.quote(design)
+    reference = found.inputs["data"]["reference"]
+    return document_response(
+        found,
+        lambda pdf: pdf_response(pdf, f"{reference}.pdf", download=True),
+        title=f"Quote for {design.name}",
+        back=(url_for("designs.show", design_id=design.id), f"Back to {design.name}"),
     )
 
 

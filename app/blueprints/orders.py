@@ -1,13 +1,14 @@
 """Orders as the buyer sees them (staff are sent to the workshop's order pages)."""
 
-from flask import Blueprint, redirect, render_template, url_for
+from flask import Blueprint, abort, redirect, render_template, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from app.models import Role
 from app.security import roles_required
-from app.services import delivery, production
+from app.services import delivery, documents, invoices, production
 from app.services import orders as service
+from app.views import document_response, pdf_response
 from configurator.catalog import load_catalog
 from configurator.spec import BoxSpec
 
@@ -39,6 +40,7 @@ def show(order_id: int) -> str | Response:
         milestones=service.milestones(order),
         shipments=production.shipments(order),
         ship_to=delivery.ship_to(order),
+        invoice=invoices.invoice_of(order),
     )
 
 
@@ -51,3 +53,17 @@ def parcels_csv(order_id: int) -> Response:
     response.headers["Content-Disposition"] = f'attachment; filename="{order.reference}-parcels.csv"'
     response.headers["Cache-Control"] = "private, no-store"
     return response
+
+
+@bp.get("/orders/<int:order_id>/invoice.pdf")
+@roles_required(Role.BUYER, Role.APPROVER, Role.STAFF)
+def invoice_pdf(order_id: int) -> Response:
+    """The order's invoice, drawn by the worker; a page waits while it is laid out."""
+    order = service.get_order(current_user, order_id)
+    found = invoices.invoice_of(order) or abort(404)
+    return document_response(
+        documents.invoice(found),
+        lambda pdf: pdf_response(pdf, f"{found.reference}.pdf", download=True),
+        title=f"Invoice {found.reference}",
+        back=(url_for("orders.show", order_id=order.id), f"Back to order {order.reference}"),
+    )

@@ -1,4 +1,4 @@
-"""The organisation settings page: approval rule, paper size, members and invitations.
+"""The organisation settings page: approval rule, paper size, billing, members and invitations.
 
 Only the organisation's admins see it (others get the app's 403 page). Each form posts to its
 own view, which calls one service and comes back to the page with a message.
@@ -6,30 +6,59 @@ own view, which calls one service and comes back to the page with a message.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, logout_user
 
-from app.forms import ActionForm, InviteForm, MemberForm, ThresholdForm
+from app.forms import ActionForm, BillingForm, InviteForm, MemberForm, ThresholdForm
 from app.models import Role
 from app.security import roles_required
-from app.services import members, reviews
+from app.services import billing, members, reviews
 from app.services.errors import Conflict, Forbidden, Invalid
 
 bp = Blueprint("organisation", __name__, url_prefix="/organisation")
 ADMIN = Role.ORGANISATION_ADMIN
 
 
-def _page(status: int = 200, threshold: ThresholdForm | None = None, invite: InviteForm | None = None):
+def _page(
+    status: int = 200,
+    threshold: ThresholdForm | None = None,
+    invite: InviteForm | None = None,
+    billing_form: BillingForm | None = None,
+    warnings: Mapping[str, str] | None = None,
+):
     page = members.settings_page(current_user)
     if threshold is None:
         current = page.approval_threshold
         threshold = ThresholdForm(threshold="" if current is None else f"{current:.2f}")
     invite = invite or InviteForm(role=Role.BUYER.value)
     return render_template(
-        "organisation/settings.html", page=page, threshold=threshold, invite=invite, action=MemberForm()
+        "organisation/settings.html",
+        page=page,
+        threshold=threshold,
+        invite=invite,
+        action=MemberForm(),
+        billing_form=billing_form or _billing_form(page.billing),
+        billing_warnings=warnings or {},
     ), status
+
+
+def _billing_form(saved: billing.Billing | None) -> BillingForm:
+    if saved is None:
+        return BillingForm()
+    return BillingForm(
+        data={
+            **saved.address.as_dict(),
+            "country": saved.address.country or "US",
+            "contact_name": saved.contact_name,
+            "contact_email": saved.contact_email,
+            "tax_status": saved.tax_status.value,
+            "tax_certificate": saved.tax_certificate,
+            "payment_terms": saved.payment_terms.value,
+            "po_required": saved.po_required,
+        }
+    )
 
 
 def _back(anchor: str) -> Response:
@@ -77,6 +106,39 @@ def paper_size() -> Response:
     else:
         flash(f"Saved. New proofs print on {organisation.page_size} paper.", "success")
     return _back("paper-size")
+
+
+@bp.post("/settings/billing")
+@roles_required(ADMIN)
+def billing_details() -> Response | tuple[str, int]:
+    form = BillingForm()
+    if not form.validate_on_submit():
+        abort(400)
+    organisation = members.organisation_of_admin(current_user)
+    try:
+        tax_status, terms = billing.parse_choice(form.tax_status.data or "", form.payment_terms.data or "")
+        wanted = billing.Billing(
+            address=form.address(),
+            contact_name=form.contact_name.data or "",
+            contact_email=form.contact_email.data or "",
+            tax_status=tax_status,
+            tax_certificate=form.tax_certificate.data or "",
+            payment_terms=terms,
+            po_required=bool(form.po_required.data),
+        )
+        saved = billing.save_billing(current_user, organisation, wanted)
+    except Invalid as exc:
+        for name, message in exc.violations.items():
+            if name in form:
+                form[name].errors = [message]
+        if not any(name in form for name in exc.violations):
+            flash(str(exc), "error")
+        return _page(422, billing_form=form)
+    if saved.warnings:
+        flash("Saved. Please check the notes next to the billing address.", "success")
+        return _page(billing_form=form, warnings=saved.warnings)
+    flash("Saved. Invoices go to the billing contact at this address.", "success")
+    return _back("billing")
 
 
 @bp.post("/invitations")

@@ -8,6 +8,7 @@ each other at run time.
 from app.models.accounts import Invitation, Organisation, PasswordReset, Role, User
 from app.models.audit import AuditEvent
 from app.models.base import utcnow
+from app.models.billing import Invoice, NumberSequence
 from app.models.branding import Logo
 from app.models.delivery import DeliveryAddress
 from app.models.designs import Design, Proof
@@ -29,7 +30,9 @@ __all__ = [
     "DocumentKind",
     "GuestReview",
     "Invitation",
+    "Invoice",
     "Logo",
+    "NumberSequence",
     "Order",
     "Organisation",
     "OutboxMessage",

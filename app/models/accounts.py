@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
+from typing import Any
 
 from flask_login import UserMixin
-from sqlalchemy import ForeignKey, Numeric, String, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Numeric, String, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
 from app.models.base import utcnow
 from configurator.avatars import Avatar
-from configurator.vocabulary import MEMBER_ROLES, PageSize, Role
+from configurator.vocabulary import MEMBER_ROLES, PageSize, PaymentTerms, Role, TaxStatus
 
 
 class Organisation(db.Model):
@@ -25,6 +26,24 @@ class Organisation(db.Model):
         String(10), default=PageSize.LETTER, server_default=PageSize.LETTER.value
     )
     """Paper size of this organisation's PDF proofs, a :class:`~configurator.vocabulary.PageSize`."""
+    billing_address: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    """Where invoices go: :meth:`configurator.addresses.Address.as_dict`, checked before saving."""
+    billing_contact_name: Mapped[str | None] = mapped_column(String(100))
+    billing_contact_email: Mapped[str | None] = mapped_column(String(254))
+    tax_status: Mapped[TaxStatus] = mapped_column(
+        db.Enum(TaxStatus, native_enum=False, length=20),
+        default=TaxStatus.TAXABLE,
+        server_default=TaxStatus.TAXABLE.name,
+    )
+    tax_certificate: Mapped[str | None] = mapped_column(String(60))
+    """The exemption certificate's number; set exactly when ``tax_status`` is exempt."""
+    payment_terms: Mapped[PaymentTerms] = mapped_column(
+        db.Enum(PaymentTerms, native_enum=False, length=20),
+        default=PaymentTerms.DUE_ON_RECEIPT,
+        server_default=PaymentTerms.DUE_ON_RECEIPT.name,
+    )
+    po_required: Mapped[bool] = mapped_column(default=False, server_default=false())
+    """Every order needs a purchase-order number before it is submitted."""
 
     users: Mapped[list[User]] = relationship(back_populates="organisation")
 

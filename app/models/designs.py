@@ -26,6 +26,9 @@ class Design(db.Model):
     status: Mapped[DesignStatus] = mapped_column(status_type(DesignStatus), default=DESIGN.initial)
     revision: Mapped[int] = mapped_column(default=1)
     """Optimistic lock: a save from a stale browser tab carries an old revision and is refused."""
+    po_number: Mapped[str | None] = mapped_column(String(40))
+    """The buyer's purchase-order number, entered when submitting (see ``configurator.billing``)."""
+    cost_centre: Mapped[str | None] = mapped_column(String(100))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     archived_at: Mapped[datetime | None]

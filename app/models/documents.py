@@ -20,6 +20,8 @@ class DocumentKind(enum.StrEnum):
     APPROVAL_RECORD = "approval_record"
     PACKING_SLIP = "packing_slip"
     VISUAL_DIFF = "visual_diff"
+    QUOTE = "quote"
+    INVOICE = "invoice"
 
 
 class Document(db.Model):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import JSON, ForeignKey
+from sqlalchemy import JSON, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
@@ -26,6 +26,9 @@ class Order(db.Model):
     spec: Mapped[dict[str, Any]] = mapped_column(JSON)
     """Frozen snapshot of the approved design: later edits never change an order."""
     quote: Mapped[dict[str, Any]] = mapped_column(JSON)
+    po_number: Mapped[str | None] = mapped_column(String(40))
+    """The buyer's purchase-order number, entered when submitting (see ``configurator.billing``)."""
+    cost_centre: Mapped[str | None] = mapped_column(String(100))
     status: Mapped[OrderStatus] = mapped_column(status_type(OrderStatus), default=ORDER.initial, index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)

@@ -9,12 +9,13 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from app.extensions import db
 from app.models import Design, Proof, User, utcnow
-from app.services import audit, delivery, proofs
+from app.services import audit, billing, delivery, proofs
 from app.services.access import shown_to, visible
 from app.services.drafts import STALE, commit_or_conflict, commit_spec, editable_spec
 from app.services.errors import Conflict, Invalid, NotFound
 from app.services.estimates import estimate
 from app.services.transaction import commits
+from configurator.billing import check_references
 from configurator.catalog import load_catalog
 from configurator.rules import check, check_draft, field_kind, normalise_text
 from configurator.spec import BoxSpec
@@ -201,8 +202,12 @@ def save_step(
     commit_spec(design, spec)
 
 
-def submit(design: Design, user: User, revision: int) -> Proof:
-    """Submit a draft for a proof. Idempotent: a double click returns the proof already made."""
+def submit(design: Design, user: User, revision: int, po_number: str = "", cost_centre: str = "") -> Proof:
+    """Submit a draft for a proof. Idempotent: a double click returns the proof already made.
+
+    The PO number and cost-centre note ride on the design until it becomes an order, which
+    copies them; an organisation that requires a PO number gets none submitted without one.
+    """
     latest = design.latest_proof
     if design.status == DesignStatus.SUBMITTED and latest is not None and design.revision == revision + 1:
         return latest  # the second click of a double submit: same design state, same proof
@@ -210,10 +215,14 @@ def submit(design: Design, user: User, revision: int) -> Proof:
         raise Conflict(STALE)
     spec = BoxSpec.from_dict(design.spec)
     problems = violations(spec, draft=False)
+    references = check_references(po_number, cost_centre, po_required=design.organisation.po_required)
+    problems.update(references.errors)
     if problems:
         raise Invalid("Please correct the highlighted fields before asking for a proof.", problems)
+    design.po_number = references.po_number or None
+    design.cost_centre = references.cost_centre or None
 
-    quote, plan = estimate(spec, delivery.destinations_of(design, spec))
+    quote, plan = estimate(spec, delivery.destinations_of(design, spec), billing.tax_rate_of(design))
     if not plan.feasible:
         raise Invalid(plan.message, {"needed_by": plan.message})
     try:

@@ -1,4 +1,4 @@
-"""Documents made by the worker and served from storage: approval records, packing slips, diffs.
+"""Documents made by the worker and served from storage: approval records, packing slips, quotes, diffs.
 
 Laying out a PDF or comparing two pictures takes seconds, so no request ever does it. A
 request builds the document's plain inputs (a few queries), finds or creates the ``Document``
@@ -33,7 +33,7 @@ from app.background import send_after_commit
 from app.config import ROOT
 from app.extensions import db
 from app.faults import InfrastructureFault, is_infrastructure_fault
-from app.models import Order, Proof
+from app.models import Design, Invoice, Order, Proof
 from app.models.documents import Document, DocumentKind
 from app.models.production import Shipment
 from app.services.leases import MAX_LOST_RENDERS, GiveUp, Lease
@@ -76,6 +76,12 @@ def _packing_slip(data: dict[str, Any], _assets: dict[str, bytes]) -> tuple[byte
     return render_packing_slip(slip), None
 
 
+def _quote(data: dict[str, Any], _assets: dict[str, bytes]) -> tuple[bytes, None]:
+    from proofs.quote_document import from_dict, render_quote  # WeasyPrint: worker only
+
+    return render_quote(from_dict(data)), None
+
+
 def _visual_diff(_data: dict[str, Any], assets: dict[str, bytes]) -> tuple[bytes, dict[str, Any]]:
     result = diff.visual_diff(assets["old"], assets["new"])
     meta = {"regions": [r.to_dict() for r in result.regions], "changed": result.changed_fraction}
@@ -93,6 +99,14 @@ class Recipe:
     """Files (from the project root) whose content shapes the output: part of the content key."""
     fonts: bool = True
 
+
+_QUOTE_FILES = (
+    "proofs/quote_document.py",
+    "proofs/documents.py",
+    "templates/proofs/quote.html",
+    "templates/proofs/quote.css",
+)
+"""The quote's layout, which the invoice shares."""
 
 RECIPES: dict[DocumentKind, Recipe] = {
     DocumentKind.APPROVAL_RECORD: Recipe(
@@ -117,6 +131,8 @@ RECIPES: dict[DocumentKind, Recipe] = {
             "templates/proofs/packing_slip.css",
         ),
     ),
+    DocumentKind.QUOTE: Recipe(_quote, "pdf", "application/pdf", _QUOTE_FILES),
+    DocumentKind.INVOICE: Recipe(_quote, "pdf", "application/pdf", _QUOTE_FILES),
     DocumentKind.VISUAL_DIFF: Recipe(_visual_diff, "png", "image/png", ("proofs/diff.py",), fonts=False),
 }
 
@@ -241,6 +257,26 @@ def packing_slip(order: Order, shipment: Shipment | None = None) -> Document:
     subject = f"shipment:{shipment.id}" if shipment else f"order:{order.id}"
     return _committed(
         _request(DocumentKind.PACKING_SLIP, subject, order.organisation_id, asdict(slip(order, shipment)), {})
+    )
+
+
+def quote(design: Design) -> Document:
+    """Find or request the design's quote as it stands today (commits)."""
+    from app.services.quotes import quote_inputs  # quotes prices through estimates, which needs production
+
+    return _committed(
+        _request(DocumentKind.QUOTE, f"design:{design.id}", design.organisation_id, quote_inputs(design), {})
+    )
+
+
+def invoice(found: Invoice) -> Document:
+    """Find or request the invoice's PDF (commits)."""
+    from app.services.quotes import invoice_inputs
+
+    return _committed(
+        _request(
+            DocumentKind.INVOICE, f"order:{found.order_id}", found.organisation_id, invoice_inputs(found), {}
+        )
     )
 
 

@@ -10,13 +10,17 @@ from configurator.delivery import DeliveryPlan, plan_delivery
 from configurator.pricing import Quote, quote
 from configurator.shipping import Destinations
 from configurator.spec import BoxSpec
+from configurator.tax import TaxRate
 
 
-def estimate(spec: BoxSpec, destinations: Destinations | None = None) -> tuple[Quote, DeliveryPlan]:
+def estimate(
+    spec: BoxSpec, destinations: Destinations | None = None, tax: TaxRate | None = None
+) -> tuple[Quote, DeliveryPlan]:
     """Price and schedule a spec as of today; rush pricing applies when the date needs it.
 
     With ``destinations`` (where the boxes go, :func:`app.services.delivery.destinations_of`)
-    the quote includes shipping and the dates the transit days of the zones.
+    the quote includes shipping and the dates the transit days of the zones; with ``tax``
+    (:func:`app.services.billing.tax_rate_of`) it includes tax.
     """
     catalog = load_catalog()
     today = datetime.now(UTC).date()
@@ -24,4 +28,4 @@ def estimate(spec: BoxSpec, destinations: Destinations | None = None) -> tuple[Q
     queue, capacity = production.backlog_minutes(version), production.current_capacity(version)
     plan = plan_delivery(spec, catalog, today, queue, capacity, destinations)
     rush = plan.rush_needed and plan.feasible
-    return quote(spec, catalog, rush=rush, destinations=destinations), plan
+    return quote(spec, catalog, rush=rush, destinations=destinations, tax=tax), plan

@@ -21,6 +21,7 @@ from app.extensions import db
 from app.models import Invitation, Organisation, Role, User, utcnow
 from app.services import audit
 from app.services.accounts import checked_name, checked_password, hash_password
+from app.services.billing import Billing, billing_of
 from app.services.email_address import NotAnEmail, clean_email
 from app.services.errors import Conflict, Forbidden, Invalid, NotFound
 from app.services.notifications import external_url, send_to_address
@@ -75,6 +76,7 @@ class SettingsPage:
     roles: tuple[Role, ...] = MEMBER_ROLES
     rights: tuple[tuple[Role, str], ...] = tuple(MEMBER_ROLE_RIGHTS.items())
     invite_days: int = INVITE_DAYS
+    billing: Billing | None = None
 
     @property
     def admins(self) -> int:
@@ -117,6 +119,7 @@ def settings_page(user: User) -> SettingsPage:
         invitations=tuple(
             PendingInvitation(i.id, i.email, i.role, name, i.expires_at) for i, name in pending
         ),
+        billing=billing_of(organisation),
     )
 
 

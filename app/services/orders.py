@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import AuditEvent, Order, ProductionJob, Proof, User
-from app.services import audit, delivery, documents
+from app.services import audit, delivery, documents, invoices
 from app.services.access import get_visible, visible
 from app.services.errors import Conflict
 from configurator.catalog import load_catalog
@@ -29,6 +29,8 @@ def create_from(user: User, proof: Proof) -> Order:
         proof=proof,
         spec=spec.to_dict(),
         quote=proof.quote or quote(spec, catalog).to_dict(),
+        po_number=design.po_number,
+        cost_centre=design.cost_centre,
     )
     db.session.add(order)
     db.session.flush()
@@ -48,6 +50,7 @@ def create_from(user: User, proof: Proof) -> Order:
         )
     delivery.freeze_into(order, design)
     audit.record(user, "order.created", f"order:{order.id}", order.organisation_id, proof=proof.version)
+    invoices.issue_for(order, user)
     documents.request_approval_record(order)  # drawn by a worker once the caller commits
     return order
 

@@ -79,7 +79,7 @@ function liveWizard(form) {
       set("live-total", state.total); set("live-per-box", state.per_box); set("live-boxes", state.boxes);
       set("live-slots", state.slots); set("slots-text", state.slots + (state.full ? " · the box is full" : ""));
       set("live-delivery", state.delivery); set("live-delivery-step", state.delivery);
-      set("live-shipping", state.shipping);
+      set("live-shipping", state.shipping); set("live-tax", state.tax);
       if (state.address_labels) {
         for (const [id, text] of Object.entries(state.address_labels)) {
           const label = form.querySelector(`label[for="${CSS.escape(id)}"]`);

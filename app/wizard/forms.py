@@ -256,4 +256,7 @@ ADDRESS_FORM_FIELDS = (
 
 
 class ReviewForm(StepForm):
-    pass
+    """The order's references for the buyer's accounts; ``configurator.billing`` checks them."""
+
+    po_number = StringField("Purchase order (PO) number")
+    cost_centre = StringField("Cost centre or note for your accounts (optional)")

@@ -12,7 +12,7 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 
 from app.models import Design
-from app.services import branding, previews, reviews
+from app.services import billing, branding, previews, reviews
 from app.services.estimates import estimate
 from app.wizard.steps import STEPS, Step, completion, logo_suggestions, neighbours
 from configurator.catalog import load_catalog
@@ -24,7 +24,7 @@ from proofs.card_fit import fit_message
 def step_page(design: Design, step: Step, form: FlaskForm, spec: BoxSpec, loose: list[str]) -> dict[str, Any]:
     """Everything a step's template shows, worked out once here so the view only renders it."""
     catalog = load_catalog()
-    quote, plan = estimate(spec, step.destinations(design, spec))
+    quote, plan = estimate(spec, step.destinations(design, spec), billing.tax_rate_of(design))
     logo = branding.find_logo(design.organisation_id, spec.logo_id)
     return dict(
         design=design,
@@ -70,7 +70,7 @@ def errors_onto(form: FlaskForm, spec: BoxSpec, problems: dict[str, str]) -> lis
 def live_figures(design: Design, step: Step, candidate: BoxSpec, form: FlaskForm) -> dict[str, object]:
     """What the page would show with unsaved choices: preview, price, fill, card fit, delivery."""
     problems = check_draft(candidate, load_catalog())
-    quote, plan = estimate(candidate, step.destinations(design, candidate, form))
+    quote, plan = estimate(candidate, step.destinations(design, candidate, form), billing.tax_rate_of(design))
     used, capacity = slots(candidate, load_catalog())
     fit = fit_message(candidate.message, candidate.card_size)
     return dict(
@@ -85,6 +85,7 @@ def live_figures(design: Design, step: Step, candidate: BoxSpec, form: FlaskForm
         delivery=plan.message,
         delivery_note=plan.note,
         shipping=f"${quote.shipping:,.2f}",
+        tax=f"${quote.tax:,.2f}",
         problems=[v.message for v in problems if field_kind(v.field) in step.fields],
         **step.live_extras(form),
     )

@@ -181,15 +181,22 @@ def address_labels(shape: Layout) -> dict[str, str]:
 
 
 class ReviewStep(Step):
+    def filled(self, design: Design, spec: BoxSpec) -> FlaskForm:
+        """The PO number and cost centre given at an earlier submit (a design sent back keeps them)."""
+        data = {"revision": design.revision, "po_number": design.po_number, "cost_centre": design.cost_centre}
+        return self.form(data=data)
+
     def blocking(self, spec: BoxSpec) -> dict[str, str]:
         return designs.violations(spec, draft=False)
 
     def page_extras(self, design: Design, spec: BoxSpec, form: FlaskForm) -> dict[str, Any]:
         """The saved delivery address as its label reads, for the buyer to check."""
         row = delivery.address_of(design)
+        po_required = design.organisation.po_required
         if row is None:
-            return {"ship_to": ()}
+            return {"ship_to": (), "po_required": po_required}
         return {
+            "po_required": po_required,
             "ship_to": label_lines(row.address()),
             "office_boxes": row.boxes,
             "address_phone": row.phone,
@@ -198,7 +205,9 @@ class ReviewStep(Step):
 
     def save(self, design: Design, form: FlaskForm, revision: int, nav: str) -> str:
         """Submit the design for a proof."""
-        proof = designs.submit(design, current_user, revision)
+        proof = designs.submit(
+            design, current_user, revision, form.po_number.data or "", form.cost_centre.data or ""
+        )
         if workers.state().alive:
             flash(
                 f"Submitted. We are preparing proof v{proof.version}; it appears here in a few seconds.",

@@ -12,6 +12,7 @@ from typing import Any
 
 import factory
 from factory.alchemy import SQLAlchemyModelFactory
+from sqlalchemy import select
 
 from app.extensions import db
 from app.models import (
@@ -24,7 +25,9 @@ from app.models import (
     Document,
     DocumentKind,
     Invitation,
+    Invoice,
     Logo,
+    NumberSequence,
     Order,
     Organisation,
     PasswordReset,
@@ -405,3 +408,25 @@ class PasswordResetFactory(Base):
     email = factory.SelfAttribute("user.email")
     token_hash = factory.LazyAttribute(lambda reset: hash_token(reset.token))
     expires_at = factory.LazyFunction(lambda: utcnow() + timedelta(hours=1))
+
+
+class NumberSequenceFactory(Base):
+    """A counter of its own (invoices take theirs from ``"invoice"``, made on first use)."""
+
+    class Meta:
+        model = NumberSequence
+
+    name = factory.Sequence(lambda n: f"test-sequence-{n}")
+    next = 1
+
+
+class InvoiceFactory(Base):
+    """The invoice a new order is issued with (the order service makes it: there is no other way)."""
+
+    class Meta:
+        model = Invoice
+
+    @classmethod
+    def _create(cls, model_class: type[Invoice], **_kwargs: object) -> Invoice:
+        order = OrderFactory()
+        return db.session.scalars(select(Invoice).where(Invoice.order_id == order.id)).one()

@@ -91,6 +91,7 @@ TABLE: dict[str, Expect] = {
     "organisation.settings": ORGANISATION_ADMIN,
     "organisation.approval_rule": ORGANISATION_ADMIN,
     "organisation.paper_size": ORGANISATION_ADMIN,
+    "organisation.billing_details": ORGANISATION_ADMIN,
     "organisation.invite": ORGANISATION_ADMIN,
     "organisation.revoke": ORGANISATION_ADMIN.but(org_admin="hide", args={"invitation_id": 999_999}),
     "organisation.change_role": ORGANISATION_ADMIN,
@@ -99,6 +100,7 @@ TABLE: dict[str, Expect] = {
     "designs.index": BUYER_SIDE,
     "designs.show": ORG_OBJECT,
     "designs.status": ORG_OBJECT,
+    "designs.quote_pdf": ORG_OBJECT,
     "designs.rename": ORG_OBJECT.but(staff="deny"),
     "designs.duplicate": ORG_OBJECT.but(staff="deny"),
     "designs.archive": ORG_OBJECT.but(staff="deny"),
@@ -143,6 +145,7 @@ TABLE: dict[str, Expect] = {
     "review.dev_mail": STAFF,
     "orders.index": BUYER_SIDE.but(staff="ok"),
     "orders.show": ORG_OBJECT,
+    "orders.invoice_pdf": ORG_OBJECT,
     "orders.parcels_csv": ORG_OBJECT,
     # The maker board
     "production.board": BOARD,

@@ -111,6 +111,8 @@ def approval_record(order: Order) -> dict[str, Any]:
             ],
             "discount": f"−${Decimal(q['discount']):,.2f}" if Decimal(q.get("discount", "0")) else "",
             "discount_label": q.get("discount_label", ""),
+            "tax": f"${Decimal(q.get('tax', '0')):,.2f}",
+            "tax_label": q.get("tax_label", ""),
             "total": f"${Decimal(q['total']):,.2f}",
         },
         "decisions": decisions,

@@ -1,0 +1,59 @@
+"""Invoices: issued when an order is confirmed, numbered from a counter that never repeats or skips.
+
+The number is taken in the order's own transaction (:func:`take_number`), so an order that
+rolls back gives its number back and the next order gets it: the sequence has no gaps, and the
+counter row's lock means two orders confirmed at once never share one.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from decimal import Decimal
+
+from sqlalchemy import select, update
+from sqlalchemy.dialects import postgresql, sqlite
+
+from app.extensions import db
+from app.models import Invoice, NumberSequence, Order, User
+from app.services import audit
+from configurator.billing import due_date
+
+INVOICES = "invoice"
+
+
+def take_number(name: str) -> int:
+    """The next number of sequence ``name``, in the caller's transaction (its row stays locked until commit)."""
+    insert = postgresql.insert if db.session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    db.session.execute(
+        insert(NumberSequence).values(name=name, next=1).on_conflict_do_nothing(index_elements=["name"])
+    )
+    taken = db.session.execute(
+        update(NumberSequence)
+        .where(NumberSequence.name == name)
+        .values(next=NumberSequence.next + 1)
+        .returning(NumberSequence.next - 1)
+    ).scalar_one()
+    return int(taken)
+
+
+def issue_for(order: Order, actor: User | None) -> Invoice:
+    """The confirmed order's invoice, in the caller's transaction (the caller commits)."""
+    issued = datetime.now(UTC).date()
+    terms = order.organisation.payment_terms
+    invoice = Invoice(
+        number=take_number(INVOICES),
+        order=order,
+        organisation_id=order.organisation_id,
+        total=Decimal(order.quote["total"]),
+        payment_terms=terms,
+        issued_on=issued,
+        due_on=due_date(issued, terms),
+    )
+    db.session.add(invoice)
+    db.session.flush()
+    audit.record(actor, "invoice.issued", f"order:{order.id}", order.organisation_id, invoice=invoice.number)
+    return invoice
+
+
+def invoice_of(order: Order) -> Invoice | None:
+    return db.session.scalar(select(Invoice).where(Invoice.order_id == order.id))
