@@ -12,7 +12,7 @@ from app.forms import MAX_ID, BuyerVisibleText, parse_id
 from app.models import Order, Role
 from app.models.production import Shipment
 from app.security import roles_required
-from app.services import delivery, documents, orders, reviews
+from app.services import delivery, documents, inbox, orders, reviews
 from app.services import production as service
 from app.services.errors import Conflict, Invalid
 from app.views import document_response, pdf_response
@@ -88,6 +88,7 @@ def dashboard() -> str:
     plan = service.plan()
     return render_template(
         "staff/dashboard.html",
+        inbox=inbox.inbox_for(current_user),
         waiting=reviews.pending_staff_review(),
         counts=service.job_counts(),
         problems=service.open_jobs("problem"),
