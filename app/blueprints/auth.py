@@ -3,7 +3,18 @@
 import math
 import time
 
-from flask import Blueprint, current_app, flash, g, make_response, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    g,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_limiter import RequestLimit
 from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required, login_user, logout_user
@@ -12,7 +23,7 @@ from werkzeug.wrappers import Response
 from app.extensions import limiter
 from app.forms import ActionForm, ChangePasswordForm, JoinForm, LoginForm, NewPasswordForm, ResetRequestForm
 from app.security import home_for, safe_next
-from app.services import accounts, members
+from app.services import accounts, members, preferences
 from app.services.accounts import authenticate, end_sessions
 from app.services.errors import Conflict, Invalid, NotFound
 from app.services.share_links import LinkClosed
@@ -241,3 +252,19 @@ def change_password() -> str | Response | tuple[str, int]:
         flash("Your password is changed. Every other device was logged out.", "success")
         return redirect(home_for(current_user))
     return render_template("auth/password.html", form=form)
+
+
+# --- Notification settings -------------------------------------------------------------------
+
+
+@bp.route("/account/notifications", methods=["GET", "POST"])
+@login_required
+def notification_settings() -> str | Response:
+    """Which e-mails this person receives; those their role must get are shown fixed."""
+    if not current_user.email:
+        abort(404)  # makers and the workshop tablet receive no e-mail
+    if request.method == "POST":
+        preferences.save(current_user, request.form.getlist("kind"))
+        flash("Your notification choices are saved.", "success")
+        return redirect(url_for("auth.notification_settings"))
+    return render_template("auth/notifications.html", choices=preferences.choices(current_user))
