@@ -206,6 +206,7 @@ APPROVING_ROLES: tuple[Role, ...] = (Role.APPROVER, Role.ORGANISATION_ADMIN)
 
 _STAFF_ROLES = frozenset({Role.STAFF, Role.ADMIN})
 _MEMBERS = frozenset(MEMBER_ROLES)
+_NOBODY: frozenset[Role] = frozenset()
 
 
 class NotificationKind(Term):
@@ -219,9 +220,9 @@ class NotificationKind(Term):
     audience: frozenset[Role]
     required_for: frozenset[Role]
 
-    PROOF_READY = "proof_ready", "A proof of your design is ready", _MEMBERS, frozenset()
-    CHANGES_REQUESTED = "changes_requested", "Changes were asked for on your design", _MEMBERS, frozenset()
-    APPROVED = "approved", "Your design was approved", _MEMBERS, frozenset()
+    PROOF_READY = "proof_ready", "A proof of your design is ready", _MEMBERS, _NOBODY
+    CHANGES_REQUESTED = "changes_requested", "Changes were asked for on your design", _MEMBERS, _NOBODY
+    APPROVED = "approved", "Your design was approved", _MEMBERS, _NOBODY
     APPROVAL_NEEDED = (
         "approval_needed",
         "A design above your organisation's limit waits for your approval",
@@ -229,7 +230,7 @@ class NotificationKind(Term):
         frozenset(APPROVING_ROLES),
     )
     ORDER_CONFIRMED = "order_confirmed", "Your order is confirmed", _MEMBERS, _MEMBERS
-    SHIPPED = "shipped", "Your order has shipped", _MEMBERS, frozenset()
+    SHIPPED = "shipped", "Your order has shipped", _MEMBERS, _NOBODY
     PROOF_WAITING = (
         "proof_waiting",
         "Proofs wait for Gifts of Hope's check (one digest every few minutes)",
