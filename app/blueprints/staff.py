@@ -86,14 +86,19 @@ def _back(default: str) -> Response:
 @roles_required(Role.STAFF)
 def dashboard() -> str:
     plan = service.plan()
+    waiting, problems, risky = (
+        reviews.pending_staff_review(),
+        service.open_jobs("problem"),
+        service.at_risk(plan),
+    )
     return render_template(
         "staff/dashboard.html",
-        inbox=inbox.inbox_for(current_user),
-        waiting=reviews.pending_staff_review(),
+        inbox=inbox.staff_inbox(waiting, problems, risky),
+        waiting=waiting,
         counts=service.job_counts(),
-        problems=service.open_jobs("problem"),
+        problems=problems,
         plan=plan,
-        risky=service.at_risk(plan),
+        risky=risky,
         capacity=service.current_capacity(),
     )
 
