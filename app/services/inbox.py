@@ -89,7 +89,8 @@ def _member_items(user: User) -> list[InboxItem]:
 
 
 def _sent_back_item(design: Design, user: User) -> InboxItem | None:
-    back = sent_back(design, user)
+    """A draft sent back to its author (colleagues see it on the design list, not as their task)."""
+    back = sent_back(design, user) if design.created_by_id == user.id else None
     if back is None:
         return None
     return InboxItem(
