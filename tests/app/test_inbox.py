@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
 
 from app.extensions import db
 from app.models import Role
-from app.services import reviews
+from app.services import production, reviews
 from app.services.inbox import inbox_for
 from tests.app.factories import (
     DesignFactory,
@@ -103,3 +104,13 @@ def test_the_home_pages_start_with_the_inbox(app, client):
     page = browser.get("/designs").text
     assert page.index("Waiting for you") < page.index("Your organisation's designs")
     assert "The logo is blurry" in page
+
+
+def test_staff_see_the_orders_the_plan_puts_at_risk(app, links):
+    staff = StaffFactory()
+    production.save_weekdays(staff, [60, 60, 60, 60, 60, 0, 0])  # one maker hour a day
+    risky = make_order(quantity=50, needed_by=date.today() + timedelta(days=10))
+    make_order(quantity=10, needed_by=date.today() + timedelta(days=3650))
+    (item,) = [i for i in inbox_for(staff).items if i.kind == "at_risk"]
+    assert risky.reference in item.title and item.url == f"/staff/orders/{risky.id}"
+    assert "hours of work left" in item.why
