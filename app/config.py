@@ -127,6 +127,7 @@ def build_config(env: dict[str, str] | None = None) -> dict[str, Any]:
                 "schedule": float(env.get("PROOF_RECONCILE_SECONDS", "10")),
             },
             "send-outbox": {"task": "app.tasks.send_outbox", "schedule": 10.0},
+            "staff-digest": {"task": "app.tasks.send_staff_digest", "schedule": 60.0},
         },
     }
     return {
@@ -197,4 +198,5 @@ def build_config(env: dict[str, str] | None = None) -> dict[str, Any]:
         "MAIL_DIR": env.get("MAIL_DIR", str(instance / "mail")),
         # A message left "sending" by a crashed sender is sent again (same Message-ID) after this.
         "MAIL_LEASE_SECONDS": float(env.get("MAIL_LEASE_SECONDS", "60")),
+        "STAFF_DIGEST_SECONDS": float(env.get("STAFF_DIGEST_SECONDS", "600")),
     }

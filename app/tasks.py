@@ -3,7 +3,7 @@
 from celery import shared_task
 
 from app.faults import InfrastructureFault
-from app.services import documents, notifications, proofs
+from app.services import digest, documents, notifications, proofs
 
 RENDER_TASK = {
     "acks_late": True,
@@ -42,3 +42,9 @@ def send_outbox() -> int:
 @shared_task(name=documents.RENDER_TASK_NAME, **RENDER_TASK)
 def render_document(document_id: int) -> None:
     documents.render(document_id)
+
+
+@shared_task(time_limit=60, soft_time_limit=50)
+def send_staff_digest() -> int:
+    """Tell staff which proofs wait for their check (at most one digest per STAFF_DIGEST_SECONDS)."""
+    return digest.send_staff_digest()

@@ -12,6 +12,7 @@ from markupsafe import Markup
 from sqlalchemy.exc import DBAPIError, DisconnectionError, SQLAlchemyError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
+from app import status_words
 from app.faults import is_database_fault
 from app.forms import radio_options
 from app.models import Document, Proof
@@ -82,6 +83,9 @@ def register_filters(app: Flask) -> None:
     app.jinja_env.globals["radio_options"] = radio_options
     app.jinja_env.globals["worker_state"] = workers.state
     app.jinja_env.globals["tracking_url"] = tracking_url
+    app.jinja_env.globals["design_words"] = status_words.design_words
+    app.jinja_env.globals["order_words"] = status_words.order_words
+    app.jinja_env.globals["proof_words"] = status_words.proof_words
     app.jinja_env.globals["action_label"] = lambda action: ACTION_LABELS.get(action, action.replace("_", " "))
     # Templates name terms as ``LogoPlacement(spec.logo_placement).label`` or ``JobKind.LOGO``.
     app.jinja_env.globals.update({kind.__name__: kind for kind in VOCABULARY})

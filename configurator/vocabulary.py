@@ -204,6 +204,60 @@ MEMBER_ROLES: tuple[Role, ...] = (Role.BUYER, Role.APPROVER, Role.ORGANISATION_A
 APPROVING_ROLES: tuple[Role, ...] = (Role.APPROVER, Role.ORGANISATION_ADMIN)
 """The member roles whose approval counts above an organisation's approval limit."""
 
+_STAFF_ROLES = frozenset({Role.STAFF, Role.ADMIN})
+_MEMBERS = frozenset(MEMBER_ROLES)
+_NOBODY: frozenset[Role] = frozenset()
+
+
+class NotificationKind(Term):
+    """An e-mail a person may receive, who may receive it, and for whom it cannot be turned off.
+
+    ``audience`` are the roles it is ever sent to (the settings page offers only those);
+    ``required_for`` the roles that must get it: an approver cannot miss an approval only they
+    can give, a buyer the confirmation of an order, staff a proof only they can check.
+    """
+
+    audience: frozenset[Role]
+    required_for: frozenset[Role]
+
+    PROOF_READY = "proof_ready", "A proof of your design is ready", _MEMBERS, _NOBODY
+    CHANGES_REQUESTED = "changes_requested", "Changes were asked for on your design", _MEMBERS, _NOBODY
+    APPROVED = "approved", "Your design was approved", _MEMBERS, _NOBODY
+    APPROVAL_NEEDED = (
+        "approval_needed",
+        "A design above your organisation's limit waits for your approval",
+        frozenset(APPROVING_ROLES),
+        frozenset(APPROVING_ROLES),
+    )
+    ORDER_CONFIRMED = "order_confirmed", "Your order is confirmed", _MEMBERS, _MEMBERS
+    SHIPPED = "shipped", "Your order has shipped", _MEMBERS, _NOBODY
+    PROOF_WAITING = (
+        "proof_waiting",
+        "Proofs wait for Gifts of Hope's check (one digest every few minutes)",
+        _STAFF_ROLES,
+        frozenset({Role.STAFF}),
+    )
+
+    def __new__(
+        cls,
+        value: str,
+        label: str = "",
+        audience: frozenset[Role] = frozenset(),
+        required_for: frozenset[Role] = frozenset(),
+    ) -> Self:
+        member = _member(cls, value, label)
+        member.audience = audience
+        member.required_for = required_for
+        return member
+
+    def offered_to(self, role: Role) -> bool:
+        return role in self.audience
+
+    def required(self, role: Role) -> bool:
+        """Whether ``role`` must receive it (the settings page shows it checked and fixed)."""
+        return role in self.required_for
+
+
 MEMBER_ROLE_RIGHTS: dict[Role, str] = {
     Role.BUYER: "Designs gift boxes, asks for proofs and approves orders up to the approval limit.",
     Role.APPROVER: "Everything a buyer does, and approves orders above the approval limit.",
@@ -261,5 +315,6 @@ VOCABULARY: tuple[type[Term], ...] = (
     DesignFilter,
     TaxStatus,
     PaymentTerms,
+    NotificationKind,
 )
 """Every kind of term, for templates and tests."""

@@ -11,8 +11,9 @@ from werkzeug.wrappers import Response
 
 from app.extensions import limiter
 from app.forms import ActionForm, ChangePasswordForm, JoinForm, LoginForm, NewPasswordForm, ResetRequestForm
-from app.security import home_for, safe_next
-from app.services import accounts, members
+from app.models import Role
+from app.security import home_for, roles_required, safe_next
+from app.services import accounts, members, preferences
 from app.services.accounts import authenticate, end_sessions
 from app.services.errors import Conflict, Invalid, NotFound
 from app.services.share_links import LinkClosed
@@ -241,3 +242,17 @@ def change_password() -> str | Response | tuple[str, int]:
         flash("Your password is changed. Every other device was logged out.", "success")
         return redirect(home_for(current_user))
     return render_template("auth/password.html", form=form)
+
+
+# --- Notification settings -------------------------------------------------------------------
+
+
+@bp.route("/account/notifications", methods=["GET", "POST"])
+@roles_required(Role.BUYER, Role.APPROVER, Role.STAFF)  # makers and the workshop get no e-mail
+def notification_settings() -> str | Response:
+    """Which e-mails this person receives; those their role must get are shown fixed."""
+    if request.method == "POST":
+        preferences.save(current_user, request.form.getlist("kind"))
+        flash("Your notification choices are saved.", "success")
+        return redirect(url_for("auth.notification_settings"))
+    return render_template("auth/notifications.html", choices=preferences.choices(current_user))

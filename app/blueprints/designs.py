@@ -8,7 +8,7 @@ from flask_login import current_user
 from app.forms import ActionForm, DesignNameForm
 from app.models import Role
 from app.security import roles_required
-from app.services import design_list, documents, reviews
+from app.services import design_list, documents, inbox, reviews
 from app.services import designs as service
 from app.services.errors import Conflict, Invalid
 from app.views import document_response, pdf_response, proof_status
@@ -26,7 +26,9 @@ BUYERS = (Role.BUYER, Role.APPROVER)
 @roles_required(*BUYERS)
 def index() -> str:
     page = design_list.design_list(current_user, request.args.get("q", ""), request.args.get("show", ""))
-    return render_template("designs/index.html", page=page, form=ActionForm())
+    return render_template(
+        "designs/index.html", page=page, form=ActionForm(), inbox=inbox.inbox_for(current_user)
+    )
 
 
 def _back_to(design_id: int) -> Response:

@@ -12,7 +12,7 @@ from app.forms import MAX_ID, BuyerVisibleText, parse_id
 from app.models import Order, Role
 from app.models.production import Shipment
 from app.security import roles_required
-from app.services import delivery, documents, kiosk, orders, reviews
+from app.services import delivery, documents, inbox, kiosk, orders, reviews
 from app.services import production as service
 from app.services.errors import Conflict, Invalid
 from app.views import document_response, pdf_response
@@ -86,13 +86,19 @@ def _back(default: str) -> Response:
 @roles_required(Role.STAFF)
 def dashboard() -> str:
     plan = service.plan()
+    waiting, problems, risky = (
+        reviews.pending_staff_review(),
+        service.open_jobs("problem"),
+        service.at_risk(plan),
+    )
     return render_template(
         "staff/dashboard.html",
-        waiting=reviews.pending_staff_review(),
+        inbox=inbox.staff_inbox(waiting, problems, risky),
+        waiting=waiting,
         counts=service.job_counts(),
-        problems=service.open_jobs("problem"),
+        problems=problems,
         plan=plan,
-        risky=service.at_risk(plan),
+        risky=risky,
         capacity=service.current_capacity(),
     )
 

@@ -14,7 +14,7 @@ from app.models.delivery import DeliveryAddress
 from app.models.designs import Design, Proof
 from app.models.documents import Document, DocumentKind
 from app.models.orders import Order
-from app.models.outbox import OutboxMessage
+from app.models.outbox import DigestMark, NotificationPreference, OutboxMessage
 from app.models.production import CapacityDay, CapacityException, ProductionJob, Shipment
 from app.models.review import Comment, GuestReview, Review, ShareLink
 from app.models.worker import WorkerHeartbeat
@@ -26,12 +26,14 @@ __all__ = [
     "Comment",
     "DeliveryAddress",
     "Design",
+    "DigestMark",
     "Document",
     "DocumentKind",
     "GuestReview",
     "Invitation",
     "Invoice",
     "Logo",
+    "NotificationPreference",
     "NumberSequence",
     "Order",
     "Organisation",

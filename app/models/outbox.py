@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
-from sqlalchemy import String, Text
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
 from app.models.base import status_type, utcnow
 from configurator.states import MESSAGE, MessageStatus
+
+if TYPE_CHECKING:
+    from app.models.accounts import User
 
 
 class OutboxMessage(db.Model):
@@ -38,3 +42,25 @@ class OutboxMessage(db.Model):
     sent_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class NotificationPreference(db.Model):
+    """A notification a person turned off (a row per kind); without a row they receive it.
+
+    Kinds their role must get (:attr:`NotificationKind.required_for`) are sent whatever is here.
+    """
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(40), primary_key=True)
+    """A :class:`~configurator.vocabulary.NotificationKind`."""
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    user: Mapped[User] = relationship()
+
+
+class DigestMark(db.Model):
+    """When a digest (staff's proofs waiting) last went out: the sender claims the next one by a
+    conditional UPDATE on the time it read, so two workers never send the same digest."""
+
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    sent_at: Mapped[datetime]

@@ -30,21 +30,16 @@ from sqlalchemy import select, update
 from app.extensions import db
 from app.models import Design, Order, Proof, Shipment, User, utcnow
 from app.models.outbox import OutboxMessage
+from app.services import preferences
 from app.services.leases import Lease
 from configurator.states import MESSAGE
 from configurator.tracking import tracking_url
-from configurator.vocabulary import APPROVING_ROLES, ReviewSide
+from configurator.vocabulary import APPROVING_ROLES, NotificationKind, ReviewSide
 
 log = logging.getLogger(__name__)
 
-EVENTS = (
-    "proof_ready",
-    "changes_requested",
-    "approved",
-    "approval_needed",
-    "order_confirmed",
-    "shipped",
-)
+EVENTS = tuple(kind for kind in NotificationKind if kind is not NotificationKind.PROOF_WAITING)
+"""The events ``notify`` writes an email for; staff's proofs waiting go out as a digest (below)."""
 SECRET_EVENTS = frozenset({"invitation", "password_reset"})
 """Emails that carry a one-time link: their text is not kept once an SMTP server accepted them,
 and staff's mail page never shows it while one is configured (it would open someone's account)."""
@@ -157,6 +152,7 @@ def notify(event: str, **ids: Any) -> int:
     if event not in EVENTS:
         raise UnknownEvent(f"no email is defined for {event!r}")
     recipients, context, key = _plan(event, ids)
+    recipients = preferences.receivers(NotificationKind(event), recipients)
     queued = 0
     for user in recipients:
         dedupe = f"{key}:{user.id}"[:200]

@@ -80,6 +80,14 @@ function liveWizard(form) {
       set("live-slots", state.slots); set("slots-text", state.slots + (state.full ? " · the box is full" : ""));
       set("live-delivery", state.delivery); set("live-delivery-step", state.delivery);
       set("live-shipping", state.shipping); set("live-tax", state.tax);
+      const lines = document.getElementById("live-breakdown");
+      if (lines && state.breakdown) {
+        lines.replaceChildren(...state.breakdown.map((row) => {
+          const tr = document.createElement("tr");
+          row.forEach((text, i) => { const td = document.createElement("td"); td.textContent = text; if (i) td.className = "num"; tr.append(td); });
+          return tr;
+        }));
+      }
       if (state.address_labels) {
         for (const [id, text] of Object.entries(state.address_labels)) {
           const label = form.querySelector(`label[for="${CSS.escape(id)}"]`);

@@ -16,6 +16,7 @@ from app.services import billing, branding, previews, reviews
 from app.services.estimates import estimate
 from app.wizard.steps import STEPS, Step, completion, logo_suggestions, neighbours
 from configurator.catalog import load_catalog
+from configurator.pricing import Quote
 from configurator.rules import check_draft, field_kind, slots
 from configurator.spec import BoxSpec
 from proofs.card_fit import fit_message
@@ -67,6 +68,17 @@ def errors_onto(form: FlaskForm, spec: BoxSpec, problems: dict[str, str]) -> lis
     return loose
 
 
+def breakdown_rows(quote: Quote) -> list[tuple[str, str, str]]:
+    """The breakdown's rows as the page's partial shows them, for the live update to redraw."""
+    rows = [
+        (line.label, f"{line.quantity} × ${line.unit_price:,.2f}", f"${line.amount:,.2f}")
+        for line in quote.lines
+    ]
+    if quote.discount:
+        rows.append((quote.discount_label, "", f"−${quote.discount:,.2f}"))
+    return rows
+
+
 def live_figures(design: Design, step: Step, candidate: BoxSpec, form: FlaskForm) -> dict[str, object]:
     """What the page would show with unsaved choices: preview, price, fill, card fit, delivery."""
     problems = check_draft(candidate, load_catalog())
@@ -86,6 +98,7 @@ def live_figures(design: Design, step: Step, candidate: BoxSpec, form: FlaskForm
         delivery_note=plan.note,
         shipping=f"${quote.shipping:,.2f}",
         tax=f"${quote.tax:,.2f}",
+        breakdown=breakdown_rows(quote),
         problems=[v.message for v in problems if field_kind(v.field) in step.fields],
         **step.live_extras(form),
     )

@@ -22,11 +22,13 @@ from app.models import (
     Comment,
     DeliveryAddress,
     Design,
+    DigestMark,
     Document,
     DocumentKind,
     Invitation,
     Invoice,
     Logo,
+    NotificationPreference,
     NumberSequence,
     Order,
     Organisation,
@@ -339,6 +341,24 @@ class OutboxMessageFactory(Base):
     subject = "Your proof is ready"
     body = "Have a look."
     message_id = factory.Sequence(lambda n: f"<{n}@gifts-of-hope.test>")
+
+
+class NotificationPreferenceFactory(Base):
+    """A notification kind a user turned off."""
+
+    class Meta:
+        model = NotificationPreference
+
+    user = factory.SubFactory(UserFactory)
+    kind = "shipped"
+
+
+class DigestMarkFactory(Base):
+    class Meta:
+        model = DigestMark
+
+    name = factory.Sequence(lambda n: f"digest-{n}")
+    sent_at = factory.LazyFunction(utcnow)
 
 
 class WorkerHeartbeatFactory(Base):

@@ -87,6 +87,7 @@ TABLE: dict[str, Expect] = {
     "auth.reset_password": GUEST_LINK,
     "auth.join": GUEST_LINK,
     "auth.change_password": SIGNED_IN,
+    "auth.notification_settings": BUYER_SIDE.but(staff="ok"),
     # The organisation's admins
     "organisation.settings": ORGANISATION_ADMIN,
     "organisation.approval_rule": ORGANISATION_ADMIN,

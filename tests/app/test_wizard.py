@@ -488,3 +488,21 @@ def test_a_design_name_with_a_hidden_character_is_refused(app):
         raise AssertionError("a hidden character in the design name was accepted")
     db.session.expire_all()
     assert db.session.get(Design, design.id).name == "Warm Welcome"
+
+
+def test_every_step_explains_its_price_and_a_monogram_shows_up_as_its_line(browser):
+    browser.login(UserFactory().email)
+    design_id = start_classic(browser)
+    for slug in ("contents", "colours", "branding", "message", "delivery"):
+        page = browser.get(f"/designs/{design_id}/edit/{slug}").text
+        assert "How the price is made" in page and 'id="live-breakdown"' in page, slug
+    state = browser.post(
+        f"/designs/{design_id}/live?step=branding",
+        {
+            "revision": revision(design_id),
+            "monogram": "AB",
+            "monogram_style": "serif",
+            "logo_placement": "lid",
+        },
+    ).get_json()
+    assert any(label.startswith("Monogram “AB”") for label, _, _ in state["breakdown"]), state["breakdown"]

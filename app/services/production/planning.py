@@ -207,7 +207,7 @@ def _count_jobs() -> Mapping[str, int]:
 
 def open_jobs(status: str | None = None) -> list[ProductionJob]:
     """Jobs not done of orders not cancelled (only those in ``status`` when given), in queue order."""
-    query = select(ProductionJob).where(OPEN_WORK)
+    query = select(ProductionJob).where(OPEN_WORK).options(joinedload(ProductionJob.order))
     if status is not None:
         query = query.where(ProductionJob.status == status)
     return list(db.session.scalars(query.order_by(ProductionJob.priority, ProductionJob.id)))

@@ -6,7 +6,7 @@ import logging
 from typing import Any
 
 from sqlalchemy import exists, select
-from sqlalchemy.orm import aliased
+from sqlalchemy.orm import aliased, joinedload, selectinload
 
 from app.extensions import db
 from app.models import Design, Proof
@@ -36,6 +36,12 @@ def pending_staff_review() -> list[Proof]:
             ~exists().where(later.design_id == Proof.design_id, later.version > Proof.version),
         )
         .order_by(Proof.updated_at)
+        # Their reviews, design and organisation with them: the queue and the inbox read
+        # every one, so the cost stays a few queries however many proofs wait.
+        .options(
+            selectinload(Proof.reviews),
+            joinedload(Proof.design).joinedload(Design.organisation),
+        )
     ).all()
     return [p for p in candidates if ReviewSide.STAFF not in approvals(p)]
 
