@@ -6,6 +6,7 @@ import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
+from celery._state import _set_task_join_will_block, task_join_will_block
 from flask import Flask
 
 from app import create_app
@@ -44,10 +45,14 @@ def race(racers: Flask, *actors: Callable[[], object]) -> list[object]:
             finally:
                 db.session.remove()
 
+    joins_allowed = not task_join_will_block()
     threads = [threading.Thread(target=run, args=(n,)) for n in range(len(actors))]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join(120)
     assert not any(t.is_alive() for t in threads), "a racing actor hung"
+    # Celery's eager tasks flag "inside a task" in one process-wide variable, set and restored
+    # around each run: two actors running tasks at once can leave it set for later tests.
+    _set_task_join_will_block(not joins_allowed)
     return results
