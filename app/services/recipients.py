@@ -341,6 +341,13 @@ def _import(design: Design, import_id: int) -> RecipientImport:
     return found
 
 
+def import_open(user: User, design_id: int, import_id: int) -> bool:
+    """Whether rows of the import still wait (it is gone once every row is saved or dropped)."""
+    design = get_design(user, design_id)
+    found = db.session.get(RecipientImport, import_id)
+    return found is not None and found.design_id == design.id
+
+
 @dataclass(frozen=True)
 class MappingPage:
     design_id: int

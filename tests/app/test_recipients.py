@@ -288,3 +288,92 @@ def test_an_edit_while_the_list_is_imported_keeps_both(app) -> None:
     db.session.expire_all()
     names = [r.card_name for r in service.recipients_of(db.session.get(Design, ids[1]))]
     assert names == ["Dr Doe", "Sam", "מרים"]
+
+
+# --- The pages ----------------------------------------------------------------------------
+
+
+def test_the_pages_add_import_fix_inline_and_export(browser) -> None:
+    user, design = draft(delivery="per_recipient")
+    browser.login(user.email)
+    base = f"/designs/{design.id}/recipients"
+    assert "Import a list" in browser.get(base).text
+    refused = browser.post(f"{base}/new", {**JANE.as_dict(), "email": "nope"})
+    assert (
+        refused.status_code == 200
+        and 'id="email-error"' in refused.text
+        and 'value="Jane Doe"' in refused.text
+    )
+    assert browser.post(f"{base}/new", JANE.as_dict()).status_code == 302
+    data = (HEADER + BAD_ZIP).encode("cp1252")
+    sent = browser.post(
+        f"{base}/import", {"file": (io.BytesIO(data), "list.csv")}, content_type="multipart/form-data"
+    )
+    assert sent.status_code == 302
+    mapping_url = sent.headers["Location"]
+    page = browser.get(mapping_url).text
+    assert "Which column is which?" in page and "ABCDE" in page
+    version = db.session.scalar(select(RecipientImport.version))
+    columns = {
+        f"column-{i}": t
+        for i, t in enumerate(
+            [
+                "first_name",
+                "last_name",
+                "email",
+                "street",
+                "city",
+                "region",
+                "postal_code",
+                "country",
+                "card_name",
+            ]
+        )
+    }
+    checked = browser.post(mapping_url, {"version": version, **columns})
+    assert checked.status_code == 302 and checked.headers["Location"].endswith("/rows")
+    rows = browser.get(checked.headers["Location"]).text
+    assert "Row 2" in rows and "postal_code-error" in rows and "ABCDE" in rows
+    [waiting] = staged(db.session.scalar(select(RecipientImport.id)))
+    prefix = f"r{waiting.id}-"
+    fixed = {
+        prefix + k: v
+        for k, v in {**waiting.values, "postal_code": "02108", "version": waiting.version}.items()
+    }
+    token = browser.token()
+    done = browser.client.post(
+        f"{base}/import/{waiting.import_id}/rows/{waiting.id}",
+        data={**fixed, "csrf_token": token, prefix + "csrf_token": token},
+    )
+    assert done.status_code == 302 and done.headers["Location"].endswith(base)
+    listing = browser.get(base).text
+    assert "Sam Lee" in listing and "Jane Doe" in listing and "2 recipients" in listing
+    exported = browser.get(f"{base}/export.csv")
+    assert exported.mimetype == "text/csv" and "Sam Lee" in exported.data.decode("utf-8-sig")
+    search = browser.get(f"{base}?q=sam").text
+    assert "Sam Lee" in search and "Jane Doe" not in search
+
+
+def test_a_bad_upload_is_told_at_the_file_field(browser) -> None:
+    user, design = draft()
+    browser.login(user.email)
+    sent = browser.post(
+        f"/designs/{design.id}/recipients/import",
+        {"file": (io.BytesIO(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 64), "old.xls")},
+        content_type="multipart/form-data",
+    )
+    assert sent.status_code == 422 and 'id="file-error"' in sent.text and "old Excel file" in sent.text
+
+
+def test_another_organisation_gets_404_on_every_page(browser) -> None:
+    _, design = draft()
+    browser.login(UserFactory().email)
+    for url in ("", "/new", "/export.csv"):
+        assert browser.get(f"/designs/{design.id}/recipients{url}").status_code == 404
+
+
+def test_the_wizard_links_the_list_for_recipients(browser) -> None:
+    user, design = draft(delivery="per_recipient")
+    browser.login(user.email)
+    step = browser.get(f"/designs/{design.id}/edit/delivery").text
+    assert f'href="/designs/{design.id}/recipients"' in step and "not ready yet" not in step
