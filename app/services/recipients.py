@@ -134,6 +134,16 @@ class Row:
 
 
 @dataclass(frozen=True)
+class OpenImport:
+    id: int
+    filename: str
+    mapped: bool
+    """False while the buyer has not matched its columns yet."""
+    waiting: int
+    """Its rows waiting for a fix."""
+
+
+@dataclass(frozen=True)
 class ListPage:
     design_id: int
     design_name: str
@@ -148,8 +158,8 @@ class ListPage:
     pages: int
     waiting: int
     """Imported rows waiting for a fix (across open imports)."""
-    imports: tuple[int, ...]
-    """Open imports, newest first."""
+    imports: tuple[OpenImport, ...]
+    """Imports not finished yet, newest first."""
     delivery_to_recipients: bool
 
 
@@ -178,22 +188,22 @@ def list_page(user: User, design_id: int, query: str = "", page: int = 1) -> Lis
         .limit(PAGE_SIZE)
         .offset((page - 1) * PAGE_SIZE)
     )
+    waiting_rows = (
+        select(RecipientImportRow.import_id, func.count().label("n"))
+        .where(RecipientImportRow.values.is_not(None))
+        .group_by(RecipientImportRow.import_id)
+        .subquery()
+    )
     imports = tuple(
-        db.session.scalars(
-            select(RecipientImport.id)
+        OpenImport(i, name or "your file", mapped is not None, n or 0)
+        for i, name, mapped, n in db.session.execute(
+            select(RecipientImport.id, RecipientImport.filename, RecipientImport.mapping, waiting_rows.c.n)
+            .outerjoin(waiting_rows, waiting_rows.c.import_id == RecipientImport.id)
             .where(RecipientImport.design_id == design.id)
             .order_by(RecipientImport.id.desc())
         )
     )
-    waiting = (
-        db.session.scalar(
-            select(func.count())
-            .select_from(RecipientImportRow)
-            .join(RecipientImport)
-            .where(RecipientImport.design_id == design.id, RecipientImportRow.values.is_not(None))
-        )
-        or 0
-    )
+    waiting = sum(i.waiting for i in imports)
     spec = BoxSpec.from_dict(design.spec)
     return ListPage(
         design.id,
