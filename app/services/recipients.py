@@ -415,29 +415,42 @@ def _clean_mapping(mapping: Mapping[int, str], width: int) -> dict[int, str]:
     return used
 
 
-def _save_good_rows(design: Design, staged: Sequence[RecipientImportRow]) -> ImportResult:
-    """Check every staged row; put the good ones on the list (in file order), keep the rest waiting."""
+def _save_good_rows(
+    design: Design, staged: Sequence[tuple[RecipientImportRow, RecipientValue]]
+) -> ImportResult:
+    """Check every staged row's value; put the good ones on the list (in file order), keep the
+    rest waiting with their value as entered (only those are written back: a 5,000-row import
+    of good rows is 5,000 inserts and one delete, not 5,000 updates more)."""
     check = _checker(design)
     existing = [r.value() for r in recipients_of(design)]
     room = MAX_RECIPIENTS - len(existing)
-    checks = [check(_value_of(row.values)) for row in staged]
+    checks = [check(value) for _, value in staged]
     repeated = duplicates([*existing, *(c.recipient for c in checks)])
     position = _next_position(design)
-    saved = 0
-    for n, (row, checked) in enumerate(zip(staged, checks, strict=True)):
-        if not checked.ok or (len(existing) + n) in repeated:
+    saved: list[int] = []
+    for n, ((row, value), checked) in enumerate(zip(staged, checks, strict=True)):
+        if not checked.ok or (len(existing) + n) in repeated or len(saved) >= room:
+            row.values = value.as_dict()
             continue
-        if saved >= room:
-            break
         recipient = Recipient(organisation_id=design.organisation_id, design_id=design.id, position=position)
         recipient.set_value(checked.recipient)
         db.session.add(recipient)
-        db.session.delete(row)
+        saved.append(row.id)
         position += 1
-        saved += 1
     db.session.flush()
+    # One statement for the rows now on the list (the import's version, moved by the caller,
+    # already refused a second run); deleting them one by one was half of a 5,000-row import.
+    for chunk in range(0, len(saved), 1000):
+        db.session.execute(
+            delete(RecipientImportRow).where(RecipientImportRow.id.in_(saved[chunk : chunk + 1000])),
+            execution_options={"synchronize_session": False},
+        )
+    gone = set(saved)
+    for row, _ in staged:
+        if row.id in gone:
+            db.session.expunge(row)
     _follow_quantity(design)
-    return ImportResult(saved, len(staged) - saved)
+    return ImportResult(len(saved), len(staged) - len(saved))
 
 
 def apply_mapping(
@@ -458,10 +471,8 @@ def apply_mapping(
                 .order_by(RecipientImportRow.line)
             )
         )
-        for row in staged:
-            row.values = recipient_from_row(row.cells, used).as_dict()
         db.session.flush()  # the import's version moves: a double submit is refused here
-        result = _save_good_rows(design, staged)
+        result = _save_good_rows(design, [(row, recipient_from_row(row.cells, used)) for row in staged])
         _finish_if_done(upload)
     return result
 
@@ -543,8 +554,8 @@ def fix_row(
         if row.version != version:
             raise Conflict(STALE_IMPORT)
         row.values = value.as_dict()
-        db.session.flush()
-        result = _save_good_rows(design, [row])
+        db.session.flush()  # UPDATE … WHERE version = the one read: two tabs never save one row twice
+        result = _save_good_rows(design, [(row, value)])
         _finish_if_done(upload)
     return result.saved == 1
 
