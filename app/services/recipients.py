@@ -106,18 +106,24 @@ def _duplicate_of(design: Design, value: RecipientValue, except_id: int | None =
     return None
 
 
-def _follow_quantity(design: Design) -> None:
-    """When boxes go to recipients, the quantity is the list (a split adds the office's boxes)."""
-    spec = BoxSpec.from_dict(design.spec)
-    if not Delivery.has(spec.delivery) or not Delivery(spec.delivery).to_recipients:
-        return
+def boxes_for(design: Design, delivery: str, office_boxes: int | None) -> int | None:
+    """The quantity the list makes when boxes go to recipients (a split adds the office's boxes);
+    None when they do not, or while the list is empty (the buyer's own number stands until then)."""
+    if not Delivery.has(delivery) or not Delivery(delivery).to_recipients:
+        return None
     count = _count(design)
-    office = 0
-    if Delivery(spec.delivery).to_address:
-        row = address_of(design)
-        office = row.boxes if row and row.boxes else 0
-    if count and spec.quantity != office + count:
-        design.spec = {**design.spec, "quantity": office + count}
+    if not count:
+        return None
+    return count + (office_boxes or 0 if Delivery(delivery).to_address else 0)
+
+
+def _follow_quantity(design: Design) -> None:
+    """When boxes go to recipients, the quantity is the list's."""
+    spec = BoxSpec.from_dict(design.spec)
+    row = address_of(design)
+    boxes = boxes_for(design, spec.delivery, row.boxes if row else None)
+    if boxes is not None and spec.quantity != boxes:
+        design.spec = {**design.spec, "quantity": boxes}
 
 
 # --- One by one ---------------------------------------------------------------------------

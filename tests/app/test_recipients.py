@@ -18,6 +18,7 @@ from app.services.errors import Conflict, Invalid, NotFound
 from configurator.recipients import Recipient as Value
 from configurator.states import DesignStatus
 from tests.app.factories import DeliveryAddressFactory, DesignFactory, UserFactory, box_spec
+from tests.app.journeys import save_step
 from tests.app.racing import race, racing_app
 
 JANE = Value(
@@ -377,3 +378,16 @@ def test_the_wizard_links_the_list_for_recipients(browser) -> None:
     browser.login(user.email)
     step = browser.get(f"/designs/{design.id}/edit/delivery").text
     assert f'href="/designs/{design.id}/recipients"' in step and "not ready yet" not in step
+
+
+def test_the_wizards_delivery_step_takes_the_quantity_from_the_list(browser) -> None:
+    user, design = draft(delivery="per_recipient", quantity=10)
+    for n in range(12):
+        service.add_recipient(
+            user, design.id, Value(**{**JANE.as_dict(), "name": f"Person {n}", "email": f"p{n}@example.com"})
+        )
+    browser.login(user.email)
+    data = {"quantity": 40, "needed_by": "", "delivery": "per_recipient"}
+    assert save_step(browser, design.id, "delivery", data).status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Design, design.id).spec["quantity"] == 12
