@@ -17,7 +17,7 @@ from app.services import recipients as service
 from app.services.errors import Conflict, Invalid, NotFound
 from configurator.recipients import Recipient as Value
 from configurator.states import DesignStatus
-from tests.app.factories import DeliveryAddressFactory, DesignFactory, UserFactory, box_spec
+from tests.app.factories import DeliveryAddressFactory, DesignFactory, UserFactory, WorkshopFactory, box_spec
 from tests.app.journeys import save_step
 from tests.app.racing import race, racing_app
 
@@ -391,3 +391,9 @@ def test_the_wizards_delivery_step_takes_the_quantity_from_the_list(browser) -> 
     assert save_step(browser, design.id, "delivery", data).status_code == 302
     db.session.expire_all()
     assert db.session.get(Design, design.id).spec["quantity"] == 12
+
+
+def test_makers_never_see_the_list(browser) -> None:
+    _, design = draft()
+    browser.login(WorkshopFactory().email)
+    assert browser.get(f"/designs/{design.id}/recipients").status_code in (403, 404)
