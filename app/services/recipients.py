@@ -39,6 +39,7 @@ from configurator.recipients import (
     TARGETS,
     FitCheck,
     RecipientCheck,
+    card_message,
     check_recipient,
     duplicates,
     guess_mapping,
@@ -309,6 +310,19 @@ def _one_change(stale: str) -> Iterator[None]:
     except BaseException:
         db.session.rollback()
         raise
+
+
+def book_cards(design: Design) -> tuple[BookCard, ...]:
+    """Every recipient's card in list order, as the card book renders it (box number, whom it is
+    for, the name line, their message or the design's filled in): the seam for the card book."""
+    message = BoxSpec.from_dict(design.spec).message
+    cards = []
+    for index, row in enumerate(recipients_of(design), start=1):
+        value = row.value()
+        text, _ = card_message(value, message)  # saved recipients passed the check: no problem left
+        label = " · ".join(part for part in (value.name, value.company) if part)
+        cards.append(BookCard(index, label, value.card_name, text))
+    return tuple(cards)
 
 
 # --- Export -------------------------------------------------------------------------------

@@ -397,3 +397,18 @@ def test_makers_never_see_the_list(browser) -> None:
     _, design = draft()
     browser.login(WorkshopFactory().email)
     assert browser.get(f"/designs/{design.id}/recipients").status_code in (403, 404)
+
+
+def test_the_card_book_gets_each_card_in_list_order(app) -> None:
+    user, design = draft(message="Dear {first_name}, thank you!")
+    service.add_recipient(user, design.id, JANE)
+    service.add_recipient(
+        user,
+        design.id,
+        Value(**{**JANE.as_dict(), "name": "Sam Lee", "email": "", "company": "", "message": "Mine"}),
+    )
+    cards = service.book_cards(db.session.get(Design, design.id))
+    assert [(c.index, c.label, c.name, c.message) for c in cards] == [
+        (1, "Jane Doe · Acme", "Jane", "Dear Jane, thank you!"),
+        (2, "Sam Lee", "Jane", "Mine"),
+    ]
