@@ -6,6 +6,7 @@ import functools
 from typing import Any
 
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
 from markupsafe import Markup
 from wtforms import (
     BooleanField,
@@ -267,3 +268,25 @@ class DesignNameForm(FlaskForm):
         ],
     )
     seen_name = HiddenField()
+
+
+class RecipientForm(FlaskForm):
+    """One recipient, typed in or fixed inline; the checks (address, card fit, duplicates) are the service's."""
+
+    version = HiddenField()
+    name = StringField("Name")
+    company = StringField("Company (optional)")
+    email = EmailField("E-mail (optional)")
+    phone = StringField("Phone (optional)")
+    street = TextAreaField("Street address")
+    city = StringField("City")
+    city_area = StringField("District (if the country uses one)")
+    region = StringField("State or region")
+    postal_code = StringField("Postal code")
+    country = StringField("Country (name or two-letter code)")
+    card_name = StringField("Name on the card")
+    message = TextAreaField("Their own message (optional: otherwise the design's message)")
+
+
+class UploadForm(FlaskForm):
+    file = FileField("Your list (CSV or Excel .xlsx, up to 5,000 rows)")

@@ -10,6 +10,7 @@ from app.blueprints import (
     organisation,
     production,
     proofs,
+    recipients,
     review,
     staff,
     wizard,
@@ -17,5 +18,17 @@ from app.blueprints import (
 
 
 def register_blueprints(app: Flask) -> None:
-    for module in (auth, designs, health, orders, organisation, production, proofs, staff, wizard, review):
+    for module in (
+        auth,
+        designs,
+        health,
+        orders,
+        organisation,
+        production,
+        proofs,
+        recipients,
+        staff,
+        wizard,
+        review,
+    ):
         app.register_blueprint(module.bp)

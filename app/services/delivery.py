@@ -7,12 +7,13 @@ by staff (``get_design`` / ``get_order`` check that), never written to logs or a
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from sqlalchemy import select
 
 from app.extensions import db
-from app.models import DeliveryAddress, Design, Order
+from app.models import DeliveryAddress, Design, Order, Recipient
 from app.services.errors import Invalid
 from configurator.addresses import Address, check_address, label_lines
 from configurator.catalog import load_catalog
@@ -30,8 +31,17 @@ def address_of_order(order: Order) -> DeliveryAddress | None:
     return db.session.scalar(select(DeliveryAddress).where(DeliveryAddress.order_id == order.id))
 
 
-def destinations_for(spec: BoxSpec, address: Address | None, office_boxes: int | None) -> Destinations:
-    """Where the spec's boxes go with this address (None: not entered yet), as the quote prices them."""
+def recipient_countries(design: Design) -> list[str]:
+    """The countries of the design's recipients in list order, for shipping zones (no other personal data)."""
+    query = select(Recipient.country).where(Recipient.design_id == design.id)
+    return list(db.session.scalars(query.order_by(Recipient.position, Recipient.id)))
+
+
+def destinations_for(
+    spec: BoxSpec, address: Address | None, office_boxes: int | None, recipients: Iterable[str] = ()
+) -> Destinations:
+    """Where the spec's boxes go with this address (None: not entered yet) and the recipients'
+    countries known so far, as the quote prices them."""
     table = load_catalog().shipping
     if table is None:
         return Destinations(address_boxes=spec.quantity)
@@ -41,6 +51,7 @@ def destinations_for(spec: BoxSpec, address: Address | None, office_boxes: int |
         table,
         address_country=address.country if address and address.country else None,
         office_boxes=office_boxes,
+        recipient_countries=recipients,
     )
 
 
@@ -54,7 +65,12 @@ def slowest_transit(spec: BoxSpec, country: str | None, office_boxes: int | None
 def destinations_of(design: Design, spec: BoxSpec) -> Destinations:
     """Where the spec's boxes go with the design's saved address."""
     row = address_of(design)
-    return destinations_for(spec, row.address() if row else None, row.boxes if row else None)
+    countries = (
+        recipient_countries(design)
+        if Delivery.has(spec.delivery) and Delivery(spec.delivery).to_recipients
+        else []
+    )
+    return destinations_for(spec, row.address() if row else None, row.boxes if row else None, countries)
 
 
 def keep_address(design: Design, spec: BoxSpec, address: Address, office_boxes: int | None) -> None:

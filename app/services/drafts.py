@@ -21,13 +21,22 @@ def editable_spec(design: Design, revision: int) -> BoxSpec:
     """The spec of a draft the user saw at ``revision``; refuses stale tabs and submitted designs."""
     if design.revision != revision:
         raise Conflict(STALE)
+    refuse_unless_draft(design)
+    return BoxSpec.from_dict(design.spec)
+
+
+def refuse_unless_draft(design: Design) -> None:
+    """Conflict unless the design may be edited (a submitted design is frozen, its recipients too)."""
     try:
         DESIGN.next(design.status, "edit")
     except IllegalTransition as exc:
         raise Conflict(
             "This design has been submitted for a proof. Ask for changes on the proof to edit it again."
         ) from exc
-    return BoxSpec.from_dict(design.spec)
+
+
+def is_draft(design: Design) -> bool:
+    return "edit" in DESIGN.allowed(design.status)
 
 
 def commit_spec(design: Design, spec: BoxSpec) -> None:

@@ -16,7 +16,7 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 
 from app.models import Design, Logo
-from app.services import branding, delivery, designs, workers
+from app.services import branding, delivery, designs, recipients, workers
 from app.wizard import forms
 from configurator.addresses import Layout, check_address, label_lines, layout
 from configurator.catalog import load_catalog
@@ -118,6 +118,9 @@ class DeliveryStep(Step):
     def save(self, design: Design, form: FlaskForm, revision: int, nav: str) -> str:
         """Save quantity, date and delivery, and the address with them in one transaction."""
         changed = self.apply(BoxSpec.from_dict(design.spec), form)
+        office = form.office_boxes.data if form.kind.to_address else None
+        if (boxes := recipients.boxes_for(design, changed.delivery, office)) is not None:
+            changed = changed.replace(quantity=boxes)  # the list decides how many boxes go to recipients
         address = form.address()
         kept = partial(delivery.keep_address, design, changed, address, form.office_boxes.data)
         designs.save_step(design, revision, changed, self.fields, kept if form.kind.to_address else None)
@@ -129,7 +132,10 @@ class DeliveryStep(Step):
             return delivery.destinations_of(design, spec)
         typed = form.address() if form.kind.to_address else None
         return delivery.destinations_for(
-            spec, typed if typed and typed.country else None, form.office_boxes.data
+            spec,
+            typed if typed and typed.country else None,
+            form.office_boxes.data,
+            delivery.recipient_countries(design) if form.kind.to_recipients else (),
         )
 
     def page_extras(self, design: Design, spec: BoxSpec, form: FlaskForm) -> dict[str, Any]:

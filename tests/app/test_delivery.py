@@ -59,7 +59,8 @@ def test_the_journey_a_bad_postal_code_is_told_at_its_field_then_fixed_and_shipp
     browser.login(UserFactory().email)
     design_id = start_classic(browser)
     step = browser.get(f"/designs/{design_id}/edit/delivery").text
-    assert "list comes later" not in step and "recipients page" in step and "not ready yet" in step
+    assert "list comes later" not in step and "not ready yet" not in step
+    assert f'href="/designs/{design_id}/recipients"' in step
 
     refused = deliver(browser, design_id, **valid_address(postal_code="1O118"))
     assert refused.status_code == 422
@@ -151,7 +152,7 @@ def test_per_recipient_keeps_a_saved_address_and_is_honest_about_the_list(browse
     )
     assert address_row(design_id).postal_code == "10118"  # not checked, not changed, not lost
     review = html.unescape(browser.get(f"/designs/{design_id}/edit/review").text)
-    assert "recipients page, which comes in a later change" in review
+    assert "check the recipient list" in review
     assert "Shipping to each recipient (estimated at the domestic rate until recipients are added)" in review
 
 

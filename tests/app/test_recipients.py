@@ -1,0 +1,414 @@
+"""A design's recipient list: one by one, imported with fixes inline, exported, frozen once submitted, raced."""
+
+from __future__ import annotations
+
+import csv
+import io
+import logging
+
+import pytest
+from openpyxl import Workbook
+from sqlalchemy import select
+
+from app.extensions import db
+from app.models import Design, User
+from app.models.recipients import Recipient, RecipientImport, RecipientImportRow
+from app.services import recipients as service
+from app.services.errors import Conflict, Invalid, NotFound
+from configurator.recipients import Recipient as Value
+from configurator.states import DesignStatus
+from tests.app.factories import DeliveryAddressFactory, DesignFactory, UserFactory, WorkshopFactory, box_spec
+from tests.app.journeys import save_step
+from tests.app.racing import race, racing_app
+
+JANE = Value(
+    name="Jane Doe",
+    company="Acme",
+    email="jane@example.com",
+    phone="+1 212 555 0100",
+    street="1 Main St",
+    city="New York",
+    region="NY",
+    postal_code="10001",
+    country="US",
+    card_name="Jane",
+)
+HEADER = "First name;Last name;E-mail;Address;City;State;Zip;Country;Card name\r\n"
+GOOD = "Jane;Doe;jane@example.com;1 Main St;New York;NY;10001;US;Jane\r\n"
+BAD_ZIP = "Sam;Lee;sam@example.com;2 Oak Ave;Boston;MA;ABCDE;United States;Sam\r\n"
+FORMULA = '=HYPERLINK("http://evil");Cell;=1+1;3 Elm St;Austin;TX;73301;US;x\r\n'
+RTL = "מרים;כהן;miriam@example.com;4 Pine Rd;Seattle;WA;98101;US;מרים\r\n"
+
+
+def draft(**spec: object) -> tuple[User, Design]:
+    design = DesignFactory(spec=box_spec(**spec))
+    return design.created_by, design
+
+
+def staged(import_id: int) -> list[RecipientImportRow]:
+    db.session.expire_all()
+    query = select(RecipientImportRow).where(RecipientImportRow.import_id == import_id)
+    return list(db.session.scalars(query.order_by(RecipientImportRow.line)))
+
+
+def test_add_edit_remove_and_the_list(app) -> None:
+    user, design = draft()
+    row = service.add_recipient(user, design.id, JANE)
+    page = service.list_page(user, design.id)
+    assert (page.total, page.rows[0].value.name) == (1, "Jane Doe")
+    edited = service.edit_recipient(
+        user, design.id, row.id, row.version, JANE.__class__(**{**JANE.as_dict(), "card_name": "Dr Doe"})
+    )
+    assert edited.version == row.version + 1
+    with pytest.raises(Conflict):  # the page that read the first version is stale now
+        service.remove_recipient(user, design.id, row.id, row.version)
+    service.remove_recipient(user, design.id, row.id, edited.version)
+    assert service.list_page(user, design.id).total == 0
+
+
+def test_problems_are_told_at_their_fields_and_nothing_is_saved(app) -> None:
+    user, design = draft()
+    with pytest.raises(Invalid) as refused:
+        service.add_recipient(
+            user,
+            design.id,
+            Value(name="Jane", country="US", street="1 Main", email="nope", card_name="x" * 80),
+        )
+    assert {"email", "card_name", "city"} <= set(refused.value.violations)
+    assert service.list_page(user, design.id).total == 0
+
+
+def test_the_same_person_twice_is_refused(app) -> None:
+    user, design = draft()
+    service.add_recipient(user, design.id, JANE)
+    with pytest.raises(Invalid) as refused:
+        service.add_recipient(user, design.id, Value(**{**JANE.as_dict(), "name": "JANE DOE", "email": ""}))
+    assert "same person" in refused.value.violations["name"]
+
+
+def test_a_card_that_does_not_fit_is_refused_by_the_wizards_fit_check(app) -> None:
+    user, design = draft()
+    with pytest.raises(Invalid) as refused:
+        service.add_recipient(user, design.id, Value(**{**JANE.as_dict(), "message": "Thank you!\n" * 30}))
+    assert "Too long for the card" in refused.value.violations["message"]
+
+
+def test_the_design_message_is_filled_and_an_unknown_placeholder_is_a_problem(app) -> None:
+    user, design = draft(message="Dear {nickname}")
+    with pytest.raises(Invalid) as refused:
+        service.add_recipient(user, design.id, JANE)
+    assert "{nickname}" in refused.value.violations["message"]
+
+
+def test_another_organisations_design_is_not_found(app) -> None:
+    _, design = draft()
+    stranger = UserFactory()
+    for call in (
+        lambda: service.list_page(stranger, design.id),
+        lambda: service.add_recipient(stranger, design.id, JANE),
+        lambda: service.export_csv(stranger, design.id),
+        lambda: service.start_import(stranger, design.id, "x.csv", (HEADER + GOOD).encode()),
+    ):
+        with pytest.raises(NotFound):
+            call()
+
+
+def test_a_submitted_designs_list_is_frozen(app) -> None:
+    user, design = draft()
+    row = service.add_recipient(user, design.id, JANE)
+    design.status = DesignStatus.SUBMITTED
+    db.session.commit()
+    with pytest.raises(Conflict, match="submitted"):
+        service.add_recipient(
+            user, design.id, Value(**{**JANE.as_dict(), "email": "x@example.com", "name": "X Y"})
+        )
+    with pytest.raises(Conflict, match="submitted"):
+        service.remove_recipient(user, design.id, row.id, row.version)
+    assert not service.list_page(user, design.id).editable
+
+
+def test_the_quantity_follows_the_list_per_recipient_and_for_a_split(app) -> None:
+    user, design = draft(delivery="per_recipient", quantity=10)
+    service.add_recipient(user, design.id, JANE)
+    db.session.refresh(design)
+    assert design.spec["quantity"] == 1
+    user, design = draft(delivery="split", quantity=30)
+    DeliveryAddressFactory(design_id=design.id, organisation_id=design.organisation_id, boxes=12)
+    service.add_recipient(user, design.id, JANE)
+    db.session.refresh(design)
+    assert design.spec["quantity"] == 13
+    user, design = draft(delivery="bulk", quantity=30)
+    service.add_recipient(user, design.id, JANE)
+    db.session.refresh(design)
+    assert design.spec["quantity"] == 30
+
+
+def test_an_import_saves_good_rows_at_once_and_keeps_the_rest_waiting(app, caplog) -> None:
+    caplog.set_level(logging.DEBUG)
+    user, design = draft()
+    data = (HEADER + GOOD + BAD_ZIP + ";;;;;;;;\r\n" + FORMULA + RTL).encode("utf-8")
+    import_id = service.start_import(user, design.id, "list.csv", data)
+    mapping = service.mapping_page(user, design.id, import_id)
+    assert mapping.mapping[0] == "first_name" and mapping.mapping[6] == "postal_code"
+    result = service.apply_mapping(user, design.id, import_id, mapping.version, mapping.mapping)
+    assert (result.saved, result.waiting) == (2, 2)  # Jane and Miriam; Sam's ZIP and the formula row wait
+    problems = service.problems_page(user, design.id, import_id)
+    by_line = {r.line: r for r in problems.rows}
+    assert "postal_code" in by_line[3].errors
+    assert "email" in by_line[4].errors
+    assert by_line[4].value.name.startswith("=HYPERLINK")  # kept as entered
+    # Fixed inline, without uploading again: the row joins the list.
+    sam = by_line[3]
+    fixed = Value(**{**sam.value.as_dict(), "postal_code": "02108"})
+    assert service.fix_row(user, design.id, import_id, sam.id, sam.version, fixed)
+    assert service.list_page(user, design.id).total == 3
+    # A fix that still fails is kept as typed.
+    bad = by_line[4]
+    still = Value(**{**bad.value.as_dict(), "email": "still wrong"})
+    assert not service.fix_row(user, design.id, import_id, bad.id, bad.version, still)
+    assert staged(import_id)[0].values["email"] == "still wrong"
+    service.drop_row(user, design.id, import_id, bad.id)
+    assert db.session.get(RecipientImport, import_id) is None  # nothing left: the import is finished
+    log = caplog.text
+    assert "Jane" not in log and "jane@example.com" not in log and "Main St" not in log
+
+
+def test_a_bad_upload_is_told_at_the_file_and_loses_nothing(app) -> None:
+    user, design = draft()
+    service.add_recipient(user, design.id, JANE)
+    with pytest.raises(Invalid) as refused:
+        service.start_import(user, design.id, "x.csv", bytes(range(256)) * 20)
+    assert "file" in refused.value.violations
+    assert service.list_page(user, design.id).total == 1
+
+
+def test_a_mapping_without_a_name_is_refused_and_the_rows_stay(app) -> None:
+    user, design = draft()
+    import_id = service.start_import(user, design.id, "x.csv", (HEADER + GOOD).encode())
+    page = service.mapping_page(user, design.id, import_id)
+    with pytest.raises(Invalid):
+        service.apply_mapping(user, design.id, import_id, page.version, {2: "email"})
+    assert len(staged(import_id)) == 1
+
+
+def test_xlsx_with_merged_cells_imports(app) -> None:
+    user, design = draft()
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["Name", "Company", "Street", "City", "State", "Postcode", "Country"])
+    sheet.append(["Jane Doe", "Acme", "1 Main St", "New York", "NY", 10001, "US"])
+    sheet.append(["Sam Lee", None, "2 Oak Ave", "Boston", "MA", "02108", "US"])
+    sheet.merge_cells("B2:B3")
+    out = io.BytesIO()
+    book.save(out)
+    import_id = service.start_import(user, design.id, "list.xlsx", out.getvalue())
+    page = service.mapping_page(user, design.id, import_id)
+    assert service.apply_mapping(user, design.id, import_id, page.version, page.mapping).saved == 2
+
+
+def test_five_thousand_rows_and_the_cap(app) -> None:
+    user, design = draft()
+    rows = "".join(f"Person {n},p{n}@example.com,{n} Main St,New York,NY,10001,US\r\n" for n in range(5000))
+    data = ("Name,Email,Street,City,State,Zip,Country\r\n" + rows).encode()
+    import_id = service.start_import(user, design.id, "big.csv", data)
+    page = service.mapping_page(user, design.id, import_id)
+    assert page.rows == 5000
+    assert service.apply_mapping(user, design.id, import_id, page.version, page.mapping).saved == 5000
+    with pytest.raises(Invalid, match="full"):
+        service.add_recipient(user, design.id, JANE)
+
+
+def test_the_export_is_formula_safe_and_reads_back(app) -> None:
+    user, design = draft()
+    service.add_recipient(user, design.id, Value(**{**JANE.as_dict(), "company": "=cmd|' /C calc'!A0"}))
+    data = service.export_csv(user, design.id)
+    rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
+    assert rows[0][0] == "Name" and rows[1][1] == "'=cmd|' /C calc'!A0"
+    import_id = service.start_import(user, design.id, "again.csv", data)
+    assert service.mapping_page(user, design.id, import_id).mapping[1] == "company"
+
+
+def test_repr_shows_ids_only(app) -> None:
+    user, design = draft()
+    row = service.add_recipient(user, design.id, JANE)
+    text = repr(db.session.get(Recipient, row.id))
+    assert "Jane" not in text and str(row.id) in text
+
+
+@pytest.mark.real_commits
+def test_two_browsers_editing_one_recipient_never_lose_an_edit_silently(app) -> None:
+    user, design = draft()
+    row = service.add_recipient(user, design.id, JANE)
+    ids = (user.id, design.id, row.id, row.version)
+    db.session.remove()
+
+    def edit(card_name: str):
+        def run():
+            return service.edit_recipient(
+                db.session.get(User, ids[0]),
+                ids[1],
+                ids[2],
+                ids[3],
+                Value(**{**JANE.as_dict(), "card_name": card_name}),
+            )
+
+        return run
+
+    with racing_app(app, 2) as racers:
+        first, second = race(racers, edit("Ann"), edit("Bea"))
+    outcomes = [o for o in (first, second) if not isinstance(o, Conflict)]
+    assert len(outcomes) == 1, (first, second)
+    saved = db.session.get(Recipient, ids[2])
+    assert saved.card_name == outcomes[0].value.card_name and saved.version == ids[3] + 1
+
+
+@pytest.mark.real_commits
+def test_an_edit_while_the_list_is_imported_keeps_both(app) -> None:
+    user, design = draft()
+    row = service.add_recipient(user, design.id, JANE)
+    import_id = service.start_import(
+        user, design.id, "x.csv", (HEADER + BAD_ZIP.replace("ABCDE", "02108") + RTL).encode()
+    )
+    page = service.mapping_page(user, design.id, import_id)
+    ids = (user.id, design.id, row.id, row.version)
+    db.session.remove()
+
+    def edit():
+        value = Value(**{**JANE.as_dict(), "card_name": "Dr Doe"})
+        return service.edit_recipient(db.session.get(User, ids[0]), ids[1], ids[2], ids[3], value)
+
+    def importing():
+        return service.apply_mapping(
+            db.session.get(User, ids[0]), ids[1], import_id, page.version, page.mapping
+        )
+
+    with racing_app(app, 2) as racers:
+        edited, imported = race(racers, edit, importing)
+    assert not isinstance(edited, Exception), edited
+    assert not isinstance(imported, Exception), imported
+    db.session.expire_all()
+    names = [r.card_name for r in service.recipients_of(db.session.get(Design, ids[1]))]
+    assert names == ["Dr Doe", "Sam", "מרים"]
+
+
+# --- The pages ----------------------------------------------------------------------------
+
+
+def test_the_pages_add_import_fix_inline_and_export(browser) -> None:
+    user, design = draft(delivery="per_recipient")
+    browser.login(user.email)
+    base = f"/designs/{design.id}/recipients"
+    assert "Import a list" in browser.get(base).text
+    refused = browser.post(f"{base}/new", {**JANE.as_dict(), "email": "nope"})
+    assert (
+        refused.status_code == 200
+        and 'id="email-error"' in refused.text
+        and 'value="Jane Doe"' in refused.text
+    )
+    assert browser.post(f"{base}/new", JANE.as_dict()).status_code == 302
+    data = (HEADER + BAD_ZIP).encode("cp1252")
+    sent = browser.post(
+        f"{base}/import", {"file": (io.BytesIO(data), "list.csv")}, content_type="multipart/form-data"
+    )
+    assert sent.status_code == 302
+    mapping_url = sent.headers["Location"]
+    page = browser.get(mapping_url).text
+    assert "Which column is which?" in page and "ABCDE" in page
+    version = db.session.scalar(select(RecipientImport.version))
+    columns = {
+        f"column-{i}": t
+        for i, t in enumerate(
+            [
+                "first_name",
+                "last_name",
+                "email",
+                "street",
+                "city",
+                "region",
+                "postal_code",
+                "country",
+                "card_name",
+            ]
+        )
+    }
+    checked = browser.post(mapping_url, {"version": version, **columns})
+    assert checked.status_code == 302 and checked.headers["Location"].endswith("/rows")
+    rows = browser.get(checked.headers["Location"]).text
+    assert "Row 2" in rows and "postal_code-error" in rows and "ABCDE" in rows
+    [waiting] = staged(db.session.scalar(select(RecipientImport.id)))
+    prefix = f"r{waiting.id}-"
+    fixed = {
+        prefix + k: v
+        for k, v in {**waiting.values, "postal_code": "02108", "version": waiting.version}.items()
+    }
+    token = browser.token()
+    done = browser.client.post(
+        f"{base}/import/{waiting.import_id}/rows/{waiting.id}",
+        data={**fixed, "csrf_token": token, prefix + "csrf_token": token},
+    )
+    assert done.status_code == 302 and done.headers["Location"].endswith(base)
+    listing = browser.get(base).text
+    assert "Sam Lee" in listing and "Jane Doe" in listing and "2 recipients" in listing
+    exported = browser.get(f"{base}/export.csv")
+    assert exported.mimetype == "text/csv" and "Sam Lee" in exported.data.decode("utf-8-sig")
+    search = browser.get(f"{base}?q=sam").text
+    assert "Sam Lee" in search and "Jane Doe" not in search
+
+
+def test_a_bad_upload_is_told_at_the_file_field(browser) -> None:
+    user, design = draft()
+    browser.login(user.email)
+    sent = browser.post(
+        f"/designs/{design.id}/recipients/import",
+        {"file": (io.BytesIO(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 64), "old.xls")},
+        content_type="multipart/form-data",
+    )
+    assert sent.status_code == 422 and 'id="file-error"' in sent.text and "old Excel file" in sent.text
+
+
+def test_another_organisation_gets_404_on_every_page(browser) -> None:
+    _, design = draft()
+    browser.login(UserFactory().email)
+    for url in ("", "/new", "/export.csv"):
+        assert browser.get(f"/designs/{design.id}/recipients{url}").status_code == 404
+
+
+def test_the_wizard_links_the_list_for_recipients(browser) -> None:
+    user, design = draft(delivery="per_recipient")
+    browser.login(user.email)
+    step = browser.get(f"/designs/{design.id}/edit/delivery").text
+    assert f'href="/designs/{design.id}/recipients"' in step and "not ready yet" not in step
+
+
+def test_the_wizards_delivery_step_takes_the_quantity_from_the_list(browser) -> None:
+    user, design = draft(delivery="per_recipient", quantity=10)
+    for n in range(12):
+        service.add_recipient(
+            user, design.id, Value(**{**JANE.as_dict(), "name": f"Person {n}", "email": f"p{n}@example.com"})
+        )
+    browser.login(user.email)
+    data = {"quantity": 40, "needed_by": "", "delivery": "per_recipient"}
+    assert save_step(browser, design.id, "delivery", data).status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Design, design.id).spec["quantity"] == 12
+
+
+def test_makers_never_see_the_list(browser) -> None:
+    _, design = draft()
+    browser.login(WorkshopFactory().email)
+    assert browser.get(f"/designs/{design.id}/recipients").status_code in (403, 404)
+
+
+def test_the_card_book_gets_each_card_in_list_order(app) -> None:
+    user, design = draft(message="Dear {first_name}, thank you!")
+    service.add_recipient(user, design.id, JANE)
+    service.add_recipient(
+        user,
+        design.id,
+        Value(**{**JANE.as_dict(), "name": "Sam Lee", "email": "", "company": "", "message": "Mine"}),
+    )
+    cards = service.book_cards(db.session.get(Design, design.id))
+    assert [(c.index, c.label, c.name, c.message) for c in cards] == [
+        (1, "Jane Doe · Acme", "Jane", "Dear Jane, thank you!"),
+        (2, "Sam Lee", "Jane", "Mine"),
+    ]
