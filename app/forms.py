@@ -14,6 +14,7 @@ from wtforms import (
     IntegerField,
     PasswordField,
     RadioField,
+    SelectMultipleField,
     StringField,
     TextAreaField,
     widgets,
@@ -28,6 +29,7 @@ from wtforms.validators import (
 )
 
 from app.services.production.identities import pseudonyms_in
+from configurator.vocabulary import ApiScope
 
 MAX_ID = 2**31 - 1
 """The largest id or number a request may carry: INTEGER on PostgreSQL; larger is a 404 or a message, never a 500."""
@@ -189,6 +191,12 @@ class InviteForm(FlaskForm):
     email = EmailField("Colleague's email", validators=[DataRequired("Enter their email.")])
     role = HiddenField()
     """A radio group drawn from ``MEMBER_ROLES`` in the template; the service checks the value."""
+
+
+class ApiTokenForm(FlaskForm):
+    name = StringField("Name", validators=[DataRequired("Name the token."), Length(max=80)])
+    scopes = SelectMultipleField("It may", choices=[SelectChoice(s.value, s.label) for s in ApiScope])
+    """Checkboxes drawn from ``ApiScope`` in the template; the service checks the values."""
 
 
 class MemberForm(FlaskForm):

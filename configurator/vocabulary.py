@@ -223,6 +223,14 @@ class DesignFilter(Term):
     ARCHIVED = "archived", "Archived"
 
 
+class ApiScope(Term):
+    """What an organisation API token may do; ``read`` is implied by neither of the others."""
+
+    READ = "read", "Read the catalog, designs and proofs"
+    DESIGN = "design", "Create, change and submit designs"
+    ORDER = "order", "Follow and act on orders"
+
+
 VOCABULARY: tuple[type[Term], ...] = (
     LogoPlacement,
     MonogramStyle,
@@ -237,5 +245,6 @@ VOCABULARY: tuple[type[Term], ...] = (
     Decision,
     Role,
     DesignFilter,
+    ApiScope,
 )
 """Every kind of term, for templates and tests."""

@@ -3,6 +3,7 @@
 from flask import Flask
 
 from app.blueprints import (
+    api_tokens,
     auth,
     designs,
     health,
@@ -17,5 +18,17 @@ from app.blueprints import (
 
 
 def register_blueprints(app: Flask) -> None:
-    for module in (auth, designs, health, orders, organisation, production, proofs, staff, wizard, review):
+    for module in (
+        api_tokens,
+        auth,
+        designs,
+        health,
+        orders,
+        organisation,
+        production,
+        proofs,
+        staff,
+        wizard,
+        review,
+    ):
         app.register_blueprint(module.bp)

@@ -6,6 +6,7 @@ each other at run time.
 """
 
 from app.models.accounts import Invitation, Organisation, PasswordReset, Role, User
+from app.models.api import ApiToken, IdempotentRequest
 from app.models.audit import AuditEvent
 from app.models.base import utcnow
 from app.models.branding import Logo
@@ -19,6 +20,7 @@ from app.models.review import Comment, GuestReview, Review, ShareLink
 from app.models.worker import WorkerHeartbeat
 
 __all__ = [
+    "ApiToken",
     "AuditEvent",
     "CapacityDay",
     "CapacityException",
@@ -28,6 +30,7 @@ __all__ = [
     "Document",
     "DocumentKind",
     "GuestReview",
+    "IdempotentRequest",
     "Invitation",
     "Logo",
     "Order",

@@ -95,6 +95,9 @@ TABLE: dict[str, Expect] = {
     "organisation.revoke": ORGANISATION_ADMIN.but(org_admin="hide", args={"invitation_id": 999_999}),
     "organisation.change_role": ORGANISATION_ADMIN,
     "organisation.remove": ORGANISATION_ADMIN,  # logs out, then shows the login page
+    "api_tokens.index": ORGANISATION_ADMIN,
+    "api_tokens.create": ORGANISATION_ADMIN,
+    "api_tokens.revoke": ORGANISATION_ADMIN.but(org_admin="hide", args={"token_id": 999_999}),
     # Buyers: designs, wizard, proofs, review, orders
     "designs.index": BUYER_SIDE,
     "designs.show": ORG_OBJECT,
