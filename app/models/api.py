@@ -53,5 +53,6 @@ class IdempotentRequest(db.Model):
     """SHA-256 of the method, path and body: the same key with another request is refused."""
     status: Mapped[int | None]
     body: Mapped[Any | None] = mapped_column(JSON)
-    location: Mapped[str | None] = mapped_column(String(500))
+    headers: Mapped[dict[str, str] | None] = mapped_column(JSON)
+    """The answer's Location and ETag, replayed with it."""
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -43,7 +43,7 @@ def upgrade():
         sa.Column("fingerprint", sa.String(length=64), nullable=False),
         sa.Column("status", sa.Integer(), nullable=True),
         sa.Column("body", sa.JSON(), nullable=True),
-        sa.Column("location", sa.String(length=500), nullable=True),
+        sa.Column("headers", sa.JSON(), nullable=True),
         sa.Column("created_at", sa.DateTime(), nullable=False),
         sa.ForeignKeyConstraint(
             ["token_id"], ["api_token.id"], name=op.f("fk_idempotent_request_token_id_api_token")
