@@ -17,6 +17,7 @@ from flask_smorest.utils import prepare_response
 
 from app.api.problems import PROBLEM
 from app.api.schemas import ProblemSchema
+from app.extensions import csrf
 
 SETTINGS: dict[str, Any] = {
     "API_TITLE": "Gifts of Hope",
@@ -56,7 +57,6 @@ class ProblemApi(Api):
 
 def init_api(app: Flask) -> Api:
     from app.api import catalog, designs, docs, proofs
-    from app.extensions import csrf
 
     for key, value in SETTINGS.items():
         app.config.setdefault(key, value)

@@ -4,15 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask_smorest import Blueprint
-
-from app.api.auth import authenticate, needs
+from app.api.auth import needs
+from app.api.blueprint import api_blueprint
 from app.api.schemas import CatalogSchema
 from configurator.catalog import load_catalog
 from configurator.vocabulary import ApiScope
 
-bp = Blueprint("api_catalog", __name__, url_prefix="/api/v1/catalog", description="What a box can hold")
-bp.before_request(authenticate)
+bp = api_blueprint("api_catalog", "catalog", "What a box can hold")
 
 
 @bp.get("")

@@ -12,10 +12,10 @@ from typing import Any
 
 from flask import request, url_for
 from flask.wrappers import Response
-from flask_smorest import Blueprint
 
 from app.api import present
-from app.api.auth import authenticate, caller, needs
+from app.api.auth import caller, needs
+from app.api.blueprint import api_blueprint
 from app.api.idempotency import idempotent
 from app.api.problems import problem
 from app.api.schemas import (
@@ -34,8 +34,7 @@ from configurator.rules import check
 from configurator.spec import BoxSpec
 from configurator.vocabulary import ApiScope
 
-bp = Blueprint("api_designs", __name__, url_prefix="/api/v1/designs", description="Box designs")
-bp.before_request(authenticate)
+bp = api_blueprint("api_designs", "designs", "Box designs")
 
 IF_MATCH = {
     "in": "header",

@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Response
-from flask_smorest import Blueprint
 
 from app.api import present
-from app.api.auth import authenticate, caller, needs
+from app.api.auth import caller, needs
+from app.api.blueprint import api_blueprint
 from app.api.problems import problem
 from app.api.schemas import ProofSchema
 from app.services import reviews
@@ -18,8 +18,7 @@ from app.views import pdf_response
 from configurator.states import RenderStatus
 from configurator.vocabulary import ApiScope
 
-bp = Blueprint("api_proofs", __name__, url_prefix="/api/v1/proofs", description="Proofs of designs")
-bp.before_request(authenticate)
+bp = api_blueprint("api_proofs", "proofs", "Proofs of designs")
 
 NOT_READY = "This proof is not ready yet; its status says when it is."
 

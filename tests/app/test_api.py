@@ -223,3 +223,15 @@ def test_a_ready_proof_links_its_files_served_with_the_token(app, client, token)
     png = client.get(status["png"], headers=bearer(token))
     assert png.status_code == 200 and png.mimetype == "image/png"
     assert_problem(client.get(status["pdf"]), 401)
+
+
+def test_each_token_has_its_own_rate_limit_with_ratelimit_headers(app, client):
+    app.config["RATELIMIT_API"] = "3 per minute"
+    token, other = ApiTokenFactory(), ApiTokenFactory()
+    answers = [client.get("/api/v1/catalog", headers=bearer(token)) for _ in range(3)]
+    assert [a.headers["RateLimit-Remaining"] for a in answers] == ["2", "1", "0"]
+    assert answers[0].headers["RateLimit-Limit"] == "3" and answers[0].headers["RateLimit-Policy"] == "3;w=60"
+    assert 0 <= int(answers[0].headers["RateLimit-Reset"]) <= 60
+    refused = assert_problem(client.get("/api/v1/catalog", headers=bearer(token)), 429)
+    assert "3 per 1 minute" in refused["detail"]
+    assert client.get("/api/v1/catalog", headers=bearer(other)).status_code == 200
