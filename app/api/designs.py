@@ -89,7 +89,7 @@ def _decode(cursor: str) -> int | None:
 @bp.arguments(ListQuerySchema, location="query", as_kwargs=True)
 @bp.response(200, DesignPageSchema)
 def list_designs(limit: int, cursor: str | None = None) -> dict[str, Any] | Response:
-    """The organisation's current designs, newest first, a page at a time (follow ``next_cursor``)."""
+    """The organisation's current designs, newest first, a page at a time (follow next_cursor)."""
     before = None
     if cursor is not None:
         before = _decode(cursor)
@@ -107,7 +107,7 @@ def list_designs(limit: int, cursor: str | None = None) -> dict[str, Any] | Resp
 @bp.arguments(DesignCreateSchema)
 @bp.response(201, DesignSchema, headers={"ETag": {"schema": {"type": "string"}}})
 def create(body: dict[str, Any]) -> tuple[dict[str, Any], int, dict[str, str]]:
-    """A new draft, from a classic box (``classic_id``) or a whole ``spec``."""
+    """A new draft, from a classic box (classic_id) or a whole spec."""
     user = caller().user
     if "classic_id" in body:
         made = designs.create_from_classic(user, body["classic_id"], body["name"])
@@ -120,7 +120,7 @@ def create(body: dict[str, Any]) -> tuple[dict[str, Any], int, dict[str, str]]:
 @needs(ApiScope.READ)
 @bp.response(200, DesignSchema, headers={"ETag": {"schema": {"type": "string"}}})
 def show(design_id: int) -> tuple[dict[str, Any], int, dict[str, str]]:
-    """One design; its ETag is its revision, for ``If-Match`` on a change."""
+    """One design; its ETag is its revision, for If-Match on a change."""
     return _with_etag(designs.get_design(caller().user, design_id))
 
 
