@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import base64
 import binascii
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from flask import request, url_for
@@ -29,6 +31,7 @@ from app.api.schemas import (
 )
 from app.models import Design
 from app.services import designs
+from app.services.errors import Invalid
 from configurator.catalog import load_catalog
 from configurator.rules import check
 from configurator.spec import BoxSpec
@@ -53,6 +56,19 @@ def _spec(fields: dict[str, Any], base: BoxSpec | None = None) -> BoxSpec:
     if "needed_by" in fields:
         data["needed_by"] = fields["needed_by"].isoformat() if fields["needed_by"] else None
     return BoxSpec.from_dict(data)
+
+
+@contextmanager
+def _fields_of_spec() -> Iterator[None]:
+    """Name a spec rule's field where the request put it (``spec.box_size``), as the schema does."""
+    try:
+        yield
+    except Invalid as exc:
+        named = {
+            field if field == "name" else f"spec.{field}": message
+            for field, message in exc.violations.items()
+        }
+        raise Invalid(str(exc), named) from exc
 
 
 def _with_etag(
@@ -112,7 +128,8 @@ def create(body: dict[str, Any]) -> tuple[dict[str, Any], int, dict[str, str]]:
     if "classic_id" in body:
         made = designs.create_from_classic(user, body["classic_id"], body["name"])
     else:
-        made = designs.create_from_spec(user, body["name"] or "Design from the API", _spec(body["spec"]))
+        with _fields_of_spec():
+            made = designs.create_from_spec(user, body["name"] or "Design from the API", _spec(body["spec"]))
     return _with_etag(made, 201, Location=url_for("api_designs.show", design_id=made.id))
 
 
@@ -145,7 +162,8 @@ def update(body: dict[str, Any], design_id: int) -> tuple[dict[str, Any], int, d
             headers={"ETag": present.etag(found)},
         )
     if "spec" in body:
-        designs.update_draft(found, found.revision, _spec(body["spec"], BoxSpec.from_dict(found.spec)))
+        with _fields_of_spec():
+            designs.update_draft(found, found.revision, _spec(body["spec"], BoxSpec.from_dict(found.spec)))
     if "name" in body and body["name"] != found.name:
         designs.rename(user, found, found.name, body["name"])
     return _with_etag(designs.get_design(user, design_id))

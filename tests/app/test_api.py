@@ -131,7 +131,7 @@ def test_a_design_is_created_from_a_classic_or_a_spec(app, client, token):
 def test_a_spec_that_breaks_rules_names_every_field(app, client, token):
     spec = {"box_size": "enormous", "box_colour": "plaid", "ribbon_colour": "kraft", "tissue_colour": "white"}
     body = assert_problem(client.post("/api/v1/designs", json={"spec": spec}, headers=bearer(token)), 422)
-    assert {"box_size", "box_colour"} <= {e["field"] for e in body["errors"]}
+    assert {"spec.box_size", "spec.box_colour"} <= {e["field"] for e in body["errors"]}
     unknown = assert_problem(
         client.post("/api/v1/designs", json={"classic_id": "nope"}, headers=bearer(token)), 404
     )
@@ -171,7 +171,7 @@ def test_patch_needs_the_current_etag(app, client, token):
     )
     assert renamed.get_json()["name"] == "Welcome 2027"
     bad = client.patch(url, json={"spec": {"quantity": 1}}, headers={**bearer(token), "If-Match": "*"})
-    assert [e["field"] for e in assert_problem(bad, 422)["errors"]] == ["quantity"]
+    assert [e["field"] for e in assert_problem(bad, 422)["errors"]] == ["spec.quantity"]
 
 
 def test_the_list_pages_by_an_opaque_cursor(app, client, token):
