@@ -1,14 +1,15 @@
 """schemathesis, an outside client, drives every operation of the OpenAPI document with a valid token.
 
-It generates requests from the document itself (valid ones, some naming a real design and proof)
-and checks each answer: never a server error, and status, content type, headers and body all as
-the document says. The example count is modest, so this stays a unit-test-sized run.
+It generates requests from the document itself (valid and invalid ones, some naming a real design
+and proof) and checks each answer: never a server error, and status, content type, headers and
+body all as the document says. The example count is modest, so this stays a unit-test-sized run.
 """
 
 from __future__ import annotations
 
 import schemathesis
 from hypothesis import HealthCheck, given, settings
+from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
@@ -44,9 +45,12 @@ def test_every_operation_answers_as_its_document_says(app):
     assert len(operations) >= 8
     for operation in operations:
         names = {p.name for p in operation.path_parameters}
-        strategies = [operation.as_strategy()]
+        strategies = [operation.as_strategy(), operation.as_strategy(GenerationMode.NEGATIVE)]
         if names:
             strategies.append(operation.as_strategy(path_parameters={n: real[n] for n in names}))
+            strategies.append(
+                operation.as_strategy(GenerationMode.NEGATIVE, path_parameters={n: real[n] for n in names})
+            )
         for strategy in strategies:
 
             @given(case=strategy)
