@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
+from app.api import designs as api_designs
+from app.api.problems import schema_errors
 from app.extensions import db
 from app.models import Design
 from app.services import api_tokens
@@ -235,3 +239,36 @@ def test_each_token_has_its_own_rate_limit_with_ratelimit_headers(app, client):
     refused = assert_problem(client.get("/api/v1/catalog", headers=bearer(token)), 429)
     assert "3 per 1 minute" in refused["detail"]
     assert client.get("/api/v1/catalog", headers=bearer(other)).status_code == 200
+
+
+@given(st.integers(min_value=1, max_value=2**31 - 1))
+def test_a_cursor_reads_back_as_the_id_it_was_made_from(design_id):
+    cursor = api_designs._encode(design_id)
+    assert api_designs._decode(cursor) == design_id and str(design_id) not in cursor
+
+
+@given(st.text(max_size=100))
+def test_any_other_cursor_is_refused_without_an_error(text):
+    found = api_designs._decode(text)  # never raises: a forged cursor is a 422, not a 500
+    assert found is None or 0 <= found < 10**10
+
+
+@given(
+    st.recursive(
+        st.lists(st.text(), min_size=1), lambda inner: st.dictionaries(st.text(min_size=1), inner, min_size=1)
+    )
+)
+def test_every_schema_message_becomes_one_error_entry(messages):
+    errors = schema_errors({"json": messages})
+    leaves = 0
+
+    def count(node):
+        nonlocal leaves
+        if isinstance(node, dict):
+            for value in node.values():
+                count(value)
+        else:
+            leaves += 1
+
+    count(messages)
+    assert len(errors) == leaves and all(e["in"] == "body" for e in errors)
