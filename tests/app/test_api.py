@@ -205,6 +205,8 @@ def test_validate_returns_every_violation_and_submit_makes_a_proof(app, client, 
     assert {"message", "quantity"} <= {e["field"] for e in refused["errors"]}
 
     good = DesignFactory(created_by=token.created_by)
+    stale = {**bearer(token), "If-Match": f'"{good.revision - 1}"'}
+    assert_problem(client.post(f"/api/v1/designs/{good.id}/submit", headers=stale), 412)
     assert client.post(f"/api/v1/designs/{good.id}/validate", headers=bearer(token)).get_json() == {
         "valid": True,
         "violations": [],
