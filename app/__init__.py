@@ -20,6 +20,7 @@ def create_app(config: dict[str, Any] | None = None, env: dict[str, str] | None 
     # Here, not at the top: every ``app.*`` import runs this package first, and importing a
     # model or the config must not load every blueprint and service (Flask's factory idiom).
     from app import background, tasks  # noqa: F401 - registers the Celery tasks
+    from app.api import init_api
     from app.blueprints import register_blueprints
     from app.celery_app import celery_init_app
     from app.cli import register_cli
@@ -48,6 +49,7 @@ def create_app(config: dict[str, Any] | None = None, env: dict[str, str] | None 
     init_security(app)
     celery_init_app(app)
     register_blueprints(app)
+    init_api(app)
     register_cli(app)
     register_filters(app)
     init_i18n(app)

@@ -184,6 +184,8 @@ def build_config(env: dict[str, str] | None = None) -> dict[str, Any]:
         # invitation links) one network may make; every request counts, whatever the address.
         "RATELIMIT_RESET_ACCOUNT": "5 per 15 minutes",
         "RATELIMIT_RESET_ADDRESS": "50 per 15 minutes",
+        # Requests one API token may make (a request without a valid token counts for its address).
+        "RATELIMIT_API": env.get("RATELIMIT_API", "120 per minute"),
         "EMBEDDED_REDIS_SOCKET": str(embedded_redis_socket(instance, env) or ""),
         "WORKER_STALE_SECONDS": int(env.get("WORKER_STALE_SECONDS", "60")),
         "INSTANCE_PATH": str(instance),

@@ -16,6 +16,7 @@ from wtforms import (
     PasswordField,
     RadioField,
     SelectField,
+    SelectMultipleField,
     StringField,
     TextAreaField,
     widgets,
@@ -31,7 +32,7 @@ from wtforms.validators import (
 
 from app.services.production.identities import pseudonyms_in
 from configurator.addresses import Address, countries
-from configurator.vocabulary import PaymentTerms, TaxStatus
+from configurator.vocabulary import ApiScope, PaymentTerms, TaxStatus
 
 MAX_ID = 2**31 - 1
 """The largest id or number a request may carry: INTEGER on PostgreSQL; larger is a 404 or a message, never a 500."""
@@ -227,6 +228,12 @@ class BillingForm(FlaskForm):
 
     def address(self) -> Address:
         return Address(**{name: self[name].data or "" for name in BILLING_ADDRESS_FIELDS})
+
+
+class ApiTokenForm(FlaskForm):
+    name = StringField("Name", validators=[DataRequired("Name the token."), Length(max=80)])
+    scopes = SelectMultipleField("It may", choices=[SelectChoice(s.value, s.label) for s in ApiScope])
+    """Checkboxes drawn from ``ApiScope`` in the template; the service checks the values."""
 
 
 class MemberForm(FlaskForm):

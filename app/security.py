@@ -14,6 +14,7 @@ from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DataError
 from werkzeug.exceptions import HTTPException
 
+from app.api.problems import field_errors, is_api, problem, schema_errors
 from app.extensions import db, login_manager
 from app.models import Role, User
 from app.services.accounts import session_user
@@ -122,11 +123,15 @@ def _csrf_error(_error: CSRFError) -> Any:
 
 
 def _too_large(_error: HTTPException) -> Any:
+    if is_api(request.path):
+        return problem(413, "The request body is too large.")
     flash("That file is too large: logos can be up to 10 MB. Nothing else was changed.", "error")
     return redirect(_back_to_page() or url_for("auth.root"))
 
 
 def _service_error(error: ServiceError) -> Any:
+    if is_api(request.path):
+        return problem(error.status, str(error), field_errors(getattr(error, "violations", {})))
     return _error_page(error.status, str(error))
 
 
@@ -134,11 +139,15 @@ def _out_of_range(error: Exception) -> Any:
     """A number too large for the database (a tampered id or field): nothing to find, not a crash."""
     db.session.rollback()
     current_app.logger.warning("Out-of-range value in %s %s: %s", request.method, request.path, error)
+    if is_api(request.path):
+        return problem(404, "We could not find that.")
     return _error_page(404, "We could not find that." if _wants_json() else "We could not find that page.")
 
 
 def _too_many(error: RateLimitExceeded) -> Any:
     """The page the limit chose (the login form with when to try again), else a plain sentence."""
+    if is_api(request.path):
+        return problem(429, f"Too many requests: at most {error.description}. Try again shortly.")
     if error.response is not None:
         return error.response
     return _error_page(429, error.description)
@@ -154,6 +163,22 @@ HTTP_MESSAGES = {
 
 def _http_error(error: HTTPException) -> Any:
     code = error.code or 500
+    if is_api(request.path):
+        return _api_error(error, code)
     if _wants_json():
         return jsonify(error=error.description), code
     return _error_page(code, HTTP_MESSAGES.get(code, error.description or ""))
+
+
+def _api_error(error: HTTPException, code: int) -> Any:
+    """Problem details for the API; a schema's refusal (webargs' 422) lists each field's problem."""
+    data = getattr(error, "data", None) or {}
+    errors = schema_errors(data["messages"]) if "messages" in data else []
+    detail = "Please correct the fields listed in errors." if errors else (error.description or "")
+    if code >= 500:
+        db.session.rollback()
+        detail = "Something went wrong on our side; it has been logged."
+    headers = dict(data.get("headers") or {})
+    if code == 405 and error.get_response().headers.get("Allow"):
+        headers["Allow"] = error.get_response().headers["Allow"]
+    return problem(code, detail, errors, headers)

@@ -299,6 +299,14 @@ class PaymentTerms(Term):
         return member
 
 
+class ApiScope(Term):
+    """What an organisation API token may do; ``read`` is implied by neither of the others."""
+
+    READ = "read", "Read the catalog, designs and proofs"
+    DESIGN = "design", "Create, change and submit designs"
+    ORDER = "order", "Follow and act on orders"
+
+
 VOCABULARY: tuple[type[Term], ...] = (
     LogoPlacement,
     MonogramStyle,
@@ -316,5 +324,6 @@ VOCABULARY: tuple[type[Term], ...] = (
     TaxStatus,
     PaymentTerms,
     NotificationKind,
+    ApiScope,
 )
 """Every kind of term, for templates and tests."""

@@ -3,6 +3,7 @@
 from flask import Flask
 
 from app.blueprints import (
+    api_tokens,
     auth,
     designs,
     health,
@@ -19,6 +20,7 @@ from app.blueprints import (
 
 def register_blueprints(app: Flask) -> None:
     for module in (
+        api_tokens,
         auth,
         designs,
         health,

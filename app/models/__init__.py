@@ -6,6 +6,7 @@ each other at run time.
 """
 
 from app.models.accounts import Invitation, Organisation, PasswordReset, Role, User
+from app.models.api import ApiToken, IdempotentRequest
 from app.models.audit import AuditEvent
 from app.models.base import utcnow
 from app.models.billing import Invoice, NumberSequence
@@ -21,6 +22,7 @@ from app.models.review import Comment, GuestReview, Review, ShareLink
 from app.models.worker import WorkerHeartbeat
 
 __all__ = [
+    "ApiToken",
     "AuditEvent",
     "CapacityDay",
     "CapacityException",
@@ -31,6 +33,7 @@ __all__ = [
     "Document",
     "DocumentKind",
     "GuestReview",
+    "IdempotentRequest",
     "Invitation",
     "Invoice",
     "Logo",

@@ -83,6 +83,14 @@ def create_from_classic(user: User, classic_id: str, name: str = "") -> Design:
     return _new_design(user, name.strip() or classic.name, classic.spec, classic=classic_id)
 
 
+def create_from_spec(user: User, name: str, spec: BoxSpec) -> Design:
+    """A draft from a whole spec (the API's create): refused when it breaks a rule a draft may not."""
+    problems = violations(spec, draft=True)
+    if problems:
+        raise Invalid("Please correct the fields listed.", problems)
+    return _new_design(user, name, spec, start="spec")
+
+
 def create_blank(user: User, name: str = "") -> Design:
     """Build your own: a medium kraft box with nothing in it yet, named by the buyer.
 
@@ -200,6 +208,26 @@ def save_step(
             db.session.rollback()
             raise
     commit_spec(design, spec)
+
+
+def update_draft(design: Design, revision: int, spec: BoxSpec) -> None:
+    """Replace a draft's whole spec at once (the API's PATCH): every draft rule applies, not one step's."""
+    editable_spec(design, revision)
+    problems = violations(spec, draft=True)
+    if problems:
+        raise Invalid("Please correct the fields listed.", problems)
+    commit_spec(design, spec)
+
+
+def designs_before(user: User, before_id: int | None, limit: int) -> list[Design]:
+    """Up to ``limit`` current designs the user may see, newest first, older than ``before_id``.
+
+    Keyed on the id, not an offset, so a design created meanwhile never shifts a page.
+    """
+    query = select(Design).where(Design.archived_at.is_(None)).order_by(Design.id.desc()).limit(limit)
+    if before_id is not None:
+        query = query.where(Design.id < before_id)
+    return list(db.session.scalars(visible(user, Design, query.options(selectinload(Design.proofs)))))
 
 
 def submit(design: Design, user: User, revision: int, po_number: str = "", cost_centre: str = "") -> Proof:

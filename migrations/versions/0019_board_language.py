@@ -1,7 +1,7 @@
 """the workshop board: each maker's language and picture, and staff PINs that unlock the kiosk
 
 Revision ID: 0019
-Revises: 0017
+Revises: 0018
 
 Every maker gets a picture nobody else has (the order of ``configurator.avatars.every_avatar``
 as it stands in this revision), so no two makers look alike on the tablet from the start.
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0019"
-down_revision = "0017"
+down_revision = "0018"
 branch_labels = None
 depends_on = None
 

@@ -16,6 +16,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import (
+    ApiToken,
     AuditEvent,
     CapacityDay,
     CapacityException,
@@ -25,6 +26,7 @@ from app.models import (
     DigestMark,
     Document,
     DocumentKind,
+    IdempotentRequest,
     Invitation,
     Invoice,
     Logo,
@@ -51,6 +53,7 @@ from app.services.tokens import hash_token
 from app.storage import storage
 from configurator.catalog import load_catalog
 from configurator.spec import BoxSpec
+from configurator.vocabulary import ApiScope
 from proofs.mockup import render_mockup
 
 PASSWORD = "correct horse battery staple"
@@ -450,3 +453,36 @@ class InvoiceFactory(Base):
     def _create(cls, model_class: type[Invoice], **_kwargs: object) -> Invoice:
         order = OrderFactory()
         return db.session.scalars(select(Invoice).where(Invoice.order_id == order.id)).one()
+
+
+class ApiTokenFactory(Base):
+    """An organisation API token; ``secret`` is what its client sends as ``Bearer``."""
+
+    class Meta:
+        model = ApiToken
+
+    secret = factory.Sequence(lambda n: f"goh_test-api-token-{n:040d}")
+    created_by = factory.SubFactory(OrganisationAdminFactory)
+    organisation = factory.SelfAttribute("created_by.organisation")
+    name = factory.Sequence(lambda n: f"Integration {n}")
+    scopes = factory.LazyFunction(lambda: [scope.value for scope in ApiScope])
+    token_hash = factory.LazyAttribute(lambda token: hash_token(token.secret))
+    prefix = factory.LazyAttribute(lambda token: token.secret[:12])
+
+    @classmethod
+    def _create(cls, model_class: type, *args: Any, secret: str, **kwargs: Any) -> ApiToken:
+        """Keep the secret on the object (never in the database), for the test's requests."""
+        token = super()._create(model_class, *args, **kwargs)
+        token.secret = secret
+        return token
+
+
+class IdempotentRequestFactory(Base):
+    class Meta:
+        model = IdempotentRequest
+
+    token_id = factory.LazyFunction(lambda: ApiTokenFactory().id)
+    key = factory.Sequence(lambda n: f"key-{n}")
+    fingerprint = "0" * 64
+    status = 201
+    body = factory.LazyFunction(dict)

@@ -70,6 +70,8 @@ DRAFT = ORG_OBJECT_BUYERS.but(args={"design_id": "draft"})
 SIGNED_IN = Expect("login", *(["ok"] * 7))
 GUEST_LINK = Expect(*(["hide"] * 8))
 """Signed review links work without an account; a made-up token is 404 for everyone."""
+API_TOKEN = Expect(*(["login"] * 8))
+"""The JSON API answers a bearer token only: a session cookie of any role is a 401 (tests/app/test_api.py)."""
 ORGANISATION_ADMIN = Expect(org_admin="ok")
 """The organisation settings page and its forms: the organisation's admins only."""
 
@@ -88,6 +90,19 @@ TABLE: dict[str, Expect] = {
     "auth.join": GUEST_LINK,
     "auth.change_password": SIGNED_IN,
     "auth.notification_settings": BUYER_SIDE.but(staff="ok"),
+    # The JSON API: its document and docs are public, every resource needs a token
+    "api-docs.openapi_json": PUBLIC,
+    "api_docs_page.docs": PUBLIC,
+    "api_catalog.catalog": API_TOKEN,
+    "api_designs.list_designs": API_TOKEN,
+    "api_designs.create": API_TOKEN,
+    "api_designs.show": API_TOKEN,
+    "api_designs.update": PUBLIC,  # this test POSTs, which a PATCH route answers with 405
+    "api_designs.validate": API_TOKEN,
+    "api_designs.submit": API_TOKEN,
+    "api_proofs.show": API_TOKEN,
+    "api_proofs.pdf": API_TOKEN,
+    "api_proofs.png": API_TOKEN,
     # The organisation's admins
     "organisation.settings": ORGANISATION_ADMIN,
     "organisation.approval_rule": ORGANISATION_ADMIN,
@@ -97,6 +112,9 @@ TABLE: dict[str, Expect] = {
     "organisation.revoke": ORGANISATION_ADMIN.but(org_admin="hide", args={"invitation_id": 999_999}),
     "organisation.change_role": ORGANISATION_ADMIN,
     "organisation.remove": ORGANISATION_ADMIN,  # logs out, then shows the login page
+    "api_tokens.index": ORGANISATION_ADMIN,
+    "api_tokens.create": ORGANISATION_ADMIN,
+    "api_tokens.revoke": ORGANISATION_ADMIN.but(org_admin="hide", args={"token_id": 999_999}),
     # Buyers: designs, wizard, proofs, review, orders
     "designs.index": BUYER_SIDE,
     "designs.show": ORG_OBJECT,
