@@ -78,7 +78,7 @@ def test_the_last_job_sends_the_order_to_quality_check_and_every_move_is_audited
     moves = db.session.scalars(
         select(AuditEvent.action).where(AuditEvent.subject == f"order:{order.id}").order_by(AuditEvent.id)
     ).all()
-    assert moves == ["order.created", "order.start_production", "order.send_to_qa"]
+    assert moves == ["order.created", "invoice.issued", "order.start_production", "order.send_to_qa"]
 
 
 def test_a_stale_holder_cannot_move_a_job(app):

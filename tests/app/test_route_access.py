@@ -67,6 +67,8 @@ ORG_OBJECT = Expect(other_buyer="hide", buyer="ok", approver="ok", staff="ok", o
 ORG_OBJECT_BUYERS = ORG_OBJECT.but(staff="deny")
 DRAFT = ORG_OBJECT_BUYERS.but(args={"design_id": "draft"})
 """The wizard edits a draft (the world's other design is ordered, so frozen)."""
+MISSING_ROW = DRAFT.but(buyer="hide", approver="hide", org_admin="hide")
+"""A row of a draft's own that does not exist (a made-up id): 404 for those who may edit it."""
 SIGNED_IN = Expect("login", *(["ok"] * 7))
 GUEST_LINK = Expect(*(["hide"] * 8))
 """Signed review links work without an account; a made-up token is 404 for everyone."""
@@ -129,6 +131,18 @@ TABLE: dict[str, Expect] = {
     "wizard.resume": DRAFT,
     "wizard.edit": DRAFT.but(args={"design_id": "draft", "slug": "message"}),
     "wizard.live": DRAFT.but(args={"design_id": "draft", "step": "message"}),
+    # A design's recipients: its organisation's buyers edit a draft's list, staff may read it
+    "recipients.index": ORG_OBJECT.but(args={"design_id": "draft"}),
+    "recipients.export": ORG_OBJECT.but(args={"design_id": "draft"}),
+    "recipients.new": DRAFT,
+    "recipients.upload": DRAFT,
+    "recipients.edit": MISSING_ROW.but(args={"design_id": "draft", "recipient_id": 999_999}),
+    "recipients.remove": MISSING_ROW.but(args={"design_id": "draft", "recipient_id": 999_999}),
+    "recipients.mapping": MISSING_ROW.but(args={"design_id": "draft", "import_id": 999_999}),
+    "recipients.problems": MISSING_ROW.but(args={"design_id": "draft", "import_id": 999_999}),
+    "recipients.discard": MISSING_ROW.but(args={"design_id": "draft", "import_id": 999_999}),
+    "recipients.fix": MISSING_ROW.but(args={"design_id": "draft", "import_id": 999_999, "row_id": 999_999}),
+    "recipients.drop": MISSING_ROW.but(args={"design_id": "draft", "import_id": 999_999, "row_id": 999_999}),
     "wizard.logo": ORG_OBJECT.but(
         buyer="hide", approver="hide", staff="hide", org_admin="hide"
     ),  # no logo uploaded
@@ -173,6 +187,8 @@ TABLE: dict[str, Expect] = {
     "production.pick": Expect(workshop="ok"),
     "production.stop": BOARD,
     "production.language": BOARD,
+    "production.avatar": BOARD,
+    "production.leave": Expect(workshop="ok"),
     "production.picture": BOARD.but(staff="ok"),
     # Staff
     "staff.dashboard": STAFF,
@@ -191,6 +207,7 @@ TABLE: dict[str, Expect] = {
     "staff.capacity_date": STAFF,
     "staff.capacity_date_delete": STAFF,
     "staff.makers": STAFF,
+    "staff.pin": STAFF,
     "staff.maker_active": STAFF.but(args={"change": "activate"}),
     "staff.impact": STAFF,
 }
