@@ -45,6 +45,7 @@ from app.models import (
     utcnow,
 )
 from app.models.outbox import OutboxMessage
+from app.models.recipients import Recipient, RecipientImport, RecipientImportRow
 from app.models.review import GuestReview, ShareLink
 from app.services import orders, production
 from app.services import proofs as proof_service
@@ -124,6 +125,56 @@ class DesignFactory(Base):
     organisation = factory.SelfAttribute("created_by.organisation")
     name = "Warm Welcome"
     spec = factory.LazyFunction(box_spec)
+
+
+class RecipientFactory(Base):
+    """One person on a draft design's list, in the United States unless told otherwise."""
+
+    class Meta:
+        model = Recipient
+
+    class Params:
+        design = factory.SubFactory(DesignFactory)
+
+    design_id = factory.SelfAttribute("design.id")
+    organisation_id = factory.SelfAttribute("design.organisation_id")
+    position = factory.Sequence(lambda n: n + 1)
+    name = factory.Sequence(lambda n: f"Recipient {n}")
+    street = "1600 Amphitheatre Parkway"
+    city = "Mountain View"
+    region = "CA"
+    postal_code = "94043"
+    country = "US"
+
+
+class RecipientImportFactory(Base):
+    """An upload waiting for its columns to be matched."""
+
+    class Meta:
+        model = RecipientImport
+
+    class Params:
+        design = factory.SubFactory(DesignFactory)
+
+    design_id = factory.SelfAttribute("design.id")
+    organisation_id = factory.SelfAttribute("design.organisation_id")
+    created_by_id = factory.SelfAttribute("design.created_by_id")
+    filename = "list.csv"
+    headers = factory.LazyFunction(lambda: ["Name", "Country"])
+
+
+class RecipientImportRowFactory(Base):
+    """One row of an upload, as entered."""
+
+    class Meta:
+        model = RecipientImportRow
+
+    class Params:
+        upload = factory.SubFactory(RecipientImportFactory)
+
+    import_id = factory.SelfAttribute("upload.id")
+    line = factory.Sequence(lambda n: n + 2)
+    cells = factory.LazyFunction(lambda: ["Ada Lovelace", "GB"])
 
 
 class ProofFactory(Base):
