@@ -7,8 +7,8 @@ from typing import Any, TypeVar
 from sqlalchemy import Select
 
 from app.extensions import db
-from app.models import User
-from app.services.errors import NotFound
+from app.models import Organisation, Role, User
+from app.services.errors import Forbidden, NotFound
 
 M = TypeVar("M")
 
@@ -28,3 +28,11 @@ def shown_to(user: User, found: M | None, noun: str) -> M:
     if found is None or not (user.is_staff or found.organisation_id == user.organisation_id):
         raise NotFound(f"We could not find that {noun}.")
     return found
+
+
+def require_admin(user: User, organisation: Organisation) -> None:
+    """Only the organisation's own admin (or ours) changes how the organisation works."""
+    if not (
+        user.role == Role.ADMIN or (user.is_organisation_admin and user.organisation_id == organisation.id)
+    ):
+        raise Forbidden("Only your organisation's admin can change this.")

@@ -12,9 +12,9 @@ from dataclasses import dataclass, field, replace
 
 from app.models import Design, Organisation, User
 from app.services import audit, delivery
+from app.services.access import require_admin
 from app.services.email_address import NotAnEmail, clean_email
 from app.services.errors import Invalid
-from app.services.reviews.rules import require_admin
 from app.services.transaction import commits
 from configurator.addresses import Address, check_address
 from configurator.billing import check_certificate

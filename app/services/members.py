@@ -20,12 +20,12 @@ from sqlalchemy.orm import aliased
 from app.extensions import db
 from app.models import Invitation, Organisation, Role, User, utcnow
 from app.services import audit
+from app.services.access import require_admin
 from app.services.accounts import checked_name, checked_password, hash_password
 from app.services.billing import Billing, billing_of
 from app.services.email_address import NotAnEmail, clean_email
 from app.services.errors import Conflict, Forbidden, Invalid, NotFound
 from app.services.notifications import external_url, send_to_address
-from app.services.reviews.rules import require_admin
 from app.services.share_links import LinkClosed
 from app.services.tokens import hash_token, new_token, plausible
 from app.services.transaction import commits

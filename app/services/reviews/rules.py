@@ -6,7 +6,8 @@ from decimal import Decimal, InvalidOperation
 
 from app.models import Organisation, Proof, Role, User
 from app.services import audit
-from app.services.errors import Forbidden, Invalid
+from app.services.access import require_admin
+from app.services.errors import Invalid
 from app.services.transaction import commits
 from configurator.catalog import load_catalog
 from configurator.pricing import quote
@@ -45,14 +46,6 @@ def parse_threshold(raw: str) -> Decimal | None:
     if not value.is_finite() or value < 0 or value >= Decimal("10000000000"):
         raise Invalid("Enter an amount from $0 up.", {"threshold": "Out of range."})
     return value.quantize(Decimal("0.01"))
-
-
-def require_admin(user: User, organisation: Organisation) -> None:
-    """Only the organisation's own admin (or ours) changes how the organisation works."""
-    if not (
-        user.role == Role.ADMIN or (user.is_organisation_admin and user.organisation_id == organisation.id)
-    ):
-        raise Forbidden("Only your organisation's admin can change this.")
 
 
 @commits
