@@ -50,22 +50,26 @@ def _on_alarm(_signum: int, _frame: object) -> None:
 
 @contextlib.contextmanager
 def _limits(seconds: float, memory_mb: int) -> Iterator[None]:
+    # Signal handlers and the address-space limit belong to the whole process, so only its main
+    # thread (a Celery prefork or solo worker's) sets them. Renders in other threads at once
+    # would save and restore each other's limit and leave the process capped for good; there
+    # Celery's own time limits are the guard.
+    limited = threading.current_thread() is threading.main_thread()
+    if not limited:
+        yield
+        return
     soft, hard = resource.getrlimit(resource.RLIMIT_AS)
     budget = _address_space() + memory_mb * _MB
     resource.setrlimit(
         resource.RLIMIT_AS, (budget if hard == resource.RLIM_INFINITY else min(budget, hard), hard)
     )
-    # Signal handlers live in the main thread; elsewhere Celery's time limits are the guard.
-    timed = threading.current_thread() is threading.main_thread()
-    previous = signal.signal(signal.SIGALRM, _on_alarm) if timed else None
-    if timed:
-        signal.setitimer(signal.ITIMER_REAL, seconds)
+    previous = signal.signal(signal.SIGALRM, _on_alarm)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
     try:
         yield
     finally:
-        if timed:
-            signal.setitimer(signal.ITIMER_REAL, 0)
-            signal.signal(signal.SIGALRM, previous)
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
         resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
 
 

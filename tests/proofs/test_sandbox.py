@@ -59,3 +59,34 @@ def test_limits_are_lifted_afterwards_so_the_worker_carries_on(render):
     assert signal.getsignal(signal.SIGALRM) == handler
     assert len(bytes(300 * 1024 * 1024)) > 0  # the memory the render could not have is there again
     assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)  # and no timer is left to fire
+
+
+def test_renders_in_threads_at_once_leave_the_process_limit_as_it_was():
+    """RLIMIT_AS is the whole process's: threads that set and restored it at once left it capped
+    (and a browser started afterwards by the same process could not start).
+
+    The worst order: the first render starts, the second starts, the first ends, the second ends
+    (restoring what it found: the first one's cap).
+    """
+    import resource
+    import threading
+
+    before = resource.getrlimit(resource.RLIMIT_AS)
+    first_in, second_in, first_out = threading.Event(), threading.Event(), threading.Event()
+
+    def first() -> None:
+        first_in.set()
+        second_in.wait(10)
+
+    def second() -> None:
+        second_in.set()
+        first_out.wait(10)
+
+    one = threading.Thread(target=lambda: (run_limited(first, seconds=10, memory_mb=64), first_out.set()))
+    one.start()
+    first_in.wait(10)
+    two = threading.Thread(target=lambda: run_limited(second, seconds=10, memory_mb=64))
+    two.start()
+    one.join(30)
+    two.join(30)
+    assert resource.getrlimit(resource.RLIMIT_AS) == before
