@@ -6,12 +6,27 @@ refuses; a plain page of our own needs neither script nor network.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from flask import Blueprint, current_app, render_template
+from markupsafe import Markup, escape
 
 bp = Blueprint("api_docs_page", __name__)
 METHODS = ("get", "post", "put", "patch", "delete")
+# A CommonMark code span as the descriptions write it (docstrings say ``name``, as rst does).
+CODE_SPAN = re.compile(r"(`+)(.+?)\1")
+
+
+@bp.app_template_filter("code_spans")
+def code_spans(text: str) -> Markup:
+    """A description with its code spans set as code, everything else escaped."""
+    spans = CODE_SPAN.split(str(text))
+    out = [escape(spans[0])]
+    for index in range(1, len(spans), 3):
+        out.append(Markup("<code>{}</code>").format(spans[index + 1].strip()))
+        out.append(escape(spans[index + 2]))
+    return Markup("").join(out)
 
 
 def _operations(spec: dict[str, Any]) -> list[dict[str, Any]]:

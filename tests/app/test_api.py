@@ -7,6 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from app.api import designs as api_designs
+from app.api.docs import code_spans
 from app.api.problems import schema_errors
 from app.extensions import db
 from app.models import Design
@@ -48,6 +49,13 @@ def test_the_openapi_document_and_the_docs_need_no_token(app, client):
     assert document["openapi"] == "3.1.0" and "/api/v1/designs/{design_id}/submit" in document["paths"]
     docs = client.get("/api/docs")
     assert docs.status_code == 200 and "POST /api/v1/designs" in docs.text and 'src="http' not in docs.text
+    assert "`" not in docs.text, "a code span in a description is set as code, not shown as backticks"
+
+
+def test_the_docs_set_code_spans_as_code_and_escape_the_rest():
+    assert str(code_spans("Send ``If-Match`` or `*` <b>")) == (
+        "Send <code>If-Match</code> or <code>*</code> &lt;b&gt;"
+    )
 
 
 def test_no_unknown_or_revoked_token_gets_in(app, client, token):
