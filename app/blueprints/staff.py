@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from wtforms import DateField, DecimalField, HiddenField, IntegerField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from app.forms import MAX_ID, BuyerVisibleText, parse_id
+from app.forms import MAX_ID, ActionForm, BuyerVisibleText, Form, parse_id
 from app.models import Order, Role
 from app.models.production import Shipment
 from app.security import roles_required
@@ -24,11 +23,7 @@ bp = Blueprint("staff", __name__, url_prefix="/staff")
 HOURS = [NumberRange(0, 1200, "Enter hours from 0 to 1200.")]
 
 
-class BareForm(FlaskForm):
-    """A button: CSRF only."""
-
-
-class ShipForm(BuyerVisibleText, FlaskForm):
+class ShipForm(BuyerVisibleText, Form):
     buyer_text_fields = ("carrier", "tracking_number")
     carrier = StringField("Carrier", validators=[DataRequired("Enter the carrier."), Length(max=60)])
     tracking_number = StringField(
@@ -37,7 +32,7 @@ class ShipForm(BuyerVisibleText, FlaskForm):
     boxes = IntegerField("Boxes in this parcel", validators=[Optional(), NumberRange(min=1, max=MAX_ID)])
 
 
-class AssignForm(FlaskForm):
+class AssignForm(Form):
     maker = IntegerField("Maker", validators=[InputRequired(), NumberRange(min=1, max=MAX_ID)])
 
     def __init__(self, *args: object, **kwargs: object) -> None:
@@ -45,7 +40,7 @@ class AssignForm(FlaskForm):
         self.choices = [(m.id, m.display_name) for m in service.makers()]
 
 
-class PriorityForm(FlaskForm):
+class PriorityForm(Form):
     priority = IntegerField(
         "Priority (smaller is sooner)",
         validators=[Optional(), NumberRange(-MAX_ID, MAX_ID, "Enter a smaller priority number.")],
@@ -53,7 +48,7 @@ class PriorityForm(FlaskForm):
     to_top = HiddenField()
 
 
-class WeekForm(FlaskForm):
+class WeekForm(Form):
     mon = DecimalField("Monday", validators=[InputRequired(), *HOURS], places=1)
     tue = DecimalField("Tuesday", validators=[InputRequired(), *HOURS], places=1)
     wed = DecimalField("Wednesday", validators=[InputRequired(), *HOURS], places=1)
@@ -65,13 +60,13 @@ class WeekForm(FlaskForm):
     DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
-class DateForm(FlaskForm):
+class DateForm(Form):
     day = DateField("Date", validators=[InputRequired("Choose a date.")])
     hours = DecimalField("Maker hours (0 = closed)", validators=[InputRequired(), *HOURS], places=1)
     note = StringField("Note", validators=[Length(max=120)])
 
 
-class MakerForm(FlaskForm):
+class MakerForm(Form):
     pseudonym = StringField(
         "Pseudonym (the name the maker chose)", validators=[DataRequired("Enter a name."), Length(2, 40)]
     )
@@ -150,7 +145,6 @@ def _order_page(found: Order, ship_form: ShipForm | None = None, status: int = 2
         ship_form=ShipForm(boxes=left) if ship_form is None else ship_form,
         assign_form=AssignForm(),
         priority_form=PriorityForm(),
-        form=BareForm(),
         ready=service.ready_job_ids(),
         done_minutes=done,
         total_minutes=total,
@@ -161,7 +155,7 @@ def _order_page(found: Order, ship_form: ShipForm | None = None, status: int = 2
 @bp.post("/orders/<int:order_id>/<action>")
 @roles_required(Role.STAFF)
 def advance(order_id: int, action: str) -> Response:
-    if not BareForm().validate_on_submit():
+    if not ActionForm().validate_on_submit():
         abort(400)
     found = orders.get_order(current_user, order_id)
     try:
@@ -198,7 +192,7 @@ def ship(order_id: int) -> Response | str | tuple[str, int]:
 @bp.post("/orders/<int:order_id>/first")
 @roles_required(Role.STAFF)
 def order_first(order_id: int) -> Response:
-    if not BareForm().validate_on_submit():
+    if not ActionForm().validate_on_submit():
         abort(400)
     found = orders.get_order(current_user, order_id)
     moved = service.order_first(current_user, found)
@@ -244,14 +238,13 @@ def queue() -> str:
         ready=service.ready_job_ids(),
         assign_form=assign,
         priority_form=PriorityForm(),
-        form=BareForm(),
     )
 
 
 @bp.post("/jobs/<int:job_id>/release")
 @roles_required(Role.STAFF)
 def release(job_id: int) -> Response:
-    if not BareForm().validate_on_submit():
+    if not ActionForm().validate_on_submit():
         abort(400)
     try:
         job = service.release(current_user, job_id)
@@ -310,7 +303,6 @@ def capacity() -> str | Response | tuple[str, int]:
         week=week,
         date_form=DateForm(formdata=None),
         exceptions=service.exceptions(service.today()),
-        form=BareForm(),
         plan=service.plan(),
         backlog_hours=round(service.backlog_minutes() / 60, 1),
     ), (422 if request.method == "POST" else 200)
@@ -347,7 +339,7 @@ def capacity_date() -> Response:
 @bp.post("/capacity/dates/<int:exception_id>/delete")
 @roles_required(Role.STAFF)
 def capacity_date_delete(exception_id: int) -> Response:
-    if not BareForm().validate_on_submit():
+    if not ActionForm().validate_on_submit():
         abort(400)
     service.delete_exception(current_user, exception_id)
     return redirect(url_for("staff.capacity"))
@@ -365,16 +357,14 @@ def makers() -> str | Response:
         else:
             flash(f"{maker.display_name} can now pick their name on the workshop tablet.", "success")
             return redirect(url_for("staff.makers"))
-    return render_template(
-        "staff/makers.html", makers=service.makers(include_inactive=True), form=form, bare=BareForm()
-    )
+    return render_template("staff/makers.html", makers=service.makers(include_inactive=True), form=form)
 
 
 @bp.post("/makers/pin")
 @roles_required(Role.STAFF)
 def pin() -> Response:
     """Set the PIN with which this staff member unlocks the workshop tablet."""
-    if not BareForm().validate_on_submit():
+    if not ActionForm().validate_on_submit():
         abort(400)
     try:
         kiosk.set_pin(current_user, request.form.get("pin", ""))
@@ -388,7 +378,7 @@ def pin() -> Response:
 @bp.post("/makers/<int:maker_id>/<any(activate, deactivate):change>")
 @roles_required(Role.STAFF)
 def maker_active(maker_id: int, change: str) -> Response:
-    if not BareForm().validate_on_submit():
+    if not ActionForm().validate_on_submit():
         abort(400)
     service.set_maker_active(current_user, maker_id, change == "activate")
     return redirect(url_for("staff.makers"))
