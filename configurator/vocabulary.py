@@ -69,6 +69,13 @@ class MonogramStyle(Term):
     BLOCK = "block", "Bold block"
 
 
+class QualityMark(Term):
+    """How staff settled a line of an order's quality checklist."""
+
+    TICKED = "ticked", "Checked"
+    EXCEPTION = "exception", "Exception recorded"
+
+
 class CardStyle(Term):
     CLASSIC = "classic", "Classic"
     MODERN = "modern", "Modern"
@@ -310,6 +317,7 @@ class ApiScope(Term):
 VOCABULARY: tuple[type[Term], ...] = (
     LogoPlacement,
     MonogramStyle,
+    QualityMark,
     CardStyle,
     CardSize,
     PageSize,

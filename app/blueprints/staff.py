@@ -14,10 +14,12 @@ from app.security import roles_required
 from app.services import delivery, documents, inbox, kiosk, orders, reviews
 from app.services import production as service
 from app.services.errors import Conflict, Invalid
+from app.services.production import quality
 from app.views import document_response, pdf_response
 from configurator.catalog import load_catalog
 from configurator.spec import BoxSpec
 from configurator.states import ORDER
+from configurator.vocabulary import QualityMark
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
 HOURS = [NumberRange(0, 1200, "Enter hours from 0 to 1200.")]
@@ -64,6 +66,12 @@ class DateForm(Form):
     day = DateField("Date", validators=[InputRequired("Choose a date.")])
     hours = DecimalField("Maker hours (0 = closed)", validators=[InputRequired(), *HOURS], places=1)
     note = StringField("Note", validators=[Length(max=120)])
+
+
+class QualityForm(Form):
+    line = HiddenField(validators=[DataRequired(), Length(max=40)])
+    mark = HiddenField(validators=[DataRequired()])
+    note = StringField("What is different, and why it is acceptable", validators=[Length(max=500)])
 
 
 class MakerForm(Form):
@@ -126,8 +134,13 @@ def order(order_id: int) -> str | tuple[str, int]:
     return _order_page(orders.get_order(current_user, order_id))
 
 
-def _order_page(found: Order, ship_form: ShipForm | None = None, status: int = 200) -> str | tuple[str, int]:
-    """The order page; after a refused parcel, with the form as sent and its errors at their fields."""
+def _order_page(
+    found: Order,
+    ship_form: ShipForm | None = None,
+    status: int = 200,
+    quality_form: QualityForm | None = None,
+) -> str | tuple[str, int]:
+    """The order page; after a refused parcel or check, with the form as sent and its errors at their fields."""
     done, total = orders.progress(found)
     left = service.boxes_left(found)
     page = render_template(
@@ -146,6 +159,8 @@ def _order_page(found: Order, ship_form: ShipForm | None = None, status: int = 2
         assign_form=AssignForm(),
         priority_form=PriorityForm(),
         ready=service.ready_job_ids(),
+        quality=quality.quality_checklist(found),
+        quality_form=quality_form or QualityForm(formdata=None),
         done_minutes=done,
         total_minutes=total,
     )
@@ -163,6 +178,30 @@ def advance(order_id: int, action: str) -> Response:
     except Conflict as exc:
         flash(str(exc), "error")
     return _back(url_for("staff.order", order_id=order_id))
+
+
+@bp.post("/orders/<int:order_id>/quality")
+@roles_required(Role.STAFF)
+def quality_check(order_id: int) -> Response | str | tuple[str, int]:
+    """Tick a line of the order's quality check, record an exception to it, or take a mark back."""
+    found = orders.get_order(current_user, order_id)
+    form = QualityForm()
+    chosen = form.mark.data or ""
+    if not form.validate_on_submit() or not (chosen == "clear" or QualityMark.has(chosen)):
+        abort(400)
+    try:
+        if chosen == "clear":
+            quality.clear_line(current_user, found, form.line.data or "")
+        else:
+            quality.mark_line(
+                current_user, found, form.line.data or "", QualityMark(chosen), form.note.data or ""
+            )
+    except Invalid as exc:
+        form.note.errors = [exc.violations.get("note", str(exc))]
+        return _order_page(found, status=422, quality_form=form)
+    except Conflict as exc:
+        flash(str(exc), "error")
+    return redirect(url_for("staff.order", order_id=order_id, _anchor="quality"))
 
 
 @bp.post("/orders/<int:order_id>/ship")

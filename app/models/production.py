@@ -5,13 +5,14 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import CheckConstraint, ColumnElement, ForeignKey, String, Text, case, or_
+from sqlalchemy import CheckConstraint, ColumnElement, ForeignKey, String, Text, UniqueConstraint, case, or_
 from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
-from app.models.base import status_type, utcnow
+from app.models.base import status_type, utcnow, values_of
 from configurator.states import JOB, JobStatus
+from configurator.vocabulary import QualityMark
 
 if TYPE_CHECKING:
     from app.models.accounts import User
@@ -107,3 +108,32 @@ class Shipment(db.Model):
 
     order: Mapped[Order] = relationship()
     shipped_by: Mapped[User | None] = relationship()
+
+
+class QualityCheckMark(db.Model):
+    """Staff's mark on one line of an order's quality check (the lines come from the order's spec,
+    ``configurator.quality.checklist``): ticked, or an exception with the note that explains it."""
+
+    __tablename__ = "quality_mark"
+    __table_args__ = (UniqueConstraint("order_id", "line_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("order.id"), index=True)
+    line_key: Mapped[str] = mapped_column(String(40))
+    mark: Mapped[QualityMark] = mapped_column(
+        db.Enum(
+            QualityMark,
+            native_enum=False,
+            create_constraint=True,
+            validate_strings=True,
+            length=12,
+            values_callable=values_of,
+            name="mark",
+        )
+    )
+    note: Mapped[str] = mapped_column(Text, default="")
+    marked_by_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
+    marked_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    order: Mapped[Order] = relationship()
+    marked_by: Mapped[User] = relationship()

@@ -37,6 +37,7 @@ from app.models import (
     PasswordReset,
     ProductionJob,
     Proof,
+    QualityCheckMark,
     Review,
     Role,
     Shipment,
@@ -343,6 +344,18 @@ class ShipmentFactory(Base):
     tracking_number = factory.Sequence(lambda n: f"1Z{n:06d}")
     boxes = 1
     shipped_by = factory.SubFactory(StaffFactory)
+
+
+class QualityCheckMarkFactory(Base):
+    """Staff's tick on the first line (the box) of an order's quality check."""
+
+    class Meta:
+        model = QualityCheckMark
+
+    order = factory.SubFactory(OrderFactory)
+    line_key = "box"
+    mark = "ticked"
+    marked_by = factory.SubFactory(StaffFactory)
 
 
 class CommentFactory(Base):

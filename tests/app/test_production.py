@@ -16,8 +16,9 @@ from app.models.outbox import OutboxMessage
 from app.models.production import Shipment
 from app.services import orders, previews, production
 from app.services.errors import Conflict, Invalid, NotFound
-from app.services.production import planning
+from app.services.production import planning, quality
 from configurator.jobs import priority_for
+from configurator.vocabulary import QualityMark
 from tests.app.factories import (
     MakerFactory,
     StaffFactory,
@@ -215,6 +216,10 @@ def test_staff_cannot_skip_steps_or_ship_without_tracking(app):
     with pytest.raises(Conflict):
         production.ship(staff, order, "UPS", "1Z999", 10)  # not packed yet
     db.session.rollback()
+    with pytest.raises(Conflict, match="quality check"):
+        production.staff_advance(staff, fresh_order(order), "pack")  # nothing ticked yet
+    for line in quality.lines_of(order):
+        quality.mark_line(staff, fresh_order(order), line.key, QualityMark.TICKED)
     production.staff_advance(staff, fresh_order(order), "pack")
     with pytest.raises(Invalid):
         production.ship(staff, fresh_order(order), "", "", 10)

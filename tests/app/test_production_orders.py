@@ -18,7 +18,9 @@ from app.models import AuditEvent, Order, ProductionJob, User
 from app.models.production import Shipment
 from app.services import production
 from app.services.errors import ServiceError
+from app.services.production import quality
 from configurator.states import JOB, ORDER
+from configurator.vocabulary import QualityMark
 from tests.app.factories import StaffFactory, make_order
 
 ORDER_BUTTONS = [*production.MANUAL_ORDER_ACTIONS, "ship", "explode"]
@@ -66,8 +68,17 @@ class OrderWorld(RuleBasedStateMachine):
         if order.status == "packed":
             self._attempt(production.ship, self.staff, order, "UPS", "1Z999AA2", 10)
         elif order.status in ("quality_check", "shipped"):
+            if order.status == "quality_check":
+                for line in quality.lines_of(order):
+                    self._attempt(quality.mark_line, self.staff, order, line.key, QualityMark.TICKED)
             step = "pack" if order.status == "quality_check" else "deliver"
-            self._attempt(production.staff_advance, self.staff, order, step)
+            self._attempt(production.staff_advance, self.staff, self._order(), step)
+
+    @rule(pick=st.integers(0, 20))
+    def staff_takes_a_tick_back(self, pick: int) -> None:
+        order = self._order()
+        lines = quality.lines_of(order)
+        self._attempt(quality.clear_line, self.staff, order, lines[pick % len(lines)].key)
 
     @rule(who=st.integers(0, 1), short=st.sampled_from([False, False, False, True]))
     def maker_does_the_next_job(self, who: int, short: bool) -> None:
@@ -154,6 +165,14 @@ class OrderWorld(RuleBasedStateMachine):
                 state = ORDER.next(state, name)
                 assert detail["after"] == state
         assert state == order.status
+
+    @invariant()
+    def nothing_is_packed_with_a_line_of_its_check_unsettled(self) -> None:
+        order = self._order()
+        if order.status in ("packed", "shipped", "delivered"):
+            assert quality.refusal_to_pack(order) is None
+        if order.status in ("confirmed", "in_production"):  # sent back: the reworked boxes are checked again
+            assert quality.quality_checklist(order).settled == 0
 
     @invariant()
     def later_stages_mean_the_work_is_done(self) -> None:

@@ -13,6 +13,7 @@ from app.models import AuditEvent, Order, ProductionJob, User, utcnow
 from app.models.production import Shipment
 from app.services import audit, delivery, notifications, orders
 from app.services.errors import Conflict, Invalid, NotFound
+from app.services.production import quality
 from app.services.production._shared import HELD, lock, release_path, today, walk
 from app.services.transaction import commits
 from configurator.addresses import label_lines
@@ -36,6 +37,8 @@ def _refusal(order: Order, action: str) -> str | None:
         return "Use the shipping form to mark an order shipped."
     if action == "send_to_qa" and any(j.status != JobStatus.DONE for j in order.jobs):
         return "Some jobs of this order are not done yet."
+    if action == "pack" and order.status == OrderStatus.QUALITY_CHECK:
+        return quality.refusal_to_pack(order)
     return None
 
 
@@ -60,7 +63,11 @@ def staff_advance(staff: User, order: Order, action: str) -> None:
                 .values(status=walk(status, *release_path(status)), maker_id=None, claim_token=None)
                 .execution_options(synchronize_session=False)
             )
+    if action == "pack":
+        quality.hold_for_packing(order)
     lock(order)
+    if action == "fail_qa":
+        quality.forget_marks(order)
     orders.advance(order, action, staff)
 
 
