@@ -16,7 +16,7 @@ from app.models.recipients import Recipient, RecipientImport, RecipientImportRow
 from app.services import recipients as service
 from app.services.errors import Conflict, Invalid, NotFound
 from configurator.recipients import Recipient as Value
-from configurator.states import DesignStatus
+from configurator.states import DesignStatus, ImportStatus
 from tests.app.factories import DeliveryAddressFactory, DesignFactory, UserFactory, WorkshopFactory, box_spec
 from tests.app.journeys import save_step
 from tests.app.racing import race, racing_app
@@ -38,6 +38,20 @@ GOOD = "Jane;Doe;jane@example.com;1 Main St;New York;NY;10001;US;Jane\r\n"
 BAD_ZIP = "Sam;Lee;sam@example.com;2 Oak Ave;Boston;MA;ABCDE;United States;Sam\r\n"
 FORMULA = '=HYPERLINK("http://evil");Cell;=1+1;3 Elm St;Austin;TX;73301;US;x\r\n'
 RTL = "מרים;כהן;miriam@example.com;4 Pine Rd;Seattle;WA;98101;US;מרים\r\n"
+
+
+@pytest.fixture(autouse=True)
+def checks_sent(app, broker) -> list[object]:
+    """The imports the web process asked a worker to check; the tests run the worker's part themselves."""
+    app.config["PROOF_LEASE_SECONDS"] = 600  # no keeper renews on the test's shared connection meanwhile
+    return broker[service.CHECK_TASK_NAME]
+
+
+def map_and_check(user: User, design: Design, import_id: int, version: int, mapping) -> service.CheckPage:
+    """Match the columns as the buyer does, then check the rows as the worker does with the message sent."""
+    service.map_columns(user, design.id, import_id, version, mapping)
+    service.check_import(import_id)
+    return service.check_page(user, design.id, import_id)
 
 
 def draft(**spec: object) -> tuple[User, Design]:
@@ -150,8 +164,9 @@ def test_an_import_saves_good_rows_at_once_and_keeps_the_rest_waiting(app, caplo
     import_id = service.start_import(user, design.id, "list.csv", data)
     mapping = service.mapping_page(user, design.id, import_id)
     assert mapping.mapping[0] == "first_name" and mapping.mapping[6] == "postal_code"
-    result = service.apply_mapping(user, design.id, import_id, mapping.version, mapping.mapping)
+    result = map_and_check(user, design, import_id, mapping.version, mapping.mapping)
     assert (result.saved, result.waiting) == (2, 2)  # Jane and Miriam; Sam's ZIP and the formula row wait
+    assert (result.status, result.checked, result.rows) == (ImportStatus.CHECKED, 4, 4)
     problems = service.problems_page(user, design.id, import_id)
     by_line = {r.line: r for r in problems.rows}
     assert "postal_code" in by_line[3].errors
@@ -187,8 +202,9 @@ def test_a_mapping_without_a_name_is_refused_and_the_rows_stay(app) -> None:
     import_id = service.start_import(user, design.id, "x.csv", (HEADER + GOOD).encode())
     page = service.mapping_page(user, design.id, import_id)
     with pytest.raises(Invalid):
-        service.apply_mapping(user, design.id, import_id, page.version, {2: "email"})
+        service.map_columns(user, design.id, import_id, page.version, {2: "email"})
     assert len(staged(import_id)) == 1
+    assert db.session.get(RecipientImport, import_id).status == ImportStatus.MAPPING
 
 
 def test_xlsx_with_merged_cells_imports(app) -> None:
@@ -203,7 +219,7 @@ def test_xlsx_with_merged_cells_imports(app) -> None:
     book.save(out)
     import_id = service.start_import(user, design.id, "list.xlsx", out.getvalue())
     page = service.mapping_page(user, design.id, import_id)
-    assert service.apply_mapping(user, design.id, import_id, page.version, page.mapping).saved == 2
+    assert map_and_check(user, design, import_id, page.version, page.mapping).saved == 2
 
 
 def test_five_thousand_rows_and_the_cap(app) -> None:
@@ -213,7 +229,9 @@ def test_five_thousand_rows_and_the_cap(app) -> None:
     import_id = service.start_import(user, design.id, "big.csv", data)
     page = service.mapping_page(user, design.id, import_id)
     assert page.rows == 5000
-    assert service.apply_mapping(user, design.id, import_id, page.version, page.mapping).saved == 5000
+    checked = map_and_check(user, design, import_id, page.version, page.mapping)
+    assert (checked.saved, checked.checked, checked.waiting) == (5000, 5000, 0)
+    assert checked.summary == "5,000 rows checked: 5,000 recipients added to the list."
     with pytest.raises(Invalid, match="full"):
         service.add_recipient(user, design.id, JANE)
 
@@ -278,9 +296,8 @@ def test_an_edit_while_the_list_is_imported_keeps_both(app) -> None:
         return service.edit_recipient(db.session.get(User, ids[0]), ids[1], ids[2], ids[3], value)
 
     def importing():
-        return service.apply_mapping(
-            db.session.get(User, ids[0]), ids[1], import_id, page.version, page.mapping
-        )
+        service.map_columns(db.session.get(User, ids[0]), ids[1], import_id, page.version, page.mapping)
+        service.check_import(import_id)  # the worker, right after the mapping
 
     with racing_app(app, 2) as racers:
         edited, imported = race(racers, edit, importing)
@@ -294,7 +311,7 @@ def test_an_edit_while_the_list_is_imported_keeps_both(app) -> None:
 # --- The pages ----------------------------------------------------------------------------
 
 
-def test_the_pages_add_import_fix_inline_and_export(browser) -> None:
+def test_the_pages_add_import_fix_inline_and_export(browser, broker) -> None:
     user, design = draft(delivery="per_recipient")
     browser.login(user.email)
     base = f"/designs/{design.id}/recipients"
@@ -331,9 +348,27 @@ def test_the_pages_add_import_fix_inline_and_export(browser) -> None:
             ]
         )
     }
-    checked = browser.post(mapping_url, {"version": version, **columns})
+    mapped = browser.post(mapping_url, {"version": version, **columns})
+    assert mapped.status_code == 302 and mapped.headers["Location"].endswith("/check")
+    import_id = db.session.scalar(select(RecipientImport.id))
+    assert broker[service.CHECK_TASK_NAME] == [import_id]
+    progress = browser.get(mapped.headers["Location"]).text
+    assert "Checked 0 of 1 row; 0 added to the list so far." in progress and "data-import-status" in progress
+    assert browser.get(mapping_url).headers["Location"].endswith("/check")  # matched once, not twice
+    service.check_import(import_id)  # the worker
+    polled = browser.get(mapped.headers["Location"], headers={"Accept": "application/json"}).json
+    assert polled == {
+        "status": "checked",
+        "state": "Checked",
+        "rows": 1,
+        "checked": 1,
+        "saved": 0,
+        "text": "Checked 1 of 1 row; 0 added to the list so far.",
+    }
+    checked = browser.get(mapped.headers["Location"])
     assert checked.status_code == 302 and checked.headers["Location"].endswith("/rows")
     rows = browser.get(checked.headers["Location"]).text
+    assert "1 row checked: 0 recipients added to the list; 1 row needs a fix." in rows
     assert "Row 2" in rows and "postal_code-error" in rows and "ABCDE" in rows
     [waiting] = staged(db.session.scalar(select(RecipientImport.id)))
     prefix = f"r{waiting.id}-"
