@@ -5,13 +5,18 @@ from __future__ import annotations
 import csv
 import io
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import timedelta
 
 import pytest
 from openpyxl import Workbook
-from sqlalchemy import select
+from sqlalchemy import select, update
+from sqlalchemy.exc import OperationalError
 
 from app.extensions import db
-from app.models import Design, User
+from app.faults import InfrastructureFault
+from app.models import Design, User, utcnow
 from app.models.recipients import Recipient, RecipientImport, RecipientImportRow
 from app.services import recipients as service
 from app.services.errors import Conflict, Invalid, NotFound
@@ -447,3 +452,231 @@ def test_the_card_book_gets_each_card_in_list_order(app) -> None:
         (1, "Jane Doe · Acme", "Jane", "Dear Jane, thank you!"),
         (2, "Sam Lee", "Jane", "Mine"),
     ]
+
+
+# --- The check in the worker --------------------------------------------------------------
+
+PEOPLE = "".join(f"Person {n},p{n}@example.com,{n} Main St,New York,NY,10001,US\r\n" for n in range(7))
+PEOPLE_CSV = (
+    "Name,Email,Street,City,State,Zip,Country\r\n"
+    + PEOPLE
+    + "Bad Zip,b@example.com,1 St,Boston,MA,ABCDE,US\r\n"
+).encode()
+"""Seven good rows and one with a problem: four chunks of two in these tests."""
+
+
+class WorkerKilled(BaseException):
+    """Stands in for SIGKILL: nothing of the worker's own error handling runs."""
+
+
+@pytest.fixture
+def small_chunks(monkeypatch) -> None:
+    monkeypatch.setattr(service, "CHUNK_ROWS", 2)
+
+
+def mapped_import(checks_sent) -> tuple[User, Design, int]:
+    user, design = draft()
+    import_id = service.start_import(user, design.id, "people.csv", PEOPLE_CSV)
+    page = service.mapping_page(user, design.id, import_id)
+    service.map_columns(user, design.id, import_id, page.version, page.mapping)
+    assert checks_sent == [import_id]
+    checks_sent.clear()
+    return user, design, import_id
+
+
+@contextmanager
+def after_chunks(chunks: int, then) -> Iterator[None]:
+    """Inside, a check commits ``chunks`` chunks, then ``then`` is called before the next one."""
+    real = service._check_chunk
+    calls = []
+
+    def counting(import_id: int, token: str):
+        if len(calls) == chunks:
+            then()
+        calls.append(import_id)
+        return real(import_id, token)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(service, "_check_chunk", counting)
+        yield
+
+
+def lapse(import_id: int) -> None:
+    """The lease ran out, as it does when its worker died."""
+    db.session.execute(
+        update(RecipientImport)
+        .where(RecipientImport.id == import_id)
+        .values(lease_expires_at=utcnow() - timedelta(seconds=1))
+    )
+    db.session.commit()
+
+
+def upload_of(import_id: int) -> RecipientImport:
+    db.session.expire_all()
+    return db.session.get(RecipientImport, import_id)
+
+
+def names_on_the_list(design: Design) -> list[str]:
+    db.session.expire_all()
+    return [r.name for r in service.recipients_of(db.session.get(Design, design.id))]
+
+
+def every_person_once(design: Design) -> None:
+    assert names_on_the_list(design) == [f"Person {n}" for n in range(7)]
+
+
+def test_a_worker_that_died_mid_check_is_resumed_after_its_lease_lapses(app, checks_sent, small_chunks):
+    user, design, import_id = mapped_import(checks_sent)
+
+    def die() -> None:
+        raise WorkerKilled
+
+    with after_chunks(2, die), pytest.raises(WorkerKilled):
+        service.check_import(import_id)
+    dead = upload_of(import_id)
+    assert (dead.status, dead.rows_checked, dead.rows_saved) == (ImportStatus.CHECKING, 4, 4)
+    assert service.reconcile() == [] and checks_sent == []  # its lease still runs: nobody takes it
+    page = service.check_page(user, design.id, import_id)
+    assert page.progress == "Checked 4 of 8 rows; 4 added to the list so far."
+    lapse(import_id)
+    assert service.reconcile() == [import_id] and checks_sent == [import_id]
+    requeued = upload_of(import_id)
+    assert (requeued.status, requeued.lost_attempts, requeued.failure_reason) == (
+        ImportStatus.QUEUED,
+        1,
+        None,
+    )
+    service.check_import(import_id)  # the message the reconciler sent
+    done = service.check_page(user, design.id, import_id)
+    assert (done.status, done.checked, done.saved, done.waiting) == (ImportStatus.CHECKED, 8, 7, 1)
+    every_person_once(design)
+
+
+def test_a_check_lost_again_and_again_fails_with_a_sentence(app, checks_sent, small_chunks):
+    _user, _design, import_id = mapped_import(checks_sent)
+    for _ in range(service.MAX_LOST_RENDERS):
+        assert service.LEASE.take(import_id)
+        lapse(import_id)
+        service.reconcile()
+    failed = upload_of(import_id)
+    assert (failed.status, failed.failure_reason) == (ImportStatus.FAILED, service.LOST_TOO_OFTEN)
+
+
+def test_a_database_fault_requeues_the_check_and_keeps_the_chunks_saved(app, checks_sent, small_chunks):
+    _user, design, import_id = mapped_import(checks_sent)
+
+    def outage() -> None:
+        raise OperationalError("SELECT 1", {}, Exception("server closed the connection unexpectedly"))
+
+    with after_chunks(1, outage), pytest.raises(InfrastructureFault):
+        service.check_import(import_id)  # the task retries it, with backoff
+    waiting = upload_of(import_id)
+    assert (waiting.status, waiting.lease_token, waiting.failure_reason) == (ImportStatus.QUEUED, None, None)
+    assert waiting.rows_saved == 2
+    service.check_import(import_id)  # the retry
+    assert upload_of(import_id).status == ImportStatus.CHECKED
+    every_person_once(design)
+
+
+def test_a_real_failure_shows_a_sentence_and_retry_finishes_the_check(browser, checks_sent, small_chunks):
+    user, design, import_id = mapped_import(checks_sent)
+
+    def bug() -> None:
+        raise ValueError("secret detail of a bug in row 3")
+
+    with after_chunks(1, bug):
+        service.check_import(import_id)
+    assert (upload_of(import_id).status, upload_of(import_id).rows_saved) == (ImportStatus.FAILED, 2)
+    browser.login(user.email)
+    url = f"/designs/{design.id}/recipients/import/{import_id}/check"
+    page = browser.get(url).text
+    assert service.CHECK_FAILED in page and "secret detail" not in page and ">Retry</button>" in page
+    assert browser.get(url, headers={"Accept": "application/json"}).json["status"] == "failed"
+    assert "stopped, see why" in browser.get(f"/designs/{design.id}/recipients").text
+    assert browser.post(url).headers["Location"].endswith(url)
+    assert checks_sent == [import_id] and upload_of(import_id).status == ImportStatus.QUEUED
+    assert "checking…" in browser.get(f"/designs/{design.id}/recipients").text
+    assert browser.post(url).status_code == 302 and checks_sent == [
+        import_id
+    ]  # a second click queues nothing
+    service.check_import(import_id)
+    done = browser.get(url)
+    assert done.headers["Location"].endswith(f"/import/{import_id}/rows")
+    assert (
+        "8 rows checked: 7 recipients added to the list; 1 row needs a fix."
+        in browser.get(done.headers["Location"]).text
+    )
+    every_person_once(design)
+
+
+def test_while_the_rows_are_checked_they_cannot_be_fixed_or_discarded(browser, checks_sent):
+    user, design, import_id = mapped_import(checks_sent)
+    browser.login(user.email)
+    base = f"/designs/{design.id}/recipients/import/{import_id}"
+    with pytest.raises(Conflict):
+        service.problems_page(user, design.id, import_id)
+    with pytest.raises(Conflict):
+        service.discard_import(user, design.id, import_id)
+    assert browser.get(f"{base}/rows").headers["Location"].endswith(f"{base}/check")
+    assert browser.post(f"{base}/discard").headers["Location"].endswith(f"{base}/check")
+    page = browser.get(f"{base}/check").text
+    assert "Checked 0 of 8 rows; 0 added to the list so far." in page and "<progress" in page
+    assert upload_of(import_id) is not None and len(staged(import_id)) == 8
+
+
+def test_a_design_submitted_mid_check_stops_it_with_a_sentence_and_keeps_what_was_saved(
+    app, checks_sent, small_chunks
+):
+    _user, design, import_id = mapped_import(checks_sent)
+
+    def submitted() -> None:
+        db.session.get(Design, design.id).status = DesignStatus.SUBMITTED
+        db.session.commit()
+
+    with after_chunks(2, submitted):
+        service.check_import(import_id)
+    stopped = upload_of(import_id)
+    assert (stopped.status, stopped.failure_reason, stopped.rows_saved) == (
+        ImportStatus.FAILED,
+        service.NO_LONGER_DRAFT,
+        4,
+    )
+    assert names_on_the_list(design) == [f"Person {n}" for n in range(4)]
+
+
+def test_a_duplicate_delivery_or_a_stale_worker_saves_nothing_twice(app, checks_sent, small_chunks):
+    _user, design, import_id = mapped_import(checks_sent)
+    stale = service.LEASE.take(import_id)  # a first delivery takes the import...
+    service.check_import(import_id)  # ...so a second delivery of the same message does nothing
+    assert upload_of(import_id).rows_checked == 0 and names_on_the_list(design) == []
+    lapse(import_id)  # the first stalls past its lease and is replaced
+    assert service.reconcile() == [import_id]
+    service.check_import(import_id)
+    assert service._check_chunk(import_id, stale) is service._Chunk.DONE  # nothing left for it
+    service.check_import(import_id)  # a late duplicate after the end
+    done = upload_of(import_id)
+    assert (done.status, done.rows_checked, done.rows_saved) == (ImportStatus.CHECKED, 8, 7)
+    every_person_once(design)
+
+
+def test_a_stale_workers_chunk_is_rolled_back_whole(app, checks_sent, small_chunks):
+    _user, design, import_id = mapped_import(checks_sent)
+    stale = service.LEASE.take(import_id)
+    lapse(import_id)
+    assert service.reconcile() == [import_id]
+    assert service._check_chunk(import_id, stale) is service._Chunk.LOST
+    assert names_on_the_list(design) == [] and upload_of(import_id).rows_checked == 0
+    service.check_import(import_id)
+    every_person_once(design)
+
+
+def test_a_row_repeating_one_kept_for_a_fix_in_an_earlier_chunk_waits_too(app, checks_sent, small_chunks):
+    user, design = draft()
+    rows = "Ann Lee,ann@example.com,1 Main St,New York,NY,ABCDE,US\r\nBo Ray,bo@example.com,2 Main St,New York,NY,10001,US\r\n"
+    again = "Ann Lee,ann@example.com,1 Main St,New York,NY,10001,US\r\n"
+    data = ("Name,Email,Street,City,State,Zip,Country\r\n" + rows + again).encode()
+    import_id = service.start_import(user, design.id, "x.csv", data)
+    page = service.mapping_page(user, design.id, import_id)
+    done = map_and_check(user, design, import_id, page.version, page.mapping)
+    assert (done.saved, done.waiting) == (1, 2)
+    assert names_on_the_list(design) == ["Bo Ray"]
