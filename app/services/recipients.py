@@ -463,12 +463,6 @@ def mapping_page(user: User, design_id: int, import_id: int) -> MappingPage:
     )
 
 
-@dataclass(frozen=True)
-class ImportResult:
-    saved: int
-    waiting: int
-
-
 def _clean_mapping(mapping: Mapping[int, str], width: int) -> dict[int, str]:
     used: dict[int, str] = {}
     for index, target in sorted(mapping.items()):
@@ -484,11 +478,12 @@ def _save_good_rows(
     design: Design,
     staged: Sequence[tuple[RecipientImportRow, RecipientValue]],
     waiting: Sequence[RecipientValue] = (),
-) -> ImportResult:
+) -> int:
     """Check every staged row's value; put the good ones on the list (in file order), keep the
     rest waiting with their value as entered (only those are written back: a 5,000-row import
     of good rows is 5,000 inserts and one delete, not 5,000 updates more). A row repeating one
-    of ``waiting`` (rows of an earlier chunk kept for a fix) waits too, as it would in one chunk."""
+    of ``waiting`` (rows of an earlier chunk kept for a fix) waits too, as it would in one chunk.
+    Returns how many went onto the list."""
     check = _checker(design)
     existing = [r.value() for r in recipients_of(design)]
     room = MAX_RECIPIENTS - len(existing)
@@ -519,22 +514,22 @@ def _save_good_rows(
         if row.id in gone:
             db.session.expunge(row)
     _follow_quantity(design)
-    return ImportResult(len(saved), len(staged) - len(saved))
+    return len(saved)
 
 
+@commits
 def map_columns(user: User, design_id: int, import_id: int, version: int, mapping: Mapping[int, str]) -> None:
     """Keep the buyer's mapping and queue the rows for a worker to check (the check page shows how far it got)."""
-    with _one_change(STALE_IMPORT):
-        design = _draft(user, design_id)
-        upload = _import(design, import_id)
-        used = _clean_mapping(mapping, len(upload.headers))
-        _queue(
-            upload,
-            "map",
-            RecipientImport.version == version,
-            mapping={str(k): v for k, v in used.items()},
-            version=RecipientImport.version + 1,
-        )
+    design = _draft(user, design_id)
+    upload = _import(design, import_id)
+    used = _clean_mapping(mapping, len(upload.headers))
+    _queue(
+        upload,
+        "map",
+        RecipientImport.version == version,  # a tab that read an older mapping page is refused
+        mapping={str(k): v for k, v in used.items()},
+        version=RecipientImport.version + 1,
+    )
 
 
 @commits
@@ -748,7 +743,7 @@ def _check_chunk(import_id: int, token: str) -> _Chunk:
             )
         )
     ]
-    result = _save_good_rows(design, [(row, recipient_from_row(row.cells, used)) for row in chunk], waiting)
+    saved = _save_good_rows(design, [(row, recipient_from_row(row.cells, used)) for row in chunk], waiting)
     db.session.flush()
     # Counted only while we still hold the import: a stale checker's chunk is rolled back whole.
     held = db.session.execute(
@@ -756,7 +751,7 @@ def _check_chunk(import_id: int, token: str) -> _Chunk:
         .where(*LEASE.held(import_id, token))
         .values(
             rows_checked=RecipientImport.rows_checked + len(chunk),
-            rows_saved=RecipientImport.rows_saved + result.saved,
+            rows_saved=RecipientImport.rows_saved + saved,
             updated_at=utcnow(),
         ),
         execution_options={"synchronize_session": False},
@@ -856,9 +851,9 @@ def fix_row(
             raise Conflict(STALE_IMPORT)
         row.values = value.as_dict()
         db.session.flush()  # UPDATE … WHERE version = the one read: two tabs never save one row twice
-        result = _save_good_rows(design, [(row, value)])
+        saved = _save_good_rows(design, [(row, value)])
         _finish_if_done(upload)
-    return result.saved == 1
+    return saved == 1
 
 
 @commits
