@@ -181,6 +181,8 @@ def check(design_id: int, import_id: int) -> str | Response:
     if page.done:
         flash(page.summary, "warning" if page.waiting else "success")
         return redirect(_after_check(page))
+    if page.status == ImportStatus.MAPPING:  # nothing to check before its columns are matched
+        return redirect(url_for(".mapping", design_id=design_id, import_id=import_id))
     return render_template("recipients/check.html", page=page, form=ActionForm())
 
 

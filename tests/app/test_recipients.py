@@ -336,6 +336,9 @@ def test_the_pages_add_import_fix_inline_and_export(browser, broker) -> None:
     mapping_url = sent.headers["Location"]
     page = browser.get(mapping_url).text
     assert "Which column is which?" in page and "ABCDE" in page
+    assert (
+        browser.get(f"{mapping_url}/check").headers["Location"].endswith(mapping_url)
+    )  # nothing to check yet
     version = db.session.scalar(select(RecipientImport.version))
     columns = {
         f"column-{i}": t
