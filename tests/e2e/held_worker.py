@@ -40,12 +40,12 @@ def _held_second_chunk(real):
     chunks = []
 
     def save(*args, **kwargs):
-        result = real(*args, **kwargs)
-        chunks.append(result)
+        saved = real(*args, **kwargs)
+        chunks.append(saved)
         if len(chunks) == 2:
-            Path(os.environ["HELD_IMPORT_MARKER"]).write_text(str(result.saved), encoding="utf-8")
+            Path(os.environ["HELD_IMPORT_MARKER"]).write_text(str(saved), encoding="utf-8")
             threading.Event().wait()
-        return result
+        return saved
 
     return save
 
