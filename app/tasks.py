@@ -3,7 +3,7 @@
 from celery import shared_task
 
 from app.faults import InfrastructureFault
-from app.services import digest, documents, notifications, proofs
+from app.services import digest, documents, notifications, proofs, recipients
 
 RENDER_TASK = {
     "acks_late": True,
@@ -28,9 +28,10 @@ def render_proof(proof_id: int) -> None:
 
 @shared_task(time_limit=60, soft_time_limit=50)
 def reconcile_renders() -> None:
-    """Queue again the proofs and documents whose render lease lapsed or whose message was lost."""
+    """Queue again the proofs, documents and recipient imports whose lease lapsed or whose message was lost."""
     proofs.reconcile()
     documents.reconcile()
+    recipients.reconcile()
 
 
 @shared_task(acks_late=True, time_limit=300, soft_time_limit=240)
@@ -48,3 +49,9 @@ def render_document(document_id: int) -> None:
 def send_staff_digest() -> int:
     """Tell staff which proofs wait for their check (at most one digest per STAFF_DIGEST_SECONDS)."""
     return digest.send_staff_digest()
+
+
+@shared_task(name=recipients.CHECK_TASK_NAME, **{**RENDER_TASK, "time_limit": 600, "soft_time_limit": 540})
+def check_recipient_import(import_id: int) -> None:
+    """Check an import's rows (up to 5,000: the addresses, each card's fit, duplicates) in chunks."""
+    recipients.check_import(import_id)

@@ -125,6 +125,11 @@ def pdf_response(
     return response
 
 
+def wants_json() -> bool:
+    """A page's poller (``Accept: application/json``) asks for its small state rather than the page."""
+    return request.accept_mimetypes.best_match(["text/html", "application/json"]) == "application/json"
+
+
 def document_response(
     document: Document, serve: Callable[[bytes], Response], *, title: str, back: tuple[str, str]
 ) -> Response:
@@ -134,7 +139,7 @@ def document_response(
     URL through ``app.js`` and opens the file once it is ready. Nothing is drawn here.
     """
     status = document.status
-    if request.accept_mimetypes.best_match(["text/html", "application/json"]) == "application/json":
+    if wants_json():
         response = jsonify(status=status.value, text=DOCUMENT_TEXT[status])
         response.headers["Cache-Control"] = "no-store"
         return response

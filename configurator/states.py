@@ -1,4 +1,4 @@
-"""The lifecycles of proofs, designs, orders, production jobs, documents and outbox messages.
+"""The lifecycles of proofs, designs, orders, production jobs, documents, outbox messages and recipient imports.
 
 Each status is an enum here, next to its machine; the database columns are mapped to the same
 enums with a CHECK constraint, so the schema refuses a status the machine does not know. Every
@@ -199,3 +199,29 @@ MESSAGE = StateMachine(
     ),
     initial=MessageStatus.PENDING,
 )
+
+
+class ImportStatus(enum.StrEnum):
+    """Where a recipient import stands: its columns matched by the buyer, its rows checked by a worker."""
+
+    MAPPING = "mapping"
+    QUEUED = "queued"
+    CHECKING = "checking"
+    CHECKED = "checked"
+    FAILED = "failed"
+
+
+IMPORT = StateMachine(
+    "import",
+    _table(
+        ("map", [ImportStatus.MAPPING], ImportStatus.QUEUED),
+        ("start", [ImportStatus.QUEUED], ImportStatus.CHECKING),
+        ("finish", [ImportStatus.CHECKING], ImportStatus.CHECKED),
+        ("fail", [ImportStatus.CHECKING, ImportStatus.QUEUED], ImportStatus.FAILED),
+        # A database fault, or a worker that died mid-check: the rows checked so far stay done.
+        ("requeue", [ImportStatus.CHECKING], ImportStatus.QUEUED),
+        ("retry", [ImportStatus.FAILED], ImportStatus.QUEUED),
+    ),
+    initial=ImportStatus.MAPPING,
+)
+"""An upload waits for its mapping; then a worker checks its rows under a lease, chunk by chunk."""

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from configurator.states import (
     DesignStatus,
+    ImportStatus,
     JobStatus,
     MessageStatus,
     OrderStatus,
@@ -133,6 +134,17 @@ def message_sentence(status: MessageStatus, facts: Facts = Facts()) -> str:
     }[status]
 
 
+def import_sentence(status: ImportStatus, facts: Facts = Facts()) -> str:
+    """Where a recipient import stands (the buyer's words; ``reason`` says why a check stopped)."""
+    return {
+        ImportStatus.MAPPING: "Waiting for you to match its columns",
+        ImportStatus.QUEUED: "Waiting for our checker: it usually starts within seconds",
+        ImportStatus.CHECKING: "Being checked, a few hundred rows at a time",
+        ImportStatus.CHECKED: "Checked",
+        ImportStatus.FAILED: "Stopped" + (f": {facts.reason}" if facts.reason else ""),
+    }[status]
+
+
 SENTENCES = {
     "design": design_sentence,
     "proof": proof_sentence,
@@ -140,5 +152,6 @@ SENTENCES = {
     "job": job_sentence,
     "document": document_sentence,
     "message": message_sentence,
+    "import": import_sentence,
 }
 """Each machine of :mod:`configurator.states` by name, with the function that words its states."""

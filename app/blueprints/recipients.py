@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from app.forms import ActionForm, RecipientForm, UploadForm, parse_id
@@ -16,8 +16,10 @@ from app.models import Role
 from app.security import roles_required
 from app.services import recipients as service
 from app.services.errors import Conflict, Invalid
+from app.views import wants_json
 from configurator.recipients import FIELDS, TARGETS
 from configurator.recipients import Recipient as Value
+from configurator.states import ImportStatus
 
 bp = Blueprint("recipients", __name__, url_prefix="/designs/<int:design_id>/recipients")
 VIEWERS = (Role.BUYER, Role.APPROVER, Role.STAFF)
@@ -136,6 +138,8 @@ def upload(design_id: int) -> str | Response:
 @roles_required(*BUYERS)
 def mapping(design_id: int, import_id: int) -> str | Response:
     page = service.mapping_page(current_user, design_id, import_id)
+    if page.status != ImportStatus.MAPPING:  # matched already: its rows are (being) checked
+        return redirect(url_for(".check", design_id=design_id, import_id=import_id))
     problem = ""
     if request.method == "POST":
         if not ActionForm().validate_on_submit():
@@ -143,7 +147,7 @@ def mapping(design_id: int, import_id: int) -> str | Response:
         chosen = {i: request.form.get(f"column-{i}", "") for i in range(len(page.headers))}
         mapping = {i: t for i, t in chosen.items() if t in TARGETS}
         try:
-            result = service.apply_mapping(
+            service.map_columns(
                 current_user, design_id, import_id, parse_id(request.form.get("version")) or 0, mapping
             )
         except Invalid as exc:
@@ -154,20 +158,61 @@ def mapping(design_id: int, import_id: int) -> str | Response:
             flash(str(exc), "error")
             return redirect(url_for(".mapping", design_id=design_id, import_id=import_id))
         else:
-            flash(
-                f"{result.saved:,} recipients added to the list; {result.waiting:,} rows need a fix.",
-                "success",
-            )
-            if result.waiting:
-                return redirect(url_for(".problems", design_id=design_id, import_id=import_id))
-            return redirect(url_for(".index", design_id=design_id))
+            return redirect(url_for(".check", design_id=design_id, import_id=import_id))
     return render_template("recipients/mapping.html", page=page, form=ActionForm(), problem=problem)
+
+
+@bp.get("/import/<int:import_id>/check")
+@roles_required(*BUYERS)
+def check(design_id: int, import_id: int) -> str | Response:
+    """How far the worker got: a progress page (its poller gets JSON), then the summary and the rows to fix."""
+    page = service.check_page(current_user, design_id, import_id)
+    if wants_json():  # the poller goes to this page once the status is checked, for the summary
+        response = jsonify(
+            status=page.status.value,
+            state=page.state,
+            rows=page.rows,
+            checked=page.checked,
+            saved=page.saved,
+            text=page.progress,
+        )
+        response.headers["Cache-Control"] = "no-store"
+        return response
+    if page.done:
+        flash(page.summary, "warning" if page.waiting else "success")
+        return redirect(_after_check(page))
+    if page.status == ImportStatus.MAPPING:  # nothing to check before its columns are matched
+        return redirect(url_for(".mapping", design_id=design_id, import_id=import_id))
+    return render_template("recipients/check.html", page=page, form=ActionForm())
+
+
+def _after_check(page: service.CheckPage) -> str:
+    """Where the buyer goes once every row is checked: the rows to fix, or the list when none wait."""
+    if page.waiting:
+        return url_for(".problems", design_id=page.design_id, import_id=page.import_id)
+    return url_for(".index", design_id=page.design_id)
+
+
+@bp.post("/import/<int:import_id>/check")
+@roles_required(*BUYERS)
+def retry(design_id: int, import_id: int) -> Response:
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    try:
+        service.retry_check(current_user, design_id, import_id)
+    except Conflict as exc:
+        flash(str(exc), "error")
+    return redirect(url_for(".check", design_id=design_id, import_id=import_id))
 
 
 @bp.get("/import/<int:import_id>/rows")
 @roles_required(*BUYERS)
-def problems(design_id: int, import_id: int) -> str:
-    page = service.problems_page(current_user, design_id, import_id)
+def problems(design_id: int, import_id: int) -> str | Response:
+    try:
+        page = service.problems_page(current_user, design_id, import_id)
+    except Conflict as exc:  # not checked yet: its progress page
+        flash(str(exc), "warning")
+        return redirect(url_for(".check", design_id=design_id, import_id=import_id))
     return render_template("recipients/problems.html", page=page, form=ActionForm(), row_form=_row_form)
 
 
@@ -211,8 +256,12 @@ def _after_fix(design_id: int, import_id: int, row_id: int) -> Response:
 def drop(design_id: int, import_id: int, row_id: int) -> Response:
     if not ActionForm().validate_on_submit():
         abort(400)
-    service.drop_row(current_user, design_id, import_id, row_id)
-    flash("Row dropped.", "success")
+    try:
+        service.drop_row(current_user, design_id, import_id, row_id)
+    except Conflict as exc:
+        flash(str(exc), "error")
+    else:
+        flash("Row dropped.", "success")
     return _after_fix(design_id, import_id, row_id)
 
 
@@ -221,6 +270,10 @@ def drop(design_id: int, import_id: int, row_id: int) -> Response:
 def discard(design_id: int, import_id: int) -> Response:
     if not ActionForm().validate_on_submit():
         abort(400)
-    service.discard_import(current_user, design_id, import_id)
+    try:
+        service.discard_import(current_user, design_id, import_id)
+    except Conflict as exc:
+        flash(str(exc), "error")
+        return redirect(url_for(".check", design_id=design_id, import_id=import_id))
     flash("The rows still waiting were dropped; the recipients already saved stay on the list.", "success")
     return redirect(url_for(".index", design_id=design_id))

@@ -13,10 +13,11 @@ from sqlalchemy import JSON, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.extensions import db
-from app.models.base import utcnow
+from app.models.base import status_type, utcnow
 from configurator.addresses import LIMITS
 from configurator.recipients import CARD_NAME_MAX, EMAIL_MAX, FIELDS
 from configurator.recipients import Recipient as RecipientValue
+from configurator.states import IMPORT, ImportStatus
 
 
 class Recipient(db.Model):
@@ -62,10 +63,11 @@ class Recipient(db.Model):
 
 
 class RecipientImport(db.Model):
-    """An upload in progress: the file's rows as entered, then the buyer's mapping.
+    """An upload in progress: the file's rows as entered, the buyer's mapping, then a worker's check.
 
     Kept until every row is saved or dropped, so a bad upload loses nothing and rows with
-    problems wait, fixable inline, while the good ones are already on the list.
+    problems wait, fixable inline, while the good ones are already on the list. A worker checks
+    the rows under a lease, a chunk per transaction: a row not checked yet has no ``values``.
     """
 
     __tablename__ = "recipient_import"
@@ -78,6 +80,19 @@ class RecipientImport(db.Model):
     headers: Mapped[list[str]] = mapped_column(JSON)
     mapping: Mapped[dict[str, str] | None] = mapped_column(JSON)
     """Column index (as text, JSON's keys) → field; None until the buyer confirms it."""
+    status: Mapped[ImportStatus] = mapped_column(status_type(ImportStatus), default=IMPORT.initial)
+    rows_checked: Mapped[int] = mapped_column(default=0)
+    """Rows the worker has checked so far (each chunk adds its rows as it commits)."""
+    rows_saved: Mapped[int] = mapped_column(default=0)
+    """Of those, the rows that went onto the list."""
+    lease_token: Mapped[str | None] = mapped_column(String(32))
+    """Who checks the rows now; every chunk's write is conditional on it."""
+    lease_expires_at: Mapped[datetime | None]
+    """The checker renews this; once past, the reconciler queues the import again."""
+    lost_attempts: Mapped[int] = mapped_column(default=0)
+    """Checks whose lease lapsed (a dead worker): resumed, not failed, unless it happens again and again."""
+    failure_reason: Mapped[str | None] = mapped_column(Text)
+    """The sentence the buyer reads about a failed check."""
     version: Mapped[int] = mapped_column(default=1)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)

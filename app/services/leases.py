@@ -9,8 +9,9 @@ real failures.
 
 A table that takes leases has ``id``, ``status``, ``lease_token``, ``lease_expires_at`` and
 ``updated_at`` columns (and ``lost_attempts`` to be recovered by :meth:`Lease.recover`). Its
-status machine starts rows waiting in ``initial``, moves them to holding by ``start`` and on by
-``finish``, ``fail`` and ``requeue``; every status a lease writes comes from that machine.
+status machine has rows wait in ``initial`` (or the state the lease names: a recipient import
+waits for its mapping first), moves them to holding by ``start`` and on by ``finish``, ``fail``
+and ``requeue``; every status a lease writes comes from that machine.
 """
 
 from __future__ import annotations
@@ -59,10 +60,12 @@ class Lease:
     """The config key of the lease's length; the keeper renews every third of it."""
     give_up: GiveUp | None = None
     """For :meth:`recover`: work that counts its lost attempts (a ``lost_attempts`` column)."""
+    waits_in: str | None = None
+    """Where rows wait for a worker, when that is not where the machine starts them."""
 
     @property
     def waiting(self) -> str:
-        return self.machine.initial
+        return self.waits_in or self.machine.initial
 
     @property
     def holding(self) -> str:

@@ -6,31 +6,41 @@ Every change of a recipient is conditional on the version the buyer's page read,
 browsers editing one recipient never lose an edit silently: the second is told and reloads.
 
 Imports keep the file's rows as entered (:class:`RecipientImport`) before anything else, so a
-bad upload or a wrong mapping loses nothing; rows that pass every check go onto the list at
-once, rows with problems wait with their problem at each field until fixed or dropped.
+bad upload or a wrong mapping loses nothing. Once the buyer matches the columns, a worker
+checks the rows (:func:`check_import`, up to 5,000 of them: too much for a request) in chunks
+under a lease, while the buyer's page shows its progress; rows that pass every check go onto
+the list chunk by chunk, rows with problems wait with their problem at each field until fixed
+or dropped. A worker that dies mid-check is replaced by the reconciler, which resumes after the
+last chunk committed: every row is saved once.
 
 Personal data never go into logs or audit events (ids only).
 """
 
 from __future__ import annotations
 
+import enum
+import logging
 import math
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import delete, func, or_, select
+from flask import current_app
+from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
+from app.background import send_after_commit
 from app.extensions import db
-from app.models import Design, User
+from app.faults import InfrastructureFault, is_infrastructure_fault
+from app.models import Design, User, utcnow
 from app.models.recipients import Recipient, RecipientImport, RecipientImportRow
 from app.services.delivery import address_of
 from app.services.designs import get_design
 from app.services.drafts import is_draft, refuse_unless_draft
 from app.services.errors import Conflict, Invalid, NotFound
+from app.services.leases import MAX_LOST_RENDERS, GiveUp, Lease
 from app.services.transaction import commits
 from configurator.recipients import (
     FIELDS,
@@ -48,15 +58,37 @@ from configurator.recipients import (
 from configurator.recipients import Recipient as RecipientValue
 from configurator.spec import BoxSpec
 from configurator.spreadsheet import UnreadableUpload, read_upload
+from configurator.states import IMPORT, IllegalTransition, ImportStatus
+from configurator.status_text import import_sentence
 from configurator.vocabulary import Delivery
 from proofs.card_fit import fit_message
 from proofs.cardbook.request import BookCard
 from proofs.csv_export import csv_bytes
 
+log = logging.getLogger(__name__)
+
 PAGE_SIZE = 50
 STALE = "Someone changed this recipient a moment ago. We reloaded it: check it and try again."
 STALE_IMPORT = "This import was changed in another tab a moment ago. We reloaded it: check it and try again."
 FULL = f"The list is full: a design takes up to {MAX_RECIPIENTS:,} recipients."
+STILL_CHECKING = "We are still checking the rows of this file. Wait until we are done, then fix or drop them."
+CHECK_FAILED = (
+    "We could not finish checking the rows of this file. Our team has been told; try again in a moment."
+)
+NO_LONGER_DRAFT = (
+    "The design was submitted while we checked this file, so its list is frozen. The rows checked "
+    "before stay on the list; ask for changes on the proof, then try again for the rest."
+)
+LOST_TOO_OFTEN = (
+    f"We could not finish checking this file: the checker stopped {MAX_LOST_RENDERS} times while reading it. "
+    "Our team has been told; try again, or split the file into smaller ones."
+)
+CHECK_TASK_NAME = "app.tasks.check_recipient_import"
+"""The task that checks an import's rows (registered under this name in :mod:`app.tasks`)."""
+CHUNK_ROWS = 500
+"""Rows checked and saved per transaction: the progress the buyer sees, and what a dead worker loses."""
+STALE_CHUNKS = 3
+"""Chunks in a row refused because the design changed under them (an edit in the wizard) before the check fails."""
 
 
 def fit_check(spec: BoxSpec) -> FitCheck:
@@ -144,8 +176,8 @@ class Row:
 class OpenImport:
     id: int
     filename: str
-    mapped: bool
-    """False while the buyer has not matched its columns yet."""
+    status: ImportStatus
+    """Mapping (the buyer matches its columns), queued or checking (a worker reads it), checked, failed."""
     waiting: int
     """Its rows waiting for a fix."""
 
@@ -202,13 +234,15 @@ def list_page(user: User, design_id: int, query: str = "", page: int = 1) -> Lis
         .subquery()
     )
     imports = tuple(
-        OpenImport(i, name or "your file", mapped is not None, n or 0)
-        for i, name, mapped, n in db.session.execute(
-            select(RecipientImport.id, RecipientImport.filename, RecipientImport.mapping, waiting_rows.c.n)
+        OpenImport(i, name or "your file", ImportStatus(status), n or 0)
+        for i, name, status, n in db.session.execute(
+            select(RecipientImport.id, RecipientImport.filename, RecipientImport.status, waiting_rows.c.n)
             .outerjoin(waiting_rows, waiting_rows.c.import_id == RecipientImport.id)
             .where(RecipientImport.design_id == design.id)
             .order_by(RecipientImport.id.desc())
         )
+        # A check that saved every row has nothing left to do: it is kept only for its summary.
+        if status != ImportStatus.CHECKED or n
     )
     waiting = sum(i.waiting for i in imports)
     spec = BoxSpec.from_dict(design.spec)
@@ -371,6 +405,14 @@ def _import(design: Design, import_id: int) -> RecipientImport:
     return found
 
 
+def _checked_import(design: Design, import_id: int) -> RecipientImport:
+    """An import whose rows the worker has checked: only then are its waiting rows complete."""
+    found = _import(design, import_id)
+    if found.status != ImportStatus.CHECKED:
+        raise Conflict(STILL_CHECKING)
+    return found
+
+
 def import_open(user: User, design_id: int, import_id: int) -> bool:
     """Whether rows of the import still wait (it is gone once every row is saved or dropped)."""
     design = get_design(user, design_id)
@@ -382,6 +424,8 @@ def import_open(user: User, design_id: int, import_id: int) -> bool:
 class MappingPage:
     design_id: int
     import_id: int
+    status: ImportStatus
+    """Only an import in ``mapping`` takes a mapping; the others have theirs."""
     version: int
     filename: str
     headers: tuple[str, ...]
@@ -409,6 +453,7 @@ def mapping_page(user: User, design_id: int, import_id: int) -> MappingPage:
     return MappingPage(
         design.id,
         upload.id,
+        ImportStatus(upload.status),
         upload.version,
         upload.filename,
         tuple(upload.headers),
@@ -416,12 +461,6 @@ def mapping_page(user: User, design_id: int, import_id: int) -> MappingPage:
         tuple(tuple(r) for r in rows),
         count,
     )
-
-
-@dataclass(frozen=True)
-class ImportResult:
-    saved: int
-    waiting: int
 
 
 def _clean_mapping(mapping: Mapping[int, str], width: int) -> dict[int, str]:
@@ -436,20 +475,25 @@ def _clean_mapping(mapping: Mapping[int, str], width: int) -> dict[int, str]:
 
 
 def _save_good_rows(
-    design: Design, staged: Sequence[tuple[RecipientImportRow, RecipientValue]]
-) -> ImportResult:
+    design: Design,
+    staged: Sequence[tuple[RecipientImportRow, RecipientValue]],
+    waiting: Sequence[RecipientValue] = (),
+) -> int:
     """Check every staged row's value; put the good ones on the list (in file order), keep the
     rest waiting with their value as entered (only those are written back: a 5,000-row import
-    of good rows is 5,000 inserts and one delete, not 5,000 updates more)."""
+    of good rows is 5,000 inserts and one delete, not 5,000 updates more). A row repeating one
+    of ``waiting`` (rows of an earlier chunk kept for a fix) waits too, as it would in one chunk.
+    Returns how many went onto the list."""
     check = _checker(design)
     existing = [r.value() for r in recipients_of(design)]
     room = MAX_RECIPIENTS - len(existing)
     checks = [check(value) for _, value in staged]
-    repeated = duplicates([*existing, *(c.recipient for c in checks)])
+    repeated = duplicates([*existing, *waiting, *(c.recipient for c in checks)])
+    before = len(existing) + len(waiting)
     position = _next_position(design)
     saved: list[int] = []
     for n, ((row, value), checked) in enumerate(zip(staged, checks, strict=True)):
-        if not checked.ok or (len(existing) + n) in repeated or len(saved) >= room:
+        if not checked.ok or (before + n) in repeated or len(saved) >= room:
             row.values = value.as_dict()
             continue
         recipient = Recipient(organisation_id=design.organisation_id, design_id=design.id, position=position)
@@ -458,8 +502,8 @@ def _save_good_rows(
         saved.append(row.id)
         position += 1
     db.session.flush()
-    # One statement for the rows now on the list (the import's version, moved by the caller,
-    # already refused a second run); deleting them one by one was half of a 5,000-row import.
+    # One statement for the rows now on the list (the caller's lease or version already refused
+    # a second run); deleting them one by one was half of a 5,000-row import.
     for chunk in range(0, len(saved), 1000):
         db.session.execute(
             delete(RecipientImportRow).where(RecipientImportRow.id.in_(saved[chunk : chunk + 1000])),
@@ -470,31 +514,264 @@ def _save_good_rows(
         if row.id in gone:
             db.session.expunge(row)
     _follow_quantity(design)
-    return ImportResult(len(saved), len(staged) - len(saved))
+    return len(saved)
 
 
-def apply_mapping(
-    user: User, design_id: int, import_id: int, version: int, mapping: Mapping[int, str]
-) -> ImportResult:
-    """Read every row under the buyer's mapping; good rows join the list now, the others wait for a fix."""
-    with _one_change(STALE_IMPORT):
-        design = _draft(user, design_id)
-        upload = _import(design, import_id)
-        if upload.version != version:
-            raise Conflict(STALE_IMPORT)
-        used = _clean_mapping(mapping, len(upload.headers))
-        upload.mapping = {str(k): v for k, v in used.items()}
-        staged = list(
-            db.session.scalars(
-                select(RecipientImportRow)
-                .where(RecipientImportRow.import_id == upload.id)
-                .order_by(RecipientImportRow.line)
+@commits
+def map_columns(user: User, design_id: int, import_id: int, version: int, mapping: Mapping[int, str]) -> None:
+    """Keep the buyer's mapping and queue the rows for a worker to check (the check page shows how far it got)."""
+    design = _draft(user, design_id)
+    upload = _import(design, import_id)
+    used = _clean_mapping(mapping, len(upload.headers))
+    _queue(
+        upload,
+        "map",
+        RecipientImport.version == version,  # a tab that read an older mapping page is refused
+        mapping={str(k): v for k, v in used.items()},
+        version=RecipientImport.version + 1,
+    )
+
+
+@commits
+def retry_check(user: User, design_id: int, import_id: int) -> None:
+    """Check a failed import's rows again, from where it stopped (rows already saved stay saved)."""
+    design = _draft(user, design_id)
+    upload = _import(design, import_id)
+    _queue(upload, "retry", failure_reason=None, lost_attempts=0)
+
+
+def _queue(upload: RecipientImport, action: str, *where: Any, **values: Any) -> None:
+    """Move the import to queued by ``action`` only from the state read (a second click or tab is
+    a Conflict), and wake a worker when the transaction commits."""
+    try:
+        target = IMPORT.next(upload.status, action)
+    except IllegalTransition:
+        raise Conflict(STALE_IMPORT) from None
+    moved = db.session.execute(
+        update(RecipientImport)
+        .where(RecipientImport.id == upload.id, RecipientImport.status == upload.status, *where)
+        .values(status=target, updated_at=utcnow(), **values),
+        execution_options={"synchronize_session": False},
+    ).rowcount
+    if moved != 1:
+        raise Conflict(STALE_IMPORT)
+    db.session.expire(upload)
+    send_after_commit(CHECK_TASK_NAME, upload.id)
+
+
+@dataclass(frozen=True)
+class CheckPage:
+    """How far the worker got with an import's rows: for the progress page and its poller."""
+
+    design_id: int
+    import_id: int
+    filename: str
+    status: ImportStatus
+    rows: int
+    """Rows of the file (those checked, and those still to check)."""
+    checked: int
+    saved: int
+    waiting: int
+    """Rows kept for a fix now."""
+    failure_reason: str | None
+
+    @property
+    def done(self) -> bool:
+        return self.status == ImportStatus.CHECKED
+
+    @property
+    def state(self) -> str:
+        """Where the check stands, in a sentence (why it stopped, when it did)."""
+        return import_sentence(self.status)
+
+    @property
+    def progress(self) -> str:
+        return f"Checked {self.checked:,} of {_rows(self.rows)}; {self.saved:,} added to the list so far."
+
+    @property
+    def summary(self) -> str:
+        """The sentence the buyer reads once every row is checked."""
+        added = f"{self.saved:,} recipient{'' if self.saved == 1 else 's'} added to the list"
+        if not self.waiting:
+            return f"{_rows(self.checked)} checked: {added}."
+        need = "needs" if self.waiting == 1 else "need"
+        return f"{_rows(self.checked)} checked: {added}; {_rows(self.waiting)} {need} a fix."
+
+
+def _rows(n: int) -> str:
+    return f"{n:,} row{'' if n == 1 else 's'}"
+
+
+def check_page(user: User, design_id: int, import_id: int) -> CheckPage:
+    design = get_design(user, design_id)
+    upload = _import(design, import_id)
+    waiting, unchecked = db.session.execute(
+        select(
+            func.count().filter(RecipientImportRow.values.is_not(None)),
+            func.count().filter(RecipientImportRow.values.is_(None)),
+        ).where(RecipientImportRow.import_id == upload.id)
+    ).one()
+    return CheckPage(
+        design.id,
+        upload.id,
+        upload.filename or "your file",
+        ImportStatus(upload.status),
+        upload.rows_checked + unchecked,
+        upload.rows_checked,
+        upload.rows_saved,
+        waiting,
+        upload.failure_reason,
+    )
+
+
+# --- Checking the rows (in the worker) -----------------------------------------------------
+
+
+LEASE = Lease(
+    RecipientImport,
+    IMPORT,
+    "PROOF_LEASE_SECONDS",
+    GiveUp(MAX_LOST_RENDERS, LOST_TOO_OFTEN),
+    waits_in=ImportStatus.QUEUED,
+)
+"""A worker checks an import's rows under this lease (a proof render's length and renewal)."""
+
+
+def check_import(import_id: int) -> None:
+    """Check an import's rows, a chunk per transaction, under a lease; a no-op when another delivery holds it.
+
+    A database fault gives the import back to the queue and raises :class:`InfrastructureFault`
+    for the task to retry; any other error fails the import with a sentence. Either way the
+    chunks already committed stay: the next check resumes after them.
+    """
+    token = None
+    try:
+        token = LEASE.take(import_id)
+        if token is None:
+            return
+        with LEASE.keeper(import_id, token):
+            _check_held(import_id, token)
+    except Exception as exc:
+        db.session.rollback()
+        if not is_infrastructure_fault(exc):
+            log.exception("recipient import %s: the check failed", import_id)
+            if token is not None:
+                _settle(import_id, token, "fail", failure_reason=CHECK_FAILED)
+            return
+        if token is not None:
+            _settle(import_id, token, "requeue")
+        raise InfrastructureFault(
+            f"recipient import {import_id} met {type(exc).__name__}; it will be retried"
+        ) from exc
+
+
+def _settle(import_id: int, token: str, action: str, **values: Any) -> None:
+    """Move the import on while we hold it and commit; if the database refuses, the lease lapses instead."""
+    try:
+        if not LEASE.settle(import_id, token, action, **values):
+            log.info("recipient import %s: the lease was taken over; nothing written", import_id)
+        db.session.commit()
+    except Exception as exc:  # the reconciler takes over once the lease lapses
+        db.session.rollback()
+        log.warning("recipient import %s: could not %s (%s); its lease will lapse", import_id, action, exc)
+
+
+class _Chunk(enum.Enum):
+    """What the check does after a chunk."""
+
+    NEXT = "next"
+    """Saved and counted: on to the next chunk."""
+    DONE = "done"
+    """No row is left to check."""
+    FROZEN = "frozen"
+    """The design is no longer a draft: its list may not change."""
+    LOST = "lost"
+    """Another worker holds the import now: this one stops and writes nothing."""
+
+
+def _check_held(import_id: int, token: str) -> None:
+    stale = 0
+    while True:
+        try:
+            step = _check_chunk(import_id, token)
+        except StaleDataError:  # the design changed under this chunk (an edit in the wizard): read it again
+            db.session.rollback()
+            stale += 1
+            if stale < STALE_CHUNKS:
+                continue
+            _settle(import_id, token, "fail", failure_reason=CHECK_FAILED)
+            return
+        stale = 0
+        if step is _Chunk.DONE:
+            _settle(import_id, token, "finish", failure_reason=None)
+        elif step is _Chunk.FROZEN:
+            _settle(import_id, token, "fail", failure_reason=NO_LONGER_DRAFT)
+        if step is not _Chunk.NEXT:
+            return
+
+
+def _check_chunk(import_id: int, token: str) -> _Chunk:
+    """Check and save the next chunk of rows in one transaction."""
+    upload = db.session.get(RecipientImport, import_id, populate_existing=True)
+    # Locked for the chunk (on PostgreSQL): a submit waits for it, and the next chunk sees it.
+    design = db.session.scalars(
+        select(Design)
+        .where(Design.id == upload.design_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).one()
+    if not is_draft(design):
+        db.session.rollback()
+        return _Chunk.FROZEN
+    chunk = list(
+        db.session.scalars(
+            select(RecipientImportRow)
+            .where(RecipientImportRow.import_id == import_id, RecipientImportRow.values.is_(None))
+            .order_by(RecipientImportRow.line)
+            .limit(CHUNK_ROWS)
+        )
+    )
+    if not chunk:
+        db.session.rollback()
+        return _Chunk.DONE
+    used = {int(k): v for k, v in (upload.mapping or {}).items()}
+    waiting = [
+        _value_of(values)
+        for values in db.session.scalars(
+            select(RecipientImportRow.values).where(
+                RecipientImportRow.import_id == import_id, RecipientImportRow.values.is_not(None)
             )
         )
-        db.session.flush()  # the import's version moves: a double submit is refused here
-        result = _save_good_rows(design, [(row, recipient_from_row(row.cells, used)) for row in staged])
-        _finish_if_done(upload)
-    return result
+    ]
+    saved = _save_good_rows(design, [(row, recipient_from_row(row.cells, used)) for row in chunk], waiting)
+    db.session.flush()
+    # Counted only while we still hold the import: a stale checker's chunk is rolled back whole.
+    held = db.session.execute(
+        update(RecipientImport)
+        .where(*LEASE.held(import_id, token))
+        .values(
+            rows_checked=RecipientImport.rows_checked + len(chunk),
+            rows_saved=RecipientImport.rows_saved + saved,
+            updated_at=utcnow(),
+        ),
+        execution_options={"synchronize_session": False},
+    ).rowcount
+    if not held:
+        db.session.rollback()
+        log.warning("recipient import %s: the lease was taken over; this chunk is dropped", import_id)
+        return _Chunk.LOST
+    db.session.commit()
+    return _Chunk.NEXT
+
+
+def reconcile() -> list[int]:
+    """Send imports to the workers again: lapsed leases (a dead worker, counted as lost) and
+    long-queued ones (a lost message). Returns the ids sent."""
+    return LEASE.reconcile(_enqueue, current_app.config["PROOF_RESEND_SECONDS"])
+
+
+def _enqueue(import_id: int) -> None:
+    send_after_commit(CHECK_TASK_NAME, import_id)
 
 
 def _finish_if_done(upload: RecipientImport) -> None:
@@ -519,7 +796,6 @@ class ProblemsPage:
     design_id: int
     import_id: int
     filename: str
-    mapped: bool
     rows: tuple[ProblemRow, ...]
     fields: tuple[tuple[str, str], ...] = tuple((f, LABELS[f]) for f in FIELDS)
 
@@ -531,7 +807,7 @@ class ProblemsPage:
 def problems_page(user: User, design_id: int, import_id: int, limit: int = 200) -> ProblemsPage:
     """The rows still waiting, each with every problem at its field (checked again: the list may have changed)."""
     design = _draft(user, design_id)
-    upload = _import(design, import_id)
+    upload = _checked_import(design, import_id)
     staged = list(
         db.session.scalars(
             select(RecipientImportRow)
@@ -554,7 +830,7 @@ def problems_page(user: User, design_id: int, import_id: int, limit: int = 200) 
             )
             errors.setdefault("name", f"The same person is already {where}.")
         out.append(ProblemRow(row.id, row.version, row.line, value, errors, checked.warnings))
-    return ProblemsPage(design.id, upload.id, upload.filename, upload.mapping is not None, tuple(out))
+    return ProblemsPage(design.id, upload.id, upload.filename, tuple(out))
 
 
 def _value_of(values: Mapping[str, Any] | None) -> RecipientValue:
@@ -567,7 +843,7 @@ def fix_row(
     """Keep the buyer's fix of a waiting row (nothing typed is lost); it joins the list when it passes. True if it did."""
     with _one_change(STALE_IMPORT):
         design = _draft(user, design_id)
-        upload = _import(design, import_id)
+        upload = _checked_import(design, import_id)
         row = db.session.get(RecipientImportRow, row_id)
         if row is None or row.import_id != upload.id:
             raise NotFound("We could not find that row: it may have been saved a moment ago.")
@@ -575,15 +851,15 @@ def fix_row(
             raise Conflict(STALE_IMPORT)
         row.values = value.as_dict()
         db.session.flush()  # UPDATE … WHERE version = the one read: two tabs never save one row twice
-        result = _save_good_rows(design, [(row, value)])
+        saved = _save_good_rows(design, [(row, value)])
         _finish_if_done(upload)
-    return result.saved == 1
+    return saved == 1
 
 
 @commits
 def drop_row(user: User, design_id: int, import_id: int, row_id: int) -> None:
     design = _draft(user, design_id)
-    upload = _import(design, import_id)
+    upload = _checked_import(design, import_id)
     db.session.execute(
         delete(RecipientImportRow).where(
             RecipientImportRow.id == row_id, RecipientImportRow.import_id == upload.id
@@ -594,8 +870,10 @@ def drop_row(user: User, design_id: int, import_id: int, row_id: int) -> None:
 
 @commits
 def discard_import(user: User, design_id: int, import_id: int) -> None:
-    """Drop the rows still waiting (those already saved stay on the list)."""
+    """Drop the rows still waiting (those already saved stay on the list); refused while a worker checks them."""
     design = _draft(user, design_id)
     upload = _import(design, import_id)
+    if upload.status in (ImportStatus.QUEUED, ImportStatus.CHECKING):
+        raise Conflict(STILL_CHECKING)
     db.session.execute(delete(RecipientImportRow).where(RecipientImportRow.import_id == upload.id))
     db.session.delete(upload)

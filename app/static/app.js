@@ -58,6 +58,23 @@ function watchDocument(el) {
 }
 document.querySelectorAll("[data-document-status]").forEach(watchDocument);
 
+// A recipient import the worker is checking: move the bar and the sentence as rows are
+// checked, and go on to the rows to fix (or the list) once done; a failed check shows why.
+function watchImport(el) {
+  const text = el.querySelector("[data-import-text]");
+  const lead = el.querySelector("[data-import-state]");
+  const bar = el.querySelector("[data-import-bar]");
+  poll(el.dataset.importStatus, 800, (state) => {
+    if (text) text.textContent = state.text;
+    if (lead) lead.textContent = `${state.state}.`;
+    if (bar) { bar.max = Math.max(state.rows, 1); bar.value = state.checked; bar.textContent = `${state.checked} of ${state.rows}`; }
+    if (state.status === "checked") { window.location.assign(el.dataset.importStatus); return true; }
+    if (state.status === "failed") { window.location.reload(); return true; }
+    return false;
+  });
+}
+document.querySelectorAll("[data-import-status]").forEach(watchImport);
+
 // The wizard: as the buyer changes choices, ask the server for the preview, price and fit
 // of the unsaved choices (it saves nothing) and show them beside the form.
 function liveWizard(form) {

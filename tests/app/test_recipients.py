@@ -5,18 +5,23 @@ from __future__ import annotations
 import csv
 import io
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import timedelta
 
 import pytest
 from openpyxl import Workbook
-from sqlalchemy import select
+from sqlalchemy import select, update
+from sqlalchemy.exc import OperationalError
 
 from app.extensions import db
-from app.models import Design, User
+from app.faults import InfrastructureFault
+from app.models import Design, User, utcnow
 from app.models.recipients import Recipient, RecipientImport, RecipientImportRow
 from app.services import recipients as service
 from app.services.errors import Conflict, Invalid, NotFound
 from configurator.recipients import Recipient as Value
-from configurator.states import DesignStatus
+from configurator.states import DesignStatus, ImportStatus
 from tests.app.factories import DeliveryAddressFactory, DesignFactory, UserFactory, WorkshopFactory, box_spec
 from tests.app.journeys import save_step
 from tests.app.racing import race, racing_app
@@ -38,6 +43,20 @@ GOOD = "Jane;Doe;jane@example.com;1 Main St;New York;NY;10001;US;Jane\r\n"
 BAD_ZIP = "Sam;Lee;sam@example.com;2 Oak Ave;Boston;MA;ABCDE;United States;Sam\r\n"
 FORMULA = '=HYPERLINK("http://evil");Cell;=1+1;3 Elm St;Austin;TX;73301;US;x\r\n'
 RTL = "מרים;כהן;miriam@example.com;4 Pine Rd;Seattle;WA;98101;US;מרים\r\n"
+
+
+@pytest.fixture(autouse=True)
+def checks_sent(app, broker) -> list[object]:
+    """The imports the web process asked a worker to check; the tests run the worker's part themselves."""
+    app.config["PROOF_LEASE_SECONDS"] = 600  # no keeper renews on the test's shared connection meanwhile
+    return broker[service.CHECK_TASK_NAME]
+
+
+def map_and_check(user: User, design: Design, import_id: int, version: int, mapping) -> service.CheckPage:
+    """Match the columns as the buyer does, then check the rows as the worker does with the message sent."""
+    service.map_columns(user, design.id, import_id, version, mapping)
+    service.check_import(import_id)
+    return service.check_page(user, design.id, import_id)
 
 
 def draft(**spec: object) -> tuple[User, Design]:
@@ -150,8 +169,9 @@ def test_an_import_saves_good_rows_at_once_and_keeps_the_rest_waiting(app, caplo
     import_id = service.start_import(user, design.id, "list.csv", data)
     mapping = service.mapping_page(user, design.id, import_id)
     assert mapping.mapping[0] == "first_name" and mapping.mapping[6] == "postal_code"
-    result = service.apply_mapping(user, design.id, import_id, mapping.version, mapping.mapping)
+    result = map_and_check(user, design, import_id, mapping.version, mapping.mapping)
     assert (result.saved, result.waiting) == (2, 2)  # Jane and Miriam; Sam's ZIP and the formula row wait
+    assert (result.status, result.checked, result.rows) == (ImportStatus.CHECKED, 4, 4)
     problems = service.problems_page(user, design.id, import_id)
     by_line = {r.line: r for r in problems.rows}
     assert "postal_code" in by_line[3].errors
@@ -187,8 +207,9 @@ def test_a_mapping_without_a_name_is_refused_and_the_rows_stay(app) -> None:
     import_id = service.start_import(user, design.id, "x.csv", (HEADER + GOOD).encode())
     page = service.mapping_page(user, design.id, import_id)
     with pytest.raises(Invalid):
-        service.apply_mapping(user, design.id, import_id, page.version, {2: "email"})
+        service.map_columns(user, design.id, import_id, page.version, {2: "email"})
     assert len(staged(import_id)) == 1
+    assert db.session.get(RecipientImport, import_id).status == ImportStatus.MAPPING
 
 
 def test_xlsx_with_merged_cells_imports(app) -> None:
@@ -203,7 +224,7 @@ def test_xlsx_with_merged_cells_imports(app) -> None:
     book.save(out)
     import_id = service.start_import(user, design.id, "list.xlsx", out.getvalue())
     page = service.mapping_page(user, design.id, import_id)
-    assert service.apply_mapping(user, design.id, import_id, page.version, page.mapping).saved == 2
+    assert map_and_check(user, design, import_id, page.version, page.mapping).saved == 2
 
 
 def test_five_thousand_rows_and_the_cap(app) -> None:
@@ -213,7 +234,9 @@ def test_five_thousand_rows_and_the_cap(app) -> None:
     import_id = service.start_import(user, design.id, "big.csv", data)
     page = service.mapping_page(user, design.id, import_id)
     assert page.rows == 5000
-    assert service.apply_mapping(user, design.id, import_id, page.version, page.mapping).saved == 5000
+    checked = map_and_check(user, design, import_id, page.version, page.mapping)
+    assert (checked.saved, checked.checked, checked.waiting) == (5000, 5000, 0)
+    assert checked.summary == "5,000 rows checked: 5,000 recipients added to the list."
     with pytest.raises(Invalid, match="full"):
         service.add_recipient(user, design.id, JANE)
 
@@ -278,9 +301,8 @@ def test_an_edit_while_the_list_is_imported_keeps_both(app) -> None:
         return service.edit_recipient(db.session.get(User, ids[0]), ids[1], ids[2], ids[3], value)
 
     def importing():
-        return service.apply_mapping(
-            db.session.get(User, ids[0]), ids[1], import_id, page.version, page.mapping
-        )
+        service.map_columns(db.session.get(User, ids[0]), ids[1], import_id, page.version, page.mapping)
+        service.check_import(import_id)  # the worker, right after the mapping
 
     with racing_app(app, 2) as racers:
         edited, imported = race(racers, edit, importing)
@@ -294,7 +316,7 @@ def test_an_edit_while_the_list_is_imported_keeps_both(app) -> None:
 # --- The pages ----------------------------------------------------------------------------
 
 
-def test_the_pages_add_import_fix_inline_and_export(browser) -> None:
+def test_the_pages_add_import_fix_inline_and_export(browser, broker) -> None:
     user, design = draft(delivery="per_recipient")
     browser.login(user.email)
     base = f"/designs/{design.id}/recipients"
@@ -314,6 +336,9 @@ def test_the_pages_add_import_fix_inline_and_export(browser) -> None:
     mapping_url = sent.headers["Location"]
     page = browser.get(mapping_url).text
     assert "Which column is which?" in page and "ABCDE" in page
+    assert (
+        browser.get(f"{mapping_url}/check").headers["Location"].endswith(mapping_url)
+    )  # nothing to check yet
     version = db.session.scalar(select(RecipientImport.version))
     columns = {
         f"column-{i}": t
@@ -331,9 +356,27 @@ def test_the_pages_add_import_fix_inline_and_export(browser) -> None:
             ]
         )
     }
-    checked = browser.post(mapping_url, {"version": version, **columns})
+    mapped = browser.post(mapping_url, {"version": version, **columns})
+    assert mapped.status_code == 302 and mapped.headers["Location"].endswith("/check")
+    import_id = db.session.scalar(select(RecipientImport.id))
+    assert broker[service.CHECK_TASK_NAME] == [import_id]
+    progress = browser.get(mapped.headers["Location"]).text
+    assert "Checked 0 of 1 row; 0 added to the list so far." in progress and "data-import-status" in progress
+    assert browser.get(mapping_url).headers["Location"].endswith("/check")  # matched once, not twice
+    service.check_import(import_id)  # the worker
+    polled = browser.get(mapped.headers["Location"], headers={"Accept": "application/json"}).json
+    assert polled == {
+        "status": "checked",
+        "state": "Checked",
+        "rows": 1,
+        "checked": 1,
+        "saved": 0,
+        "text": "Checked 1 of 1 row; 0 added to the list so far.",
+    }
+    checked = browser.get(mapped.headers["Location"])
     assert checked.status_code == 302 and checked.headers["Location"].endswith("/rows")
     rows = browser.get(checked.headers["Location"]).text
+    assert "1 row checked: 0 recipients added to the list; 1 row needs a fix." in rows
     assert "Row 2" in rows and "postal_code-error" in rows and "ABCDE" in rows
     [waiting] = staged(db.session.scalar(select(RecipientImport.id)))
     prefix = f"r{waiting.id}-"
@@ -412,3 +455,231 @@ def test_the_card_book_gets_each_card_in_list_order(app) -> None:
         (1, "Jane Doe · Acme", "Jane", "Dear Jane, thank you!"),
         (2, "Sam Lee", "Jane", "Mine"),
     ]
+
+
+# --- The check in the worker --------------------------------------------------------------
+
+PEOPLE = "".join(f"Person {n},p{n}@example.com,{n} Main St,New York,NY,10001,US\r\n" for n in range(7))
+PEOPLE_CSV = (
+    "Name,Email,Street,City,State,Zip,Country\r\n"
+    + PEOPLE
+    + "Bad Zip,b@example.com,1 St,Boston,MA,ABCDE,US\r\n"
+).encode()
+"""Seven good rows and one with a problem: four chunks of two in these tests."""
+
+
+class WorkerKilled(BaseException):
+    """Stands in for SIGKILL: nothing of the worker's own error handling runs."""
+
+
+@pytest.fixture
+def small_chunks(monkeypatch) -> None:
+    monkeypatch.setattr(service, "CHUNK_ROWS", 2)
+
+
+def mapped_import(checks_sent) -> tuple[User, Design, int]:
+    user, design = draft()
+    import_id = service.start_import(user, design.id, "people.csv", PEOPLE_CSV)
+    page = service.mapping_page(user, design.id, import_id)
+    service.map_columns(user, design.id, import_id, page.version, page.mapping)
+    assert checks_sent == [import_id]
+    checks_sent.clear()
+    return user, design, import_id
+
+
+@contextmanager
+def after_chunks(chunks: int, then) -> Iterator[None]:
+    """Inside, a check commits ``chunks`` chunks, then ``then`` is called before the next one."""
+    real = service._check_chunk
+    calls = []
+
+    def counting(import_id: int, token: str):
+        if len(calls) == chunks:
+            then()
+        calls.append(import_id)
+        return real(import_id, token)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(service, "_check_chunk", counting)
+        yield
+
+
+def lapse(import_id: int) -> None:
+    """The lease ran out, as it does when its worker died."""
+    db.session.execute(
+        update(RecipientImport)
+        .where(RecipientImport.id == import_id)
+        .values(lease_expires_at=utcnow() - timedelta(seconds=1))
+    )
+    db.session.commit()
+
+
+def upload_of(import_id: int) -> RecipientImport:
+    db.session.expire_all()
+    return db.session.get(RecipientImport, import_id)
+
+
+def names_on_the_list(design: Design) -> list[str]:
+    db.session.expire_all()
+    return [r.name for r in service.recipients_of(db.session.get(Design, design.id))]
+
+
+def every_person_once(design: Design) -> None:
+    assert names_on_the_list(design) == [f"Person {n}" for n in range(7)]
+
+
+def test_a_worker_that_died_mid_check_is_resumed_after_its_lease_lapses(app, checks_sent, small_chunks):
+    user, design, import_id = mapped_import(checks_sent)
+
+    def die() -> None:
+        raise WorkerKilled
+
+    with after_chunks(2, die), pytest.raises(WorkerKilled):
+        service.check_import(import_id)
+    dead = upload_of(import_id)
+    assert (dead.status, dead.rows_checked, dead.rows_saved) == (ImportStatus.CHECKING, 4, 4)
+    assert service.reconcile() == [] and checks_sent == []  # its lease still runs: nobody takes it
+    page = service.check_page(user, design.id, import_id)
+    assert page.progress == "Checked 4 of 8 rows; 4 added to the list so far."
+    lapse(import_id)
+    assert service.reconcile() == [import_id] and checks_sent == [import_id]
+    requeued = upload_of(import_id)
+    assert (requeued.status, requeued.lost_attempts, requeued.failure_reason) == (
+        ImportStatus.QUEUED,
+        1,
+        None,
+    )
+    service.check_import(import_id)  # the message the reconciler sent
+    done = service.check_page(user, design.id, import_id)
+    assert (done.status, done.checked, done.saved, done.waiting) == (ImportStatus.CHECKED, 8, 7, 1)
+    every_person_once(design)
+
+
+def test_a_check_lost_again_and_again_fails_with_a_sentence(app, checks_sent, small_chunks):
+    _user, _design, import_id = mapped_import(checks_sent)
+    for _ in range(service.MAX_LOST_RENDERS):
+        assert service.LEASE.take(import_id)
+        lapse(import_id)
+        service.reconcile()
+    failed = upload_of(import_id)
+    assert (failed.status, failed.failure_reason) == (ImportStatus.FAILED, service.LOST_TOO_OFTEN)
+
+
+def test_a_database_fault_requeues_the_check_and_keeps_the_chunks_saved(app, checks_sent, small_chunks):
+    _user, design, import_id = mapped_import(checks_sent)
+
+    def outage() -> None:
+        raise OperationalError("SELECT 1", {}, Exception("server closed the connection unexpectedly"))
+
+    with after_chunks(1, outage), pytest.raises(InfrastructureFault):
+        service.check_import(import_id)  # the task retries it, with backoff
+    waiting = upload_of(import_id)
+    assert (waiting.status, waiting.lease_token, waiting.failure_reason) == (ImportStatus.QUEUED, None, None)
+    assert waiting.rows_saved == 2
+    service.check_import(import_id)  # the retry
+    assert upload_of(import_id).status == ImportStatus.CHECKED
+    every_person_once(design)
+
+
+def test_a_real_failure_shows_a_sentence_and_retry_finishes_the_check(browser, checks_sent, small_chunks):
+    user, design, import_id = mapped_import(checks_sent)
+
+    def bug() -> None:
+        raise ValueError("secret detail of a bug in row 3")
+
+    with after_chunks(1, bug):
+        service.check_import(import_id)
+    assert (upload_of(import_id).status, upload_of(import_id).rows_saved) == (ImportStatus.FAILED, 2)
+    browser.login(user.email)
+    url = f"/designs/{design.id}/recipients/import/{import_id}/check"
+    page = browser.get(url).text
+    assert service.CHECK_FAILED in page and "secret detail" not in page and ">Retry</button>" in page
+    assert browser.get(url, headers={"Accept": "application/json"}).json["status"] == "failed"
+    assert "stopped, see why" in browser.get(f"/designs/{design.id}/recipients").text
+    assert browser.post(url).headers["Location"].endswith(url)
+    assert checks_sent == [import_id] and upload_of(import_id).status == ImportStatus.QUEUED
+    assert "checking…" in browser.get(f"/designs/{design.id}/recipients").text
+    assert browser.post(url).status_code == 302 and checks_sent == [
+        import_id
+    ]  # a second click queues nothing
+    service.check_import(import_id)
+    done = browser.get(url)
+    assert done.headers["Location"].endswith(f"/import/{import_id}/rows")
+    assert (
+        "8 rows checked: 7 recipients added to the list; 1 row needs a fix."
+        in browser.get(done.headers["Location"]).text
+    )
+    every_person_once(design)
+
+
+def test_while_the_rows_are_checked_they_cannot_be_fixed_or_discarded(browser, checks_sent):
+    user, design, import_id = mapped_import(checks_sent)
+    browser.login(user.email)
+    base = f"/designs/{design.id}/recipients/import/{import_id}"
+    with pytest.raises(Conflict):
+        service.problems_page(user, design.id, import_id)
+    with pytest.raises(Conflict):
+        service.discard_import(user, design.id, import_id)
+    assert browser.get(f"{base}/rows").headers["Location"].endswith(f"{base}/check")
+    assert browser.post(f"{base}/discard").headers["Location"].endswith(f"{base}/check")
+    page = browser.get(f"{base}/check").text
+    assert "Checked 0 of 8 rows; 0 added to the list so far." in page and "<progress" in page
+    assert upload_of(import_id) is not None and len(staged(import_id)) == 8
+
+
+def test_a_design_submitted_mid_check_stops_it_with_a_sentence_and_keeps_what_was_saved(
+    app, checks_sent, small_chunks
+):
+    _user, design, import_id = mapped_import(checks_sent)
+
+    def submitted() -> None:
+        db.session.get(Design, design.id).status = DesignStatus.SUBMITTED
+        db.session.commit()
+
+    with after_chunks(2, submitted):
+        service.check_import(import_id)
+    stopped = upload_of(import_id)
+    assert (stopped.status, stopped.failure_reason, stopped.rows_saved) == (
+        ImportStatus.FAILED,
+        service.NO_LONGER_DRAFT,
+        4,
+    )
+    assert names_on_the_list(design) == [f"Person {n}" for n in range(4)]
+
+
+def test_a_duplicate_delivery_or_a_stale_worker_saves_nothing_twice(app, checks_sent, small_chunks):
+    _user, design, import_id = mapped_import(checks_sent)
+    stale = service.LEASE.take(import_id)  # a first delivery takes the import...
+    service.check_import(import_id)  # ...so a second delivery of the same message does nothing
+    assert upload_of(import_id).rows_checked == 0 and names_on_the_list(design) == []
+    lapse(import_id)  # the first stalls past its lease and is replaced
+    assert service.reconcile() == [import_id]
+    service.check_import(import_id)
+    assert service._check_chunk(import_id, stale) is service._Chunk.DONE  # nothing left for it
+    service.check_import(import_id)  # a late duplicate after the end
+    done = upload_of(import_id)
+    assert (done.status, done.rows_checked, done.rows_saved) == (ImportStatus.CHECKED, 8, 7)
+    every_person_once(design)
+
+
+def test_a_stale_workers_chunk_is_rolled_back_whole(app, checks_sent, small_chunks):
+    _user, design, import_id = mapped_import(checks_sent)
+    stale = service.LEASE.take(import_id)
+    lapse(import_id)
+    assert service.reconcile() == [import_id]
+    assert service._check_chunk(import_id, stale) is service._Chunk.LOST
+    assert names_on_the_list(design) == [] and upload_of(import_id).rows_checked == 0
+    service.check_import(import_id)
+    every_person_once(design)
+
+
+def test_a_row_repeating_one_kept_for_a_fix_in_an_earlier_chunk_waits_too(app, checks_sent, small_chunks):
+    user, design = draft()
+    rows = "Ann Lee,ann@example.com,1 Main St,New York,NY,ABCDE,US\r\nBo Ray,bo@example.com,2 Main St,New York,NY,10001,US\r\n"
+    again = "Ann Lee,ann@example.com,1 Main St,New York,NY,10001,US\r\n"
+    data = ("Name,Email,Street,City,State,Zip,Country\r\n" + rows + again).encode()
+    import_id = service.start_import(user, design.id, "x.csv", data)
+    page = service.mapping_page(user, design.id, import_id)
+    done = map_and_check(user, design, import_id, page.version, page.mapping)
+    assert (done.saved, done.waiting) == (1, 2)
+    assert names_on_the_list(design) == ["Bo Ray"]

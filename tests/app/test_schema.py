@@ -72,17 +72,26 @@ def test_going_below_pseudonym_makers_keeps_them_and_their_login(bare_app):
     assert schema_differences() == []
 
 
-STATUS_TABLES = ("design", "proof", "order", "production_job", "document", "outbox_message")
+STATUS_TABLES = (
+    "design",
+    "proof",
+    "order",
+    "production_job",
+    "document",
+    "outbox_message",
+    "recipient_import",
+)
 
 
 def status_checks() -> set[str]:
     """The tables whose status column carries its machine's CHECK constraint."""
     with db.engine.connect() as connection:
         found = inspect(connection)
+        tables = set(found.get_table_names())
         return {
             t
             for t in STATUS_TABLES
-            if f"ck_{t}_status" in {c["name"] for c in found.get_check_constraints(t)}
+            if t in tables and f"ck_{t}_status" in {c["name"] for c in found.get_check_constraints(t)}
         }
 
 
@@ -136,5 +145,39 @@ def test_0014_gives_every_organisation_an_admin_and_going_below_makes_admins_app
     }
     downgrade(revision="0012")
     assert roles() == {1: "BUYER", 2: "APPROVER", 3: "APPROVER", 4: "APPROVER", 5: "BUYER"}
+    upgrade()
+    assert schema_differences() == []
+
+
+def test_0020_marks_mapped_imports_checked_and_going_below_matches_unfinished_ones_again(bare_app):
+    """Before 0020 a mapped import was checked in the request; below it, one a worker has not finished is mapped again."""
+    upgrade(revision="0019")
+    user = UserFactory()
+    design = DesignFactory(organisation=user.organisation, created_by=user)
+    ids = {"user": user.id, "design": design.id, "org": user.organisation_id}
+    db.session.commit()
+    insert = text(
+        "INSERT INTO recipient_import (id, organisation_id, design_id, created_by_id, filename, headers, mapping, "
+        "version, created_at, updated_at) VALUES (:id, :org, :design, :user, 'x.csv', '[]', :mapping, 1, "
+        "'2026-01-01', '2026-01-01')"
+    )
+    with db.engine.begin() as connection:
+        connection.execute(insert, {**ids, "id": 1, "mapping": '{"0": "name"}'})
+        connection.execute(insert, {**ids, "id": 2, "mapping": None})
+    db.session.remove()
+    upgrade()
+
+    def statuses() -> dict[int, tuple[str, bool]]:
+        with db.engine.connect() as connection:
+            rows = connection.execute(text("SELECT id, status, mapping FROM recipient_import ORDER BY id"))
+            return {i: (status, mapping not in (None, "null")) for i, status, mapping in rows}
+
+    assert statuses() == {1: ("checked", True), 2: ("mapping", False)}
+    with db.engine.begin() as connection:
+        connection.execute(text("UPDATE recipient_import SET status = 'queued' WHERE id = 1"))
+    downgrade(revision="0019")
+    with db.engine.connect() as connection:
+        rows = connection.execute(text("SELECT id, mapping FROM recipient_import ORDER BY id")).all()
+    assert [(i, m in (None, "null")) for i, m in rows] == [(1, True), (2, True)]
     upgrade()
     assert schema_differences() == []

@@ -5,6 +5,7 @@ from hypothesis import strategies as st
 from configurator.states import (
     DESIGN,
     DOCUMENT,
+    IMPORT,
     JOB,
     MESSAGE,
     ORDER,
@@ -12,6 +13,7 @@ from configurator.states import (
     DesignStatus,
     DocumentStatus,
     IllegalTransition,
+    ImportStatus,
     JobStatus,
     MessageStatus,
     OrderStatus,
@@ -75,6 +77,15 @@ EXPECTED = {
         ("sending", "fail"): "failed",
         ("sending", "requeue"): "pending",
     },
+    IMPORT: {
+        ("mapping", "map"): "queued",
+        ("queued", "start"): "checking",
+        ("checking", "finish"): "checked",
+        ("checking", "fail"): "failed",
+        ("queued", "fail"): "failed",
+        ("checking", "requeue"): "queued",
+        ("failed", "retry"): "queued",
+    },
 }
 STATES = {
     PROOF: {"queued", "rendering", "ready", "failed"},
@@ -83,6 +94,7 @@ STATES = {
     JOB: {"queued", "claimed", "in_progress", "paused", "done", "problem"},
     DOCUMENT: {"queued", "rendering", "ready", "failed"},
     MESSAGE: {"pending", "sending", "sent", "failed"},
+    IMPORT: {"mapping", "queued", "checking", "checked", "failed"},
 }
 ENUMS = {
     PROOF: RenderStatus,
@@ -91,6 +103,7 @@ ENUMS = {
     JOB: JobStatus,
     DOCUMENT: DocumentStatus,
     MESSAGE: MessageStatus,
+    IMPORT: ImportStatus,
 }
 INITIAL = {
     PROOF: "queued",
@@ -99,6 +112,7 @@ INITIAL = {
     JOB: "queued",
     DOCUMENT: "queued",
     MESSAGE: "pending",
+    IMPORT: "mapping",
 }
 machines = st.sampled_from(list(EXPECTED))
 
