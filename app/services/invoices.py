@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from decimal import Decimal
 
+from flask import current_app
 from sqlalchemy import select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
@@ -17,6 +18,7 @@ from app.extensions import db
 from app.models import Invoice, NumberSequence, Order, User
 from app.services import audit
 from configurator.billing import due_date
+from configurator.payments import DepositRule, deposit_for
 
 INVOICES = "invoice"
 
@@ -40,19 +42,28 @@ def issue_for(order: Order, actor: User | None) -> Invoice:
     """The confirmed order's invoice, in the caller's transaction (the caller commits)."""
     issued = datetime.now(UTC).date()
     terms = order.organisation.payment_terms
+    total = Decimal(order.quote["total"])
+    percent = deposit_rule().percent_for(total)
     invoice = Invoice(
         number=take_number(INVOICES),
         order=order,
         organisation_id=order.organisation_id,
-        total=Decimal(order.quote["total"]),
+        total=total,
         payment_terms=terms,
         issued_on=issued,
         due_on=due_date(issued, terms),
+        deposit_percent=percent,
+        deposit=deposit_for(total, percent),
     )
     db.session.add(invoice)
     db.session.flush()
     audit.record(actor, "invoice.issued", f"order:{order.id}", order.organisation_id, invoice=invoice.number)
     return invoice
+
+
+def deposit_rule() -> DepositRule:
+    """The deposit staff ask for now (``DEPOSIT_ABOVE``, ``DEPOSIT_PERCENT``); an invoice keeps its own."""
+    return DepositRule(current_app.config["DEPOSIT_ABOVE"], current_app.config["DEPOSIT_PERCENT"])
 
 
 def invoice_of(order: Order) -> Invoice | None:

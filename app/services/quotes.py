@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from dataclasses import asdict
 from datetime import UTC, date, datetime, timedelta
-from decimal import Decimal
 
 from sqlalchemy import select
 
@@ -18,17 +17,12 @@ from app.models import Design, Invoice, Order
 from app.services import billing, delivery
 from app.services.estimates import estimate
 from configurator.addresses import label_lines
-from configurator.pricing import Quote
+from configurator.pricing import Quote, dollars
 from configurator.spec import BoxSpec
 from configurator.states import DesignStatus
 
 QUOTE_VALID_DAYS = 30
 """How long a quote's prices hold: capacity and material prices move, so a quote does not stand forever."""
-
-
-def dollars(amount: Decimal) -> str:
-    """Money as the documents print it (already rounded by the quote)."""
-    return f"-${-amount:,.2f}" if amount < 0 else f"${amount:,.2f}"
 
 
 def long_day(day: date | None) -> str:

@@ -197,6 +197,7 @@ TABLE: dict[str, Expect] = {
     "staff.advance": STAFF.but(args={"action": "explode"}),
     "staff.order_first": STAFF,
     "staff.ship": STAFF,
+    "staff.record_payment": STAFF,
     "staff.packing_slip": STAFF,
     "staff.shipment_slip": STAFF,
     "staff.queue": STAFF,
