@@ -97,7 +97,7 @@ class Standing:
             return refusal
         if status in BEFORE_SHIPPING and (refusal := self.refusal("ship")):
             return refusal
-        return f"Still to pay: {dollars(self.due)}, under the invoice's payment terms."
+        return f"Still to pay: {dollars(self.due)}."
 
 
 def check_amount(raw: str, due: Decimal) -> tuple[Decimal | None, str]:

@@ -48,7 +48,7 @@ class PaymentForm(FlaskForm):
     method = SelectField(
         "Paid by", choices=[SelectChoice(m.value, m.label) for m in PaymentMethod], validate_choice=False
     )
-    reference = StringField("Reference (bank reference, cheque number)", validators=[Length(max=200)])
+    reference = StringField("Reference or cheque no.", validators=[Length(max=200)])
 
 
 class AssignForm(FlaskForm):
@@ -156,7 +156,7 @@ def _order_page(
     left = service.boxes_left(found)
     money = payments.money_page(found, service.today())
     if payment_form is None:
-        payment_form = PaymentForm(amount=f"{money.due:.2f}" if money else "", received_on=service.today())
+        payment_form = PaymentForm(received_on=service.today())
     page = render_template(
         "staff/order.html",
         order=found,
