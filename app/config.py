@@ -8,7 +8,6 @@ The embedded default needs no server installed: SQLite in ``instance/`` and a pr
 from __future__ import annotations
 
 import os
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, quote, urlsplit
@@ -202,8 +201,4 @@ def build_config(env: dict[str, str] | None = None) -> dict[str, Any]:
         # A message left "sending" by a crashed sender is sent again (same Message-ID) after this.
         "MAIL_LEASE_SECONDS": float(env.get("MAIL_LEASE_SECONDS", "60")),
         "STAFF_DIGEST_SECONDS": float(env.get("STAFF_DIGEST_SECONDS", "600")),
-        # Invoices of orders above this many dollars ask for this percentage as a deposit before
-        # production starts, and the balance before shipping (configurator/payments.py).
-        "DEPOSIT_ABOVE": Decimal(env.get("DEPOSIT_ABOVE", "5000")),
-        "DEPOSIT_PERCENT": Decimal(env.get("DEPOSIT_PERCENT", "50")),
     }

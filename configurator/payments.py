@@ -1,8 +1,8 @@
 """What an order must have paid before it moves on: the deposit rule and the balance rule.
 
-Pure: amounts in, amounts and sentences out. Above an amount staff set (``DEPOSIT_ABOVE`` in the
-app's configuration), an invoice asks for a deposit (``DEPOSIT_PERCENT`` of its total) before
-production starts, and the whole total before the order ships. The deposit is worked out once,
+Pure: amounts in, amounts and sentences out. Above an amount staff set (on their billing page;
+:data:`DEFAULT_DEPOSIT` until they do), an invoice asks for a deposit (a percentage of its total)
+before production starts, and the whole total before the order ships. The deposit is worked out once,
 when the invoice is issued (:func:`deposit_for`), and kept on the invoice, so a later change of
 the setting never stops an order already under way.
 
@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-from configurator.pricing import dollars, money
+from configurator.pricing import CENT, dollars, money
 from configurator.states import OrderStatus
 
 ZERO = Decimal("0.00")
@@ -42,9 +42,45 @@ class DepositRule:
         return self.percent if total > self.above and self.percent > 0 else Decimal("0")
 
 
+DEFAULT_DEPOSIT = DepositRule(above=Decimal("5000.00"), percent=Decimal("50"))
+"""The rule until staff set their own: half up front on orders above $5,000."""
+
+
+def check_rule(above: str, percent: str) -> tuple[DepositRule | None, dict[str, str]]:
+    """The rule staff typed, with what is wrong by field: an amount from $0, a percentage 0–100."""
+    errors: dict[str, str] = {}
+    amount = _decimal(above)
+    if amount is None or amount < 0 or amount != money(amount) or amount >= Decimal("1e10"):
+        errors["above"] = "Enter an amount in dollars from $0 up, such as 5000."
+    share = _decimal(percent)
+    if share is None or not 0 <= share <= 100 or share != share.quantize(CENT):
+        errors["percent"] = "Enter a percentage from 0 to 100 (0: no deposit)."
+    if errors or amount is None or share is None:
+        return None, errors
+    return DepositRule(amount, share), {}
+
+
+def _decimal(text: str) -> Decimal | None:
+    try:
+        value = Decimal(text.strip().replace(",", "").removeprefix("$").removesuffix("%").strip())
+    except InvalidOperation:
+        return None
+    return value if value.is_finite() else None
+
+
 def deposit_for(total: Decimal, percent: Decimal) -> Decimal:
     """The deposit of an invoice of ``total`` at ``percent``, rounded once, never above the total."""
     return min(money(total * percent / 100), total)
+
+
+def deposit_terms(deposit: Decimal, percent: Decimal) -> str:
+    """The deposit an invoice asks for, as its terms and the order pages say it; empty when none."""
+    if not deposit:
+        return ""
+    return (
+        f"This order asks for a {percent.normalize():f}% deposit of {dollars(deposit)} before production "
+        "starts, and the balance before it ships."
+    )
 
 
 @dataclass(frozen=True)
@@ -106,12 +142,10 @@ def check_amount(raw: str, due: Decimal) -> tuple[Decimal | None, str]:
     An overpayment is refused rather than kept as a credit: staff record what settles the
     invoice and return the rest, so an invoice is never paid more than its total.
     """
-    text = raw.strip().replace(",", "").removeprefix("$").strip()
-    try:
-        amount = Decimal(text)
-    except InvalidOperation:
+    amount = _decimal(raw)
+    if amount is None:
         return None, "Enter the amount in dollars, such as 1250.00."
-    if not amount.is_finite() or amount <= 0:
+    if amount <= 0:
         return None, "Enter an amount above $0.00."
     if amount != money(amount):
         return None, "Enter the amount in dollars and cents (at most two decimals)."

@@ -13,7 +13,7 @@ from app.forms import MAX_ID, BuyerVisibleText, parse_id
 from app.models import Order, Role
 from app.models.production import Shipment
 from app.security import roles_required
-from app.services import delivery, documents, inbox, kiosk, orders, payments, reviews
+from app.services import delivery, documents, inbox, invoices, kiosk, orders, payments, reviews
 from app.services import production as service
 from app.services.errors import Conflict, Invalid
 from app.views import document_response, pdf_response
@@ -49,6 +49,11 @@ class PaymentForm(FlaskForm):
         "Paid by", choices=[SelectChoice(m.value, m.label) for m in PaymentMethod], validate_choice=False
     )
     reference = StringField("Reference or cheque no.", validators=[Length(max=200)])
+
+
+class DepositForm(FlaskForm):
+    above = StringField("Ask for a deposit on orders above ($)", validators=[Length(max=20)])
+    percent = StringField("Deposit (% of the order total; 0: no deposit)", validators=[Length(max=10)])
 
 
 class AssignForm(FlaskForm):
@@ -248,6 +253,30 @@ def record_payment(order_id: int) -> Response | str | tuple[str, int]:
     else:
         flash(f"Recorded {money_text(payment.amount)} received on {payment.received_on:%d %b %Y}.", "success")
     return redirect(url_for("staff.order", order_id=order_id, _anchor="payments"))
+
+
+@bp.route("/billing", methods=["GET", "POST"])
+@roles_required(Role.STAFF)
+def billing() -> str | Response | tuple[str, int]:
+    rule = invoices.deposit_rule()
+    form = DepositForm(data={"above": f"{rule.above:.2f}", "percent": f"{rule.percent.normalize():f}"})
+    if request.method == "POST":
+        if not form.validate_on_submit():
+            abort(400)
+        try:
+            saved = payments.save_deposit_rule(current_user, form.above.data or "", form.percent.data or "")
+        except Invalid as exc:
+            for field, message in exc.violations.items():
+                form[field].errors = [message]
+        else:
+            flash(
+                f"Saved: orders above {money_text(saved.above)} confirmed from now on ask for a "
+                f"{saved.percent.normalize():f}% deposit.",
+                "success",
+            )
+            return redirect(url_for("staff.billing"))
+    page = render_template("staff/billing.html", form=form, overdue=payments.overdue(service.today()))
+    return (page, 422) if request.method == "POST" else page
 
 
 @bp.post("/orders/<int:order_id>/first")

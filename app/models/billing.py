@@ -87,3 +87,24 @@ class Payment(db.Model):
 
     invoice: Mapped[Invoice] = relationship(back_populates="payments")
     recorded_by: Mapped[User | None] = relationship()
+
+
+class DepositSetting(db.Model):
+    """The deposit staff ask for on large orders: one row, written when they first change it.
+
+    No row: ``configurator.payments.DEFAULT_DEPOSIT``. An invoice keeps the deposit it was issued
+    with, so a change here applies to orders confirmed from then on.
+    """
+
+    __table_args__ = (
+        CheckConstraint("id = 1", name="single_row"),
+        CheckConstraint("above >= 0", name="above_not_negative"),
+        CheckConstraint("percent >= 0 AND percent <= 100", name="percent_range"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False, default=1)
+    above: Mapped[Decimal] = mapped_column(Numeric(12, 2))
+    """Orders totalling more than this ask for a deposit."""
+    percent: Mapped[Decimal] = mapped_column(Numeric(5, 2))
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))

@@ -10,24 +10,24 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from decimal import Decimal
 
-from flask import current_app
 from sqlalchemy import select, update
-from sqlalchemy.dialects import postgresql, sqlite
 
 from app.extensions import db
-from app.models import Invoice, NumberSequence, Order, User
+from app.models import DepositSetting, Invoice, NumberSequence, Order, User
 from app.services import audit
+from app.services.transaction import dialect_insert
 from configurator.billing import due_date
-from configurator.payments import DepositRule, deposit_for
+from configurator.payments import DEFAULT_DEPOSIT, DepositRule, deposit_for
 
 INVOICES = "invoice"
 
 
 def take_number(name: str) -> int:
     """The next number of sequence ``name``, in the caller's transaction (its row stays locked until commit)."""
-    insert = postgresql.insert if db.session.get_bind().dialect.name == "postgresql" else sqlite.insert
     db.session.execute(
-        insert(NumberSequence).values(name=name, next=1).on_conflict_do_nothing(index_elements=["name"])
+        dialect_insert()(NumberSequence)
+        .values(name=name, next=1)
+        .on_conflict_do_nothing(index_elements=["name"])
     )
     taken = db.session.execute(
         update(NumberSequence)
@@ -62,8 +62,9 @@ def issue_for(order: Order, actor: User | None) -> Invoice:
 
 
 def deposit_rule() -> DepositRule:
-    """The deposit staff ask for now (``DEPOSIT_ABOVE``, ``DEPOSIT_PERCENT``); an invoice keeps its own."""
-    return DepositRule(current_app.config["DEPOSIT_ABOVE"], current_app.config["DEPOSIT_PERCENT"])
+    """The deposit staff ask for now (their setting, or the default); an invoice keeps its own."""
+    row = db.session.get(DepositSetting, 1)
+    return DepositRule(row.above, row.percent) if row is not None else DEFAULT_DEPOSIT
 
 
 def invoice_of(order: Order) -> Invoice | None:

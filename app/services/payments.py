@@ -28,11 +28,18 @@ from sqlalchemy import ColumnElement, Date, DateTime, Numeric, String, exists, f
 from sqlalchemy.orm import joinedload
 
 from app.extensions import db
-from app.models import Invoice, Order, Payment, User, utcnow
+from app.models import DepositSetting, Invoice, Order, Payment, User, utcnow
 from app.services import audit, invoices
 from app.services.errors import Conflict, Forbidden, Invalid
-from app.services.transaction import commits
-from configurator.payments import GATED_ACTIONS, Standing, check_amount
+from app.services.transaction import commits, dialect_insert
+from configurator.payments import (
+    GATED_ACTIONS,
+    DepositRule,
+    Standing,
+    check_amount,
+    check_rule,
+    deposit_terms,
+)
 from configurator.pricing import dollars
 from configurator.states import OrderStatus
 from configurator.text import hidden_characters_message
@@ -109,12 +116,12 @@ class Hold:
 
 def hold(order: Order, action: str) -> Hold:
     """Whether the order's payments let it make ``action`` now (``configurator.payments``)."""
-    invoice = invoices.invoice_of(order)
-    if invoice is None:
+    invoice = invoices.invoice_of(order) if action in GATED_ACTIONS else None
+    if invoice is None or not invoice.deposit:
         return Hold(None)
     now = standing(invoice)
     refusal = now.refusal(action)
-    if refusal is not None or not now.gated or action not in GATED_ACTIONS:
+    if refusal is not None:
         return Hold(refusal)
     return Hold(None, (paid_towards(invoice.id) >= now.paid,))
 
@@ -234,6 +241,35 @@ def _insert_if_due(provider: PaymentProvider, invoice: Invoice, received: Receiv
     return insert(Payment).from_select(columns, row).returning(Payment.id)
 
 
+@commits
+def save_deposit_rule(staff: User, above: str, percent: str) -> DepositRule:
+    """Staff set the deposit large orders ask for; invoices issued from now on carry it.
+
+    One upsert of the single settings row, so two staff saving at once both succeed (the later wins).
+    """
+    if not staff.is_staff:
+        raise Forbidden("Only our staff set the deposit.")
+    rule, errors = check_rule(above, percent)
+    if rule is None:
+        raise Invalid("Please correct the deposit: " + " ".join(errors.values()), errors)
+    before = invoices.deposit_rule()
+    values = {"above": rule.above, "percent": rule.percent, "updated_at": utcnow(), "updated_by_id": staff.id}
+    db.session.execute(
+        dialect_insert()(DepositSetting)
+        .values(id=1, **values)
+        .on_conflict_do_update(index_elements=["id"], set_=values)
+    )
+    audit.record(
+        staff,
+        "settings.deposit",
+        "settings:deposit",
+        None,
+        above=[f"{before.above:.2f}", f"{rule.above:.2f}"],
+        percent=[f"{before.percent:.2f}", f"{rule.percent:.2f}"],
+    )
+    return rule
+
+
 @dataclass(frozen=True)
 class PaymentRow:
     received_on: date
@@ -268,12 +304,6 @@ def money_page(order: Order, today: date) -> MoneyPage | None:
     rows = db.session.scalars(
         select(Payment).where(Payment.invoice_id == invoice.id).order_by(Payment.received_on, Payment.id)
     )
-    terms = ""
-    if now.gated:
-        terms = (
-            f"This order asks for a {now.deposit_percent.normalize():f}% deposit of {dollars(now.deposit)} "
-            "before production starts, and the balance before it ships."
-        )
     return MoneyPage(
         invoice=invoice.reference,
         total=now.total,
@@ -282,7 +312,7 @@ def money_page(order: Order, today: date) -> MoneyPage | None:
         due_on=invoice.due_on,
         overdue=bool(now.due) and invoice.due_on < today and order.status != OrderStatus.CANCELLED,
         next_step=now.next_step(order.status),
-        terms=terms,
+        terms=deposit_terms(now.deposit, now.deposit_percent),
         payments=tuple(PaymentRow(p.received_on, p.amount, p.method.label, p.reference) for p in rows),
         can_record=bool(now.due) and order.status != OrderStatus.CANCELLED,
     )

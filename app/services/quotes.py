@@ -17,6 +17,7 @@ from app.models import Design, Invoice, Order
 from app.services import billing, delivery
 from app.services.estimates import estimate
 from configurator.addresses import label_lines
+from configurator.payments import deposit_terms
 from configurator.pricing import Quote, dollars
 from configurator.spec import BoxSpec
 from configurator.states import DesignStatus
@@ -117,6 +118,7 @@ def invoice_inputs(invoice: Invoice) -> dict[str, object]:
         "terms": (
             f"Order {invoice.order.reference}. Payment terms: {invoice.payment_terms.label.lower()}; "
             f"please pay by {due}, quoting {invoice.reference}.",
+            *filter(None, [deposit_terms(invoice.deposit, invoice.deposit_percent)]),
             *data["terms"][2:],  # type: ignore[index]
         ),
     }

@@ -1,4 +1,4 @@
-"""payments: money received against an invoice, and the deposit an invoice asks for
+"""payments: money received against an invoice, the deposit an invoice asks for, and staff's deposit setting
 
 Revision ID: 0021
 Revises: 0019
@@ -52,9 +52,25 @@ def upgrade():
     with op.batch_alter_table("payment", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_payment_invoice_id"), ["invoice_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_payment_organisation_id"), ["organisation_id"], unique=False)
+    op.create_table(
+        "deposit_setting",
+        sa.Column("id", sa.Integer(), autoincrement=False, nullable=False),
+        sa.Column("above", sa.Numeric(precision=12, scale=2), nullable=False),
+        sa.Column("percent", sa.Numeric(precision=5, scale=2), nullable=False),
+        sa.Column("updated_at", sa.DateTime(), nullable=False),
+        sa.Column("updated_by_id", sa.Integer(), nullable=True),
+        sa.CheckConstraint("id = 1", name=op.f("ck_deposit_setting_single_row")),
+        sa.CheckConstraint("above >= 0", name=op.f("ck_deposit_setting_above_not_negative")),
+        sa.CheckConstraint("percent >= 0 AND percent <= 100", name=op.f("ck_deposit_setting_percent_range")),
+        sa.ForeignKeyConstraint(
+            ["updated_by_id"], ["user.id"], name=op.f("fk_deposit_setting_updated_by_id_user")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_deposit_setting")),
+    )
 
 
 def downgrade():
+    op.drop_table("deposit_setting")
     with op.batch_alter_table("payment", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_payment_organisation_id"))
         batch_op.drop_index(batch_op.f("ix_payment_invoice_id"))

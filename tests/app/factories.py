@@ -23,6 +23,7 @@ from app.models import (
     CapacityException,
     Comment,
     DeliveryAddress,
+    DepositSetting,
     Design,
     DigestMark,
     Document,
@@ -522,6 +523,17 @@ class PaymentFactory(Base):
     reference = factory.Sequence(lambda n: f"BANK-REF-{n}")
     provider = PaymentSource.MANUAL
     recorded_by = factory.SubFactory(StaffFactory)
+
+
+class DepositSettingFactory(Base):
+    """Staff's deposit rule: by default every order asks for half up front (as large orders do)."""
+
+    class Meta:
+        model = DepositSetting
+
+    id = 1
+    above = Decimal("0.00")
+    percent = Decimal("50")
 
 
 def pay(order: Order, amount: Decimal | str | None = None) -> Payment:

@@ -14,18 +14,19 @@ import pytest
 from sqlalchemy import func, select
 
 from app.extensions import db
-from app.models import Invoice, Order, Payment, User
+from app.models import DepositSetting, Invoice, Order, Payment, User
 from app.services import payments, production
 from app.services.errors import Conflict
 from configurator.states import OrderStatus
-from tests.app.factories import StaffFactory, make_order
+from tests.app.factories import DepositSettingFactory, StaffFactory, make_order
 from tests.app.racing import race, racing_app
 
 ROUNDS = 10
 
 
-def _gated_order(app) -> tuple[int, Decimal, Decimal]:
-    app.config["DEPOSIT_ABOVE"] = Decimal("0")
+def _gated_order() -> tuple[int, Decimal, Decimal]:
+    if db.session.get(DepositSetting, 1) is None:
+        DepositSettingFactory()
     order = make_order(quantity=10)
     invoice = db.session.scalars(select(Invoice).where(Invoice.order_id == order.id)).one()
     return order.id, invoice.deposit, invoice.total
@@ -43,7 +44,7 @@ def test_production_never_starts_before_the_deposit_is_recorded(app, capsys):
     tally = {"started": 0, "refused for the deposit": 0, "started without the deposit": 0, "other": 0}
     with racing_app(app, 2) as racers:
         for _ in range(ROUNDS):
-            order_id, deposit, _total = _gated_order(app)
+            order_id, deposit, _total = _gated_order()
             db.session.remove()
 
             def record(order_id=order_id, deposit=deposit):
@@ -85,7 +86,7 @@ def test_two_staff_recording_the_balance_at_once_pay_it_once(app, capsys):
     tally = {"one recorded": 0, "both recorded": 0, "overpaid": 0, "other": 0}
     with racing_app(app, 2) as racers:
         for _ in range(ROUNDS):
-            order_id, _deposit, total = _gated_order(app)
+            order_id, _deposit, total = _gated_order()
             db.session.remove()
 
             def record(staff_id, order_id=order_id, total=total):

@@ -10,17 +10,18 @@ from sqlalchemy import select, update
 
 from app.extensions import db
 from app.models import AuditEvent, Invoice, Order, Payment
-from app.services import orders, payments, production
+from app.services import orders, payments, production, quotes
 from app.services.errors import Conflict, Forbidden, Invalid
+from configurator.payments import DEFAULT_DEPOSIT
 from configurator.states import OrderStatus
 from configurator.vocabulary import PaymentMethod, PaymentSource
-from tests.app.factories import StaffFactory, UserFactory, make_order, pay, pseudonym
+from tests.app.factories import DepositSettingFactory, StaffFactory, UserFactory, make_order, pay, pseudonym
 
 
 @pytest.fixture
 def large(app):
     """Every order asks for a 50% deposit (as orders above the staff's amount do)."""
-    app.config["DEPOSIT_ABOVE"] = Decimal("0")
+    DepositSettingFactory()
     return app
 
 
@@ -31,7 +32,7 @@ def invoice_of(order: Order) -> Invoice:
 def test_a_small_order_asks_for_no_deposit_and_starts_at_once(app):
     order = make_order(quantity=10)
     invoice = invoice_of(order)
-    assert invoice.total < app.config["DEPOSIT_ABOVE"]
+    assert invoice.total < DEFAULT_DEPOSIT.above
     assert (invoice.deposit, invoice.deposit_percent) == (0, 0)
     production.staff_advance(StaffFactory(), order, "start_production")
     assert db.session.get(Order, order.id).status == OrderStatus.IN_PRODUCTION
@@ -214,3 +215,36 @@ def test_an_overdue_invoice_is_flagged_in_the_staff_inbox_until_it_is_paid(app, 
     pay(order, invoice.total - 10)
     assert payments.overdue(production.today()) == []
     assert "is overdue" not in browser.get("/staff/").text
+
+
+def test_the_invoice_states_the_deposit_it_asks_for(large):
+    invoice = invoice_of(make_order(quantity=10))
+    terms = quotes.invoice_inputs(invoice)["terms"]
+    assert (
+        f"This order asks for a 50% deposit of ${invoice.deposit:,.2f} before production starts, and the balance before it ships."
+        in terms
+    )
+
+
+def test_staff_set_the_deposit_for_orders_confirmed_from_then_on(app, browser):
+    before = invoice_of(make_order(quantity=10))
+    staff = StaffFactory()
+    browser.login(staff.email)
+    refused = browser.post("/staff/billing", {"above": "-1", "percent": "150"})
+    assert refused.status_code == 422
+    assert (
+        "Enter an amount in dollars from $0 up" in refused.text
+        and "Enter a percentage from 0 to 100" in refused.text
+    )
+    assert browser.post("/staff/billing", {"above": "100", "percent": "30"}).status_code == 302
+    assert "ask for a 30% deposit" in browser.get("/staff/billing").text
+    after = invoice_of(make_order(quantity=10))
+    assert (before.deposit_percent, after.deposit_percent) == (0, 30)
+    assert after.deposit == (after.total * Decimal("0.3")).quantize(Decimal("0.01"))
+    event = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "settings.deposit")).one()
+    assert event.actor_id == staff.id and event.detail == {
+        "above": ["5000.00", "100.00"],
+        "percent": ["50.00", "30.00"],
+    }
+    with pytest.raises(Forbidden):
+        payments.save_deposit_rule(UserFactory(), "1", "1")

@@ -205,6 +205,7 @@ TABLE: dict[str, Expect] = {
     "staff.assign": STAFF,
     "staff.priority": STAFF,
     "staff.capacity": STAFF,
+    "staff.billing": STAFF,
     "staff.capacity_date": STAFF,
     "staff.capacity_date_delete": STAFF,
     "staff.makers": STAFF,

@@ -5,7 +5,7 @@ from decimal import Decimal
 from hypothesis import given
 from hypothesis import strategies as st
 
-from configurator.payments import GATED_ACTIONS, DepositRule, Standing, check_amount, deposit_for
+from configurator.payments import GATED_ACTIONS, DepositRule, Standing, check_amount, check_rule, deposit_for
 from configurator.states import ORDER, OrderStatus
 
 cents = st.decimals(min_value=Decimal("0.01"), max_value=Decimal("250000"), places=2)
@@ -100,3 +100,23 @@ def test_an_accepted_amount_never_overpays(raw, due):
     assert (amount is None) == bool(problem)
     if amount is not None:
         assert Decimal("0") < amount <= due
+
+
+def test_staff_type_the_rule_as_an_amount_and_a_percentage():
+    assert check_rule(" $5,000 ", "50%") == (DepositRule(Decimal("5000"), Decimal("50")), {})
+    assert check_rule("0", "0")[0] == DepositRule(Decimal("0"), Decimal("0"))
+    for above, percent, wrong in (
+        ("-1", "50", {"above"}),
+        ("x", "101", {"above", "percent"}),
+        ("1", "0.001", {"percent"}),
+    ):
+        rule, errors = check_rule(above, percent)
+        assert rule is None and set(errors) == wrong
+
+
+@given(st.text(max_size=12), st.text(max_size=6))
+def test_a_rule_staff_may_save_is_always_one_the_database_holds(above, percent):
+    rule, errors = check_rule(above, percent)
+    assert (rule is None) == bool(errors)
+    if rule is not None:
+        assert Decimal("0") <= rule.above < Decimal("1e10") and Decimal("0") <= rule.percent <= 100
