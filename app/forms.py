@@ -30,6 +30,7 @@ from wtforms.validators import (
     Optional,
 )
 
+from app.i18n import form_translations
 from app.services.production.identities import pseudonyms_in
 from configurator.addresses import Address, countries
 from configurator.vocabulary import ApiScope, PaymentTerms, TaxStatus
@@ -125,6 +126,17 @@ def parse_id(text: str | None) -> int | None:
     return value if 0 < value <= MAX_ID else None
 
 
+class Form(FlaskForm):
+    """Every form of the service: WTForms' own messages come from a catalog loaded once per process.
+
+    (Flask-WTF loads and parses the catalog file again in every request that renders a form.)
+    """
+
+    class Meta(FlaskForm.Meta):
+        def get_translations(self, form: Any) -> Any:
+            return form_translations()
+
+
 class BuyerVisibleText:
     """Mixin for staff forms whose free text reaches buyers verbatim (carrier, tracking, reasons).
 
@@ -156,13 +168,13 @@ class BuyerVisibleText:
         return self.maker_warning
 
 
-class LoginForm(FlaskForm):
+class LoginForm(Form):
     email = EmailField("Email", validators=[DataRequired("Enter your email.")])
     password = PasswordField("Password", validators=[DataRequired("Enter your password.")])
     next = HiddenField()
 
 
-class DecisionForm(BuyerVisibleText, FlaskForm):
+class DecisionForm(BuyerVisibleText, Form):
     buyer_text_fields = ("comment",)
     version = HiddenField(validators=[DataRequired()])
     decision = HiddenField(validators=[DataRequired()])
@@ -171,11 +183,11 @@ class DecisionForm(BuyerVisibleText, FlaskForm):
     )
 
 
-class ActionForm(FlaskForm):
+class ActionForm(Form):
     """A bare button form: CSRF only."""
 
 
-class JobForm(FlaskForm):
+class JobForm(Form):
     token = HiddenField(validators=[DataRequired()])
     quantity_done = IntegerField(
         "How many are done?", validators=[Optional(), NumberRange(min=0, max=MAX_ID)]
@@ -186,11 +198,11 @@ class JobForm(FlaskForm):
 # --- Accounts and the organisation ---------------------------------------------------------------
 
 
-class ThresholdForm(FlaskForm):
+class ThresholdForm(Form):
     threshold = StringField("Approver needed for orders above ($)", validators=[Length(max=20)])
 
 
-class InviteForm(FlaskForm):
+class InviteForm(Form):
     email = EmailField("Colleague's email", validators=[DataRequired("Enter their email.")])
     role = HiddenField()
     """A radio group drawn from ``MEMBER_ROLES`` in the template; the service checks the value."""
@@ -200,7 +212,7 @@ BILLING_ADDRESS_FIELDS = ("country", "company", "street", "city", "city_area", "
 """The billing form's fields that make up the address (:class:`configurator.addresses.Address`)."""
 
 
-class BillingForm(FlaskForm):
+class BillingForm(Form):
     """Where invoices go and how the organisation pays; the service checks every value."""
 
     contact_name = StringField("Billing contact")
@@ -230,20 +242,20 @@ class BillingForm(FlaskForm):
         return Address(**{name: self[name].data or "" for name in BILLING_ADDRESS_FIELDS})
 
 
-class ApiTokenForm(FlaskForm):
+class ApiTokenForm(Form):
     name = StringField("Name", validators=[DataRequired("Name the token."), Length(max=80)])
     scopes = SelectMultipleField("It may", choices=[SelectChoice(s.value, s.label) for s in ApiScope])
     """Checkboxes drawn from ``ApiScope`` in the template; the service checks the values."""
 
 
-class MemberForm(FlaskForm):
+class MemberForm(Form):
     """A change to one member, carrying the role the admin saw (the service acts only on that)."""
 
     seen_role = HiddenField(validators=[DataRequired()])
     role = HiddenField()
 
 
-class JoinForm(FlaskForm):
+class JoinForm(Form):
     display_name = StringField(
         "Your name",
         validators=[DataRequired("Enter your name."), Length(max=120, message="At most 120 characters.")],
@@ -251,22 +263,22 @@ class JoinForm(FlaskForm):
     password = PasswordField("Choose a password", validators=[DataRequired("Choose a password.")])
 
 
-class ResetRequestForm(FlaskForm):
+class ResetRequestForm(Form):
     email = EmailField("Email", validators=[DataRequired("Enter your email.")])
 
 
-class NewPasswordForm(FlaskForm):
+class NewPasswordForm(Form):
     new_password = PasswordField("New password", validators=[DataRequired("Choose a new password.")])
 
 
-class ChangePasswordForm(FlaskForm):
+class ChangePasswordForm(Form):
     current_password = PasswordField(
         "Current password", validators=[DataRequired("Enter your current password.")]
     )
     new_password = PasswordField("New password", validators=[DataRequired("Choose a new password.")])
 
 
-class DesignNameForm(FlaskForm):
+class DesignNameForm(Form):
     name = StringField(
         "Name",
         validators=[
@@ -277,7 +289,7 @@ class DesignNameForm(FlaskForm):
     seen_name = HiddenField()
 
 
-class RecipientForm(FlaskForm):
+class RecipientForm(Form):
     """One recipient, typed in or fixed inline; the checks (address, card fit, duplicates) are the service's."""
 
     version = HiddenField()
@@ -295,5 +307,5 @@ class RecipientForm(FlaskForm):
     message = TextAreaField("Their own message (optional: otherwise the design's message)")
 
 
-class UploadForm(FlaskForm):
+class UploadForm(Form):
     file = FileField("Your list (CSV or Excel .xlsx, up to 5,000 rows)")

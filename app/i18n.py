@@ -10,8 +10,12 @@ picker speaks the last language chosen on it (the session).
 
 from __future__ import annotations
 
+import functools
+
+from babel.support import Translations
 from flask import Flask, has_request_context, request, session
 from flask_babel import Babel, format_decimal, get_locale
+from wtforms.i18n import messages_path
 
 from app.config import ROOT
 
@@ -32,6 +36,16 @@ def _locale() -> str:
     if not has_request_context():
         return DEFAULT
     return board_language() if request.blueprint in TRANSLATED_BLUEPRINTS else DEFAULT
+
+
+def form_translations() -> Translations:
+    """WTForms' built-in messages ("Not a valid integer value.") in the language of this request."""
+    return _wtforms_catalog(str(get_locale() or DEFAULT))
+
+
+@functools.cache
+def _wtforms_catalog(language: str) -> Translations:
+    return Translations.load(messages_path(), [language], domain="wtforms")
 
 
 def init_i18n(app: Flask) -> None:

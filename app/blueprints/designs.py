@@ -27,7 +27,10 @@ BUYERS = (Role.BUYER, Role.APPROVER)
 def index() -> str:
     page = design_list.design_list(current_user, request.args.get("q", ""), request.args.get("show", ""))
     return render_template(
-        "designs/index.html", page=page, form=ActionForm(), inbox=inbox.inbox_for(current_user)
+        "designs/index.html",
+        page=page,
+        form=ActionForm(),
+        inbox=inbox.inbox_for(current_user, page.every_current),
     )
 
 

@@ -12,13 +12,12 @@ import time
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, logout_user
-from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 from wtforms import HiddenField, IntegerField, PasswordField, StringField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from app.extensions import limiter
-from app.forms import MAX_ID, parse_id
+from app.forms import MAX_ID, ActionForm, Form, parse_id
 from app.i18n import BOARD_LANGUAGE, LANGUAGES
 from app.models import Role, User
 from app.security import roles_required
@@ -34,15 +33,11 @@ PICK_HOURS = 10
 """A pick is forgotten after a working day, so tomorrow's first maker never acts as yesterday's last."""
 
 
-class PickForm(FlaskForm):
+class PickForm(Form):
     maker = HiddenField(validators=[DataRequired()])
 
 
-class BareForm(FlaskForm):
-    """A button: CSRF only."""
-
-
-class MakerJobForm(FlaskForm):
+class MakerJobForm(Form):
     token = HiddenField(validators=[DataRequired()])
     quantity_done = IntegerField(
         "How many are finished?", validators=[Optional(), NumberRange(min=0, max=MAX_ID)]
@@ -116,7 +111,7 @@ def pick() -> Response:
 def language() -> Response:
     """The board's language; remembered for the maker working now (the picker's for the tablet)."""
     chosen = request.form.get("language")
-    if not BareForm().validate_on_submit() or chosen not in LANGUAGES:
+    if not ActionForm().validate_on_submit() or chosen not in LANGUAGES:
         abort(400)
     session[BOARD_LANGUAGE] = chosen
     maker = _maker()
@@ -128,7 +123,7 @@ def language() -> Response:
 @bp.post("/board/maker/stop")
 @roles_required(*BOARD_ROLES)
 def stop() -> Response:
-    if not BareForm().validate_on_submit():
+    if not ActionForm().validate_on_submit():
         abort(400)
     session.pop("maker_id", None)
     return redirect(url_for("production.board"))
@@ -137,7 +132,7 @@ def stop() -> Response:
 @bp.post("/board/claim")
 @roles_required(*BOARD_ROLES)
 def claim() -> Response:
-    if not BareForm().validate_on_submit():
+    if not ActionForm().validate_on_submit():
         abort(400)
     maker = _maker()
     if maker is None:
@@ -192,7 +187,7 @@ def avatar() -> str | Response:
     if maker is None:
         return redirect(url_for("production.board"))
     if request.method == "POST":
-        if not BareForm().validate_on_submit():
+        if not ActionForm().validate_on_submit():
             abort(400)
         chosen = (request.form.get("avatar") or "").partition(":")
         try:
@@ -204,7 +199,7 @@ def avatar() -> str | Response:
     return render_template("production/avatar.html", maker=maker, avatars=service.free_avatars(maker))
 
 
-class PinForm(FlaskForm):
+class PinForm(Form):
     pin = PasswordField("Staff PIN", validators=[DataRequired()])
 
 

@@ -22,12 +22,11 @@ from flask import (
     url_for,
 )
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, HiddenField, IntegerField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from app.extensions import limiter
-from app.forms import BuyerVisibleText, DecisionForm, parse_id
+from app.forms import ActionForm, BuyerVisibleText, DecisionForm, Form, parse_id
 from app.models import Design, Proof, Role
 from app.models.review import ShareLink
 from app.security import roles_required
@@ -55,7 +54,7 @@ guest_limit = limiter.shared_limit(
 """Per address, across every review-link page: guessing or hammering links gets a 429."""
 
 
-class CommentForm(BuyerVisibleText, FlaskForm):
+class CommentForm(BuyerVisibleText, Form):
     buyer_text_fields = ("body",)
     version = HiddenField()
     body = TextAreaField(
@@ -64,7 +63,7 @@ class CommentForm(BuyerVisibleText, FlaskForm):
     )
 
 
-class ShareForm(FlaskForm):
+class ShareForm(Form):
     recipient = StringField("Who is it for? (a note for you)", validators=[Length(max=200)])
     days = IntegerField(
         "Link works for (days)",
@@ -77,7 +76,7 @@ class ShareForm(FlaskForm):
     can_approve = BooleanField("They may approve on our behalf")
 
 
-class GuestForm(FlaskForm):
+class GuestForm(Form):
     name = StringField("Your name", validators=[Length(max=120)])
     email = EmailField("Your email", validators=[Length(max=254)])
     body = TextAreaField("Comment", validators=[Optional(), Length(max=reviews.COMMENT_MAX)])
@@ -237,7 +236,7 @@ def create_link(proof_id: int) -> Response:
 @bp.post("/share-links/<int:link_id>/revoke")
 @roles_required(*BUYER_SIDE)
 def revoke_link(link_id: int) -> Response:
-    if not FlaskForm().validate_on_submit():
+    if not ActionForm().validate_on_submit():
         abort(400)
     link = share_links.get_for_user(current_user, link_id)
     share_links.revoke(current_user, link)

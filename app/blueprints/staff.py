@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from wtforms import DateField, DecimalField, HiddenField, IntegerField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from app.forms import MAX_ID, BuyerVisibleText, parse_id
+from app.forms import MAX_ID, ActionForm, BuyerVisibleText, Form, parse_id
 from app.models import Order, Role
 from app.models.production import Shipment
 from app.security import roles_required
@@ -27,11 +26,7 @@ bp = Blueprint("staff", __name__, url_prefix="/staff")
 HOURS = [NumberRange(0, 1200, "Enter hours from 0 to 1200.")]
 
 
-class BareForm(FlaskForm):
-    """A button: CSRF only."""
-
-
-class ShipForm(BuyerVisibleText, FlaskForm):
+class ShipForm(BuyerVisibleText, Form):
     buyer_text_fields = ("carrier", "tracking_number")
     carrier = StringField("Carrier", validators=[DataRequired("Enter the carrier."), Length(max=60)])
     tracking_number = StringField(
@@ -40,7 +35,7 @@ class ShipForm(BuyerVisibleText, FlaskForm):
     boxes = IntegerField("Boxes in this parcel", validators=[Optional(), NumberRange(min=1, max=MAX_ID)])
 
 
-class PaymentForm(FlaskForm):
+class PaymentForm(Form):
     """The service checks the amount against what is due and says what is wrong at the field."""
 
     amount = StringField("Amount received ($)", validators=[Length(max=20)])
@@ -51,12 +46,12 @@ class PaymentForm(FlaskForm):
     reference = StringField("Reference or cheque no.", validators=[Length(max=200)])
 
 
-class DepositForm(FlaskForm):
+class DepositForm(Form):
     above = StringField("Ask for a deposit on orders above ($)", validators=[Length(max=20)])
     percent = StringField("Deposit (% of the order total; 0: no deposit)", validators=[Length(max=10)])
 
 
-class AssignForm(FlaskForm):
+class AssignForm(Form):
     maker = IntegerField("Maker", validators=[InputRequired(), NumberRange(min=1, max=MAX_ID)])
 
     def __init__(self, *args: object, **kwargs: object) -> None:
@@ -64,7 +59,7 @@ class AssignForm(FlaskForm):
         self.choices = [(m.id, m.display_name) for m in service.makers()]
 
 
-class PriorityForm(FlaskForm):
+class PriorityForm(Form):
     priority = IntegerField(
         "Priority (smaller is sooner)",
         validators=[Optional(), NumberRange(-MAX_ID, MAX_ID, "Enter a smaller priority number.")],
@@ -72,7 +67,7 @@ class PriorityForm(FlaskForm):
     to_top = HiddenField()
 
 
-class WeekForm(FlaskForm):
+class WeekForm(Form):
     mon = DecimalField("Monday", validators=[InputRequired(), *HOURS], places=1)
     tue = DecimalField("Tuesday", validators=[InputRequired(), *HOURS], places=1)
     wed = DecimalField("Wednesday", validators=[InputRequired(), *HOURS], places=1)
@@ -84,13 +79,13 @@ class WeekForm(FlaskForm):
     DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
-class DateForm(FlaskForm):
+class DateForm(Form):
     day = DateField("Date", validators=[InputRequired("Choose a date.")])
     hours = DecimalField("Maker hours (0 = closed)", validators=[InputRequired(), *HOURS], places=1)
     note = StringField("Note", validators=[Length(max=120)])
 
 
-class MakerForm(FlaskForm):
+class MakerForm(Form):
     pseudonym = StringField(
         "Pseudonym (the name the maker chose)", validators=[DataRequired("Enter a name."), Length(2, 40)]
     )
@@ -183,7 +178,6 @@ def _order_page(
         payment_form=payment_form,
         assign_form=AssignForm(),
         priority_form=PriorityForm(),
-        form=BareForm(),
         ready=service.ready_job_ids(),
         done_minutes=done,
         total_minutes=total,
@@ -194,7 +188,7 @@ def _order_page(
 @bp.post("/orders/<int:order_id>/<action>")
 @roles_required(Role.STAFF)
 def advance(order_id: int, action: str) -> Response:
-    if not BareForm().validate_on_submit():
+    if not ActionForm().validate_on_submit():
         abort(400)
     found = orders.get_order(current_user, order_id)
     try:
@@ -282,7 +276,7 @@ def billing() -> str | Response | tuple[str, int]:
 @bp.post("/orders/<int:order_id>/first")
 @roles_required(Role.STAFF)
 def order_first(order_id: int) -> Response:
-    if not BareForm().validate_on_submit():
+    if not ActionForm().validate_on_submit():
         abort(400)
     found = orders.get_order(current_user, order_id)
     moved = service.order_first(current_user, found)
@@ -328,14 +322,13 @@ def queue() -> str:
         ready=service.ready_job_ids(),
         assign_form=assign,
         priority_form=PriorityForm(),
-        form=BareForm(),
     )
 
 
 @bp.post("/jobs/<int:job_id>/release")
 @roles_required(Role.STAFF)
 def release(job_id: int) -> Response:
-    if not BareForm().validate_on_submit():
+    if not ActionForm().validate_on_submit():
         abort(400)
     try:
         job = service.release(current_user, job_id)
@@ -394,7 +387,6 @@ def capacity() -> str | Response | tuple[str, int]:
         week=week,
         date_form=DateForm(formdata=None),
         exceptions=service.exceptions(service.today()),
-        form=BareForm(),
         plan=service.plan(),
         backlog_hours=round(service.backlog_minutes() / 60, 1),
     ), (422 if request.method == "POST" else 200)
@@ -431,7 +423,7 @@ def capacity_date() -> Response:
 @bp.post("/capacity/dates/<int:exception_id>/delete")
 @roles_required(Role.STAFF)
 def capacity_date_delete(exception_id: int) -> Response:
-    if not BareForm().validate_on_submit():
+    if not ActionForm().validate_on_submit():
         abort(400)
     service.delete_exception(current_user, exception_id)
     return redirect(url_for("staff.capacity"))
@@ -449,16 +441,14 @@ def makers() -> str | Response:
         else:
             flash(f"{maker.display_name} can now pick their name on the workshop tablet.", "success")
             return redirect(url_for("staff.makers"))
-    return render_template(
-        "staff/makers.html", makers=service.makers(include_inactive=True), form=form, bare=BareForm()
-    )
+    return render_template("staff/makers.html", makers=service.makers(include_inactive=True), form=form)
 
 
 @bp.post("/makers/pin")
 @roles_required(Role.STAFF)
 def pin() -> Response:
     """Set the PIN with which this staff member unlocks the workshop tablet."""
-    if not BareForm().validate_on_submit():
+    if not ActionForm().validate_on_submit():
         abort(400)
     try:
         kiosk.set_pin(current_user, request.form.get("pin", ""))
@@ -472,7 +462,7 @@ def pin() -> Response:
 @bp.post("/makers/<int:maker_id>/<any(activate, deactivate):change>")
 @roles_required(Role.STAFF)
 def maker_active(maker_id: int, change: str) -> Response:
-    if not BareForm().validate_on_submit():
+    if not ActionForm().validate_on_submit():
         abort(400)
     service.set_maker_active(current_user, maker_id, change == "activate")
     return redirect(url_for("staff.makers"))

@@ -37,9 +37,7 @@ def start() -> str:
         for c in catalog.classics.values()
     ]
     earlier = [d for d in designs.designs_for(current_user) if d.status != DesignStatus.DRAFT][:12]
-    return render_template(
-        "wizard/start.html", classics=classics, earlier=earlier, catalog=catalog, form=FlaskForm()
-    )
+    return render_template("wizard/start.html", classics=classics, earlier=earlier, catalog=catalog)
 
 
 @bp.post("/designs/new")

@@ -14,6 +14,7 @@ from configurator.states import DESIGN, PROOF, DesignStatus, RenderStatus
 
 if TYPE_CHECKING:
     from app.models.accounts import Organisation, User
+    from app.models.delivery import DeliveryAddress
     from app.models.review import Review
 
 
@@ -37,6 +38,9 @@ class Design(db.Model):
     organisation: Mapped[Organisation] = relationship()
     created_by: Mapped[User] = relationship()
     proofs: Mapped[list[Proof]] = relationship(back_populates="design", order_by="Proof.version")
+    delivery_address: Mapped[DeliveryAddress | None] = relationship(viewonly=True)
+    """Read once per request: the wizard's price, estimate and form all ask (written through
+    ``app.services.delivery``, which refreshes this after a change)."""
 
     __mapper_args__ = {"version_id_col": revision}  # noqa: RUF012 - SQLAlchemy's documented form
 

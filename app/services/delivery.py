@@ -24,7 +24,13 @@ from configurator.vocabulary import Delivery
 
 
 def address_of(design: Design) -> DeliveryAddress | None:
-    return db.session.scalar(select(DeliveryAddress).where(DeliveryAddress.design_id == design.id))
+    return design.delivery_address
+
+
+def _address_changed(design: Design) -> None:
+    """Write the change and forget the loaded address, so the next read sees the new row."""
+    db.session.flush()
+    db.session.expire(design, ["delivery_address"])
 
 
 def address_of_order(order: Order) -> DeliveryAddress | None:
@@ -84,6 +90,7 @@ def keep_address(design: Design, spec: BoxSpec, address: Address, office_boxes: 
     if address.is_blank() and not kind.to_recipients:
         if (row := address_of(design)) is not None:
             db.session.delete(row)
+            _address_changed(design)
         return
     checked = check_address(address)
     problems = dict(checked.errors)
@@ -105,6 +112,7 @@ def keep_address(design: Design, spec: BoxSpec, address: Address, office_boxes: 
         db.session.add(row)
     row.set_address(checked.address)
     row.boxes = office_share(kind, spec.quantity, office_boxes) if kind.to_recipients else None
+    _address_changed(design)
 
 
 def copy_address(source: Design, design: Design) -> None:
@@ -115,6 +123,7 @@ def copy_address(source: Design, design: Design) -> None:
     copy = DeliveryAddress(design_id=design.id, organisation_id=design.organisation_id, boxes=row.boxes)
     copy.set_address(row.address())
     db.session.add(copy)
+    _address_changed(design)
 
 
 def freeze_into(order: Order, design: Design) -> DeliveryAddress | None:

@@ -62,6 +62,9 @@ class DesignList:
     counts: dict[DesignFilter, int]
     more: bool
     """More designs match than one page shows."""
+    every_current: tuple[Design, ...] | None = None
+    """All the organisation's current designs when this page shows them all (no search, no
+    filter, not cut off), loaded with proofs and reviews: the inbox reads them, not asking again."""
 
     @property
     def filters(self) -> tuple[tuple[DesignFilter, int], ...]:
@@ -213,4 +216,6 @@ def design_list(user: User, search: str = "", chosen: str = "") -> DesignList:
                 sent_back=sent_back(design, user),
             )
         )
-    return DesignList(tuple(rows), search, wanted, _counts(user, searching, params), more)
+    whole = not user.is_staff and wanted == DesignFilter.CURRENT and searching == _Search.NO and not more
+    counts = _counts(user, searching, params)
+    return DesignList(tuple(rows), search, wanted, counts, more, tuple(found) if whole else None)

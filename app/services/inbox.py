@@ -9,6 +9,7 @@ Makers have no inbox: their board is what waits for them.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from flask import url_for
@@ -48,12 +49,16 @@ class Inbox:
         return bool(self.items)
 
 
+OPEN = (DesignStatus.DRAFT, DesignStatus.SUBMITTED)
+"""The statuses in which a design may wait for a member: sent back as a draft, or a proof to decide."""
+
+
 _OPEN_DESIGNS = (
     select(Design)
     .where(
         Design.organisation_id == bindparam("organisation"),
         Design.archived_at.is_(None),
-        Design.status.in_((DesignStatus.DRAFT, DesignStatus.SUBMITTED)),
+        Design.status.in_(OPEN),
     )
     .options(
         selectinload(Design.proofs)
@@ -65,8 +70,12 @@ _OPEN_DESIGNS = (
 """Built once: a member's designs that may wait for them (drafts sent back, proofs to decide)."""
 
 
-def inbox_for(user: User) -> Inbox:
-    """The items waiting for ``user``: none for makers and the workshop tablet."""
+def inbox_for(user: User, designs: Sequence[Design] | None = None) -> Inbox:
+    """The items waiting for ``user``: none for makers and the workshop tablet.
+
+    ``designs``: every current design of the member's organisation, with proofs and reviews,
+    when the page has them already (the design list); they are not asked for again.
+    """
     if user.is_staff:
         return staff_inbox(
             pending_staff_review(),
@@ -75,13 +84,19 @@ def inbox_for(user: User) -> Inbox:
             payments.overdue(production.today()),
         )
     if user.is_buyer_side and user.organisation_id is not None:
-        return Inbox(tuple(_member_items(user)))
+        return Inbox(tuple(_member_items(user, designs)))
     return Inbox(())
 
 
-def _member_items(user: User) -> list[InboxItem]:
+def _member_items(user: User, designs: Sequence[Design] | None) -> list[InboxItem]:
+    if designs is None:
+        found = list(db.session.scalars(_OPEN_DESIGNS, {"organisation": user.organisation_id}))
+    else:
+        found = sorted(
+            (d for d in designs if d.status in OPEN and d.archived_at is None), key=lambda d: d.updated_at
+        )
     items = []
-    for design in db.session.scalars(_OPEN_DESIGNS, {"organisation": user.organisation_id}):
+    for design in found:
         item = (
             _sent_back_item(design, user)
             if design.status == DesignStatus.DRAFT

@@ -10,6 +10,8 @@ import functools
 import io
 import json
 
+from flask import current_app
+
 from app.services.branding import logo_png
 from app.services.errors import NotFound
 from app.storage import storage
@@ -26,12 +28,26 @@ def preview_key(spec: BoxSpec, size: str = "preview") -> str:
     return preview.preview_key(spec, spec.logo_id, SIZES[size])
 
 
+STORED_KEYS = 10_000
+"""Keys this process knows are stored; past this many it forgets them all and asks storage again."""
+
+
 def remember(spec: BoxSpec, size: str = "preview") -> str:
-    """Store the spec under its preview key (once) and return the key for the URL."""
+    """Store the spec under its preview key (once) and return the key for the URL.
+
+    Every wizard page asks; a process remembers what it stored, so a page costs no storage
+    round trip (a request to the bucket with object storage) for a spec it has seen.
+    """
     key = preview_key(spec, size)
+    known: set[str] = current_app.extensions.setdefault("previews.stored", set())
+    if key in known:
+        return key
     store = storage()
     if not store.exists(f"previews/{key}.json"):
         store.put(f"previews/{key}.json", json.dumps({"size": size, "spec": spec.to_dict()}).encode())
+    if len(known) >= STORED_KEYS:
+        known.clear()
+    known.add(key)
     return key
 
 

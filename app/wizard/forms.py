@@ -7,7 +7,6 @@ import unicodedata
 from datetime import UTC, datetime
 from typing import Any
 
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
     DateField,
@@ -21,7 +20,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
-from app.forms import QuickSelect
+from app.forms import Form, QuickSelect
 from configurator.addresses import Address, check_address, countries
 from configurator.catalog import load_catalog
 from configurator.rules import (
@@ -55,7 +54,7 @@ def refuse_hidden_characters(text: str, what: str, *, single_line: bool) -> None
         raise ValidationError(problem)
 
 
-class StepForm(FlaskForm):
+class StepForm(Form):
     revision = HiddenField(validators=[DataRequired()])
     nav = HiddenField()  # which button was pressed: next, back, save or a step slug
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
@@ -10,6 +10,7 @@ import pytest
 from app.extensions import db
 from app.models import Role
 from app.services import production, reviews
+from app.services.design_list import design_list
 from app.services.inbox import inbox_for
 from tests.app.factories import (
     DesignFactory,
@@ -104,6 +105,23 @@ def test_the_home_pages_start_with_the_inbox(app, client):
     page = browser.get("/designs").text
     assert page.index("Waiting for you") < page.index("Your organisation's designs")
     assert "The logo is blurry" in page
+
+
+def test_the_design_list_feeds_the_inbox_the_designs_it_loaded_and_a_filtered_list_still_shows_all(
+    app, client, links
+):
+    buyer = UserFactory()
+    _waiting(buyer)
+    DesignFactory(created_by=buyer, name="Archived one", status="submitted", archived_at=datetime(2026, 1, 1))
+    page = design_list(buyer)
+    assert page.every_current is not None
+    assert inbox_for(buyer, page.every_current) == inbox_for(buyer)
+    assert design_list(buyer, chosen="draft").every_current is None  # a filtered page cannot vouch for all
+    assert design_list(buyer, search="review").every_current is None
+    browser = Browser(client)
+    browser.login(buyer.email)
+    filtered = browser.get("/designs?show=approved").text
+    assert "The logo is blurry" in filtered and "To review" in filtered
 
 
 def test_staff_see_the_orders_the_plan_puts_at_risk(app, links):
