@@ -217,13 +217,15 @@ def test_an_overdue_invoice_is_flagged_in_the_staff_inbox_until_it_is_paid(app, 
     assert "is overdue" not in browser.get("/staff/").text
 
 
-def test_the_invoice_states_the_deposit_it_asks_for(large):
-    invoice = invoice_of(make_order(quantity=10))
-    terms = quotes.invoice_inputs(invoice)["terms"]
-    assert (
-        f"This order asks for a 50% deposit of ${invoice.deposit:,.2f} before production starts, and the balance before it ships."
-        in terms
+def test_the_quote_and_the_invoice_state_the_deposit_once(large):
+    order = make_order(quantity=10)
+    invoice = invoice_of(order)
+    said = (
+        f"This order asks for a 50% deposit of ${invoice.deposit:,.2f} before production starts, "
+        "and the balance before it ships."
     )
+    assert sum(said in term for term in quotes.invoice_inputs(invoice)["terms"]) == 1
+    assert sum(said in term for term in quotes.quote_inputs(order.design)["terms"]) == 1
 
 
 def test_staff_set_the_deposit_for_orders_confirmed_from_then_on(app, browser):
