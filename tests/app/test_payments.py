@@ -250,3 +250,17 @@ def test_staff_set_the_deposit_for_orders_confirmed_from_then_on(app, browser):
     }
     with pytest.raises(Forbidden):
         payments.save_deposit_rule(UserFactory(), "1", "1")
+
+
+def test_a_start_allowed_by_payments_that_are_gone_by_its_update_changes_nothing(large, monkeypatch):
+    """The order UPDATE also holds on what was paid when the move was allowed."""
+    order = make_order(quantity=10)
+    payment = pay(order)
+    allowed = payments.hold(order, "start_production")
+    assert allowed.refusal is None and allowed.still_true
+    db.session.delete(payment)  # what no flow does today (a refund would be a payment of its own)
+    db.session.flush()
+    monkeypatch.setattr(payments, "hold", lambda *_: allowed)  # the read before the payment went
+    with pytest.raises(Conflict, match="Someone else changed this order a moment ago"):
+        orders.advance(db.session.get(Order, order.id), "start_production", None)
+    assert db.session.get(Order, order.id).status == OrderStatus.CONFIRMED
