@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from app.models import Design, Order, Proof, Role, User
+from app.services import payments
 from app.services.reviews.common import approvals
 from app.services.reviews.progress import sent_back
 from app.services.reviews.rules import needs_approver
@@ -40,6 +41,9 @@ def items_made(order: Order) -> tuple[int, int]:
 
 def order_words(order: Order, viewer: User | None = None) -> str:
     status = OrderStatus(order.status)
+    if status == OrderStatus.CONFIRMED:
+        waiting = payments.hold(order, "start_production").refusal is not None
+        return order_sentence(status, Facts(awaiting_deposit=waiting))
     if status != OrderStatus.IN_PRODUCTION:
         return order_sentence(status)
     made, total = items_made(order)

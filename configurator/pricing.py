@@ -23,6 +23,11 @@ def money(x: Decimal) -> Decimal:
     return x.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
+def dollars(amount: Decimal) -> str:
+    """Money as pages, documents and sentences print it (already rounded): $1,234.00, -$5.00."""
+    return f"-${-amount:,.2f}" if amount < 0 else f"${amount:,.2f}"
+
+
 @dataclass(frozen=True)
 class QuoteLine:
     label: str

@@ -35,6 +35,8 @@ class Facts:
     reason: str = ""
     """Why a design was sent back, in the words of whoever sent it."""
     version: int | None = None
+    awaiting_deposit: bool = False
+    """A confirmed order whose production waits for its deposit (``configurator.payments``)."""
 
 
 def _proof(version: int | None) -> str:
@@ -92,6 +94,8 @@ def order_sentence(status: OrderStatus, facts: Facts = Facts()) -> str:
         if facts.total:
             return f"In production: {facts.made or 0} of {facts.total} items made"
         return "In production"
+    if status == OrderStatus.CONFIRMED and facts.awaiting_deposit:
+        return "Confirmed: production starts once the deposit is recorded"
     return {
         OrderStatus.CONFIRMED: "Confirmed: production starts soon",
         OrderStatus.QUALITY_CHECK: "Made: in our quality check",

@@ -306,6 +306,21 @@ class PaymentTerms(Term):
         return member
 
 
+class PaymentMethod(Term):
+    """How money reached us, as staff record it (``Payment.method``)."""
+
+    BANK_TRANSFER = "bank_transfer", "Bank transfer"
+    CHEQUE = "cheque", "Cheque"
+    CARD = "card", "Card"
+    OTHER = "other", "Other"
+
+
+class PaymentSource(Term):
+    """Who vouches for a payment (``Payment.provider``): staff today, a card provider's webhook later."""
+
+    MANUAL = "manual", "Recorded by staff"
+
+
 class ApiScope(Term):
     """What an organisation API token may do; ``read`` is implied by neither of the others."""
 
@@ -331,6 +346,8 @@ VOCABULARY: tuple[type[Term], ...] = (
     DesignFilter,
     TaxStatus,
     PaymentTerms,
+    PaymentMethod,
+    PaymentSource,
     NotificationKind,
     ApiScope,
 )

@@ -6,7 +6,7 @@ from werkzeug.wrappers import Response
 
 from app.models import Role
 from app.security import roles_required
-from app.services import delivery, documents, invoices, production
+from app.services import delivery, documents, invoices, payments, production
 from app.services import orders as service
 from app.views import document_response, pdf_response
 from configurator.catalog import load_catalog
@@ -40,7 +40,7 @@ def show(order_id: int) -> str | Response:
         milestones=service.milestones(order),
         shipments=production.shipments(order),
         ship_to=delivery.ship_to(order),
-        invoice=invoices.invoice_of(order),
+        money=payments.money_page(order, production.today()),
     )
 
 

@@ -4,22 +4,24 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from wtforms import DateField, DecimalField, HiddenField, IntegerField, StringField
+from wtforms import DateField, DecimalField, HiddenField, IntegerField, SelectField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from app.forms import MAX_ID, ActionForm, BuyerVisibleText, Form, parse_id
 from app.models import Order, Role
 from app.models.production import Shipment
 from app.security import roles_required
-from app.services import delivery, documents, inbox, kiosk, orders, reviews
+from app.services import delivery, documents, inbox, invoices, kiosk, orders, payments, reviews
 from app.services import production as service
 from app.services.errors import Conflict, Invalid
 from app.services.production import quality
 from app.views import document_response, pdf_response
+from app.views import money as money_text
 from configurator.catalog import load_catalog
 from configurator.spec import BoxSpec
-from configurator.states import ORDER
-from configurator.vocabulary import QualityMark
+from configurator.states import ORDER, OrderStatus
+from configurator.vocabulary import PaymentMethod, QualityMark
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
 HOURS = [NumberRange(0, 1200, "Enter hours from 0 to 1200.")]
@@ -32,6 +34,22 @@ class ShipForm(BuyerVisibleText, Form):
         "Tracking number", validators=[DataRequired("Enter the tracking number."), Length(max=80)]
     )
     boxes = IntegerField("Boxes in this parcel", validators=[Optional(), NumberRange(min=1, max=MAX_ID)])
+
+
+class PaymentForm(Form):
+    """The service checks the amount against what is due and says what is wrong at the field."""
+
+    amount = StringField("Amount received ($)", validators=[Length(max=20)])
+    received_on = DateField("Received on", validators=[Optional()])
+    method = SelectField(
+        "Paid by", choices=[SelectChoice(m.value, m.label) for m in PaymentMethod], validate_choice=False
+    )
+    reference = StringField("Reference or cheque no.", validators=[Length(max=200)])
+
+
+class DepositForm(Form):
+    above = StringField("Ask for a deposit on orders above ($)", validators=[Length(max=20)])
+    percent = StringField("Deposit (% of the order total; 0: no deposit)", validators=[Length(max=10)])
 
 
 class AssignForm(Form):
@@ -96,7 +114,7 @@ def dashboard() -> str:
     )
     return render_template(
         "staff/dashboard.html",
-        inbox=inbox.staff_inbox(waiting, problems, risky),
+        inbox=inbox.staff_inbox(waiting, problems, risky, payments.overdue(service.today())),
         waiting=waiting,
         counts=service.job_counts(),
         problems=problems,
@@ -139,10 +157,14 @@ def _order_page(
     ship_form: ShipForm | None = None,
     status: int = 200,
     quality_form: QualityForm | None = None,
+    payment_form: PaymentForm | None = None,
 ) -> str | tuple[str, int]:
-    """The order page; after a refused parcel or check, with the form as sent and its errors at their fields."""
+    """The order page; after a refused parcel, check or payment, with the form as sent and its errors at their fields."""
     done, total = orders.progress(found)
     left = service.boxes_left(found)
+    money = payments.money_page(found, service.today())
+    if payment_form is None:
+        payment_form = PaymentForm(received_on=service.today())
     page = render_template(
         "staff/order.html",
         order=found,
@@ -156,6 +178,12 @@ def _order_page(
         can_ship=service.can_ship(found, left),
         boxes_left=left,
         ship_form=ShipForm(boxes=left) if ship_form is None else ship_form,
+        ship_held=service.ship_held(found),
+        start_held=payments.hold(found, "start_production").refusal
+        if found.status == OrderStatus.CONFIRMED
+        else None,
+        money=money,
+        payment_form=payment_form,
         assign_form=AssignForm(),
         priority_form=PriorityForm(),
         ready=service.ready_job_ids(),
@@ -226,6 +254,57 @@ def ship(order_id: int) -> Response | str | tuple[str, int]:
             f"Shipped {shipment.boxes} boxes with {shipment.carrier} ({shipment.tracking_number}).", "success"
         )
     return redirect(url_for("staff.order", order_id=order_id, _anchor="ship"))
+
+
+@bp.post("/orders/<int:order_id>/payments")
+@roles_required(Role.STAFF)
+def record_payment(order_id: int) -> Response | str | tuple[str, int]:
+    found = orders.get_order(current_user, order_id)
+    form = PaymentForm()
+    if not form.validate_on_submit():
+        return _order_page(found, status=422, payment_form=form)
+    try:
+        payment = payments.record_payment(
+            current_user,
+            found,
+            form.amount.data or "",
+            form.received_on.data,
+            form.method.data or "",
+            form.reference.data or "",
+        )
+    except Invalid as exc:
+        for field, message in exc.violations.items():
+            form[field].errors = [message]
+        return _order_page(found, status=422, payment_form=form)
+    except Conflict as exc:
+        flash(str(exc), "error")
+    else:
+        flash(f"Recorded {money_text(payment.amount)} received on {payment.received_on:%d %b %Y}.", "success")
+    return redirect(url_for("staff.order", order_id=order_id, _anchor="payments"))
+
+
+@bp.route("/billing", methods=["GET", "POST"])
+@roles_required(Role.STAFF)
+def billing() -> str | Response | tuple[str, int]:
+    rule = invoices.deposit_rule()
+    form = DepositForm(data={"above": f"{rule.above:.2f}", "percent": f"{rule.percent.normalize():f}"})
+    if request.method == "POST":
+        if not form.validate_on_submit():
+            abort(400)
+        try:
+            saved = payments.save_deposit_rule(current_user, form.above.data or "", form.percent.data or "")
+        except Invalid as exc:
+            for field, message in exc.violations.items():
+                form[field].errors = [message]
+        else:
+            flash(
+                f"Saved: orders above {money_text(saved.above)} confirmed from now on ask for a "
+                f"{saved.percent.normalize():f}% deposit.",
+                "success",
+            )
+            return redirect(url_for("staff.billing"))
+    page = render_template("staff/billing.html", form=form, overdue=payments.overdue(service.today()))
+    return (page, 422) if request.method == "POST" else page
 
 
 @bp.post("/orders/<int:order_id>/first")

@@ -25,7 +25,6 @@ from typing import Any
 
 from flask import current_app
 from sqlalchemy import select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import SQLAlchemyError
 
 from app import observability
@@ -38,6 +37,7 @@ from app.models.documents import Document, DocumentKind
 from app.models.production import Shipment
 from app.services.leases import MAX_LOST_RENDERS, GiveUp, Lease
 from app.services.proofs import file_key
+from app.services.transaction import dialect_insert
 from app.storage import storage
 from configurator.states import DOCUMENT, RenderStatus
 from proofs import diff
@@ -171,10 +171,6 @@ def _enqueue(document_id: int) -> None:
     send_after_commit(RENDER_TASK_NAME, document_id)
 
 
-def _insert() -> Callable[..., Any]:
-    return postgresql.insert if db.session.get_bind().dialect.name == "postgresql" else sqlite.insert
-
-
 def _request(
     kind: DocumentKind, subject: str, organisation_id: int, data: Any, assets: dict[str, str | None]
 ) -> Document:
@@ -191,7 +187,7 @@ def _request(
     if document is not None:
         return document  # the usual case: no write at all
     statement = (
-        _insert()(Document)
+        dialect_insert()(Document)
         .values(
             kind=kind,
             organisation_id=organisation_id,

@@ -18,12 +18,13 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from app.extensions import db
 from app.models import Design, Order, ProductionJob, Proof, Review, Role, User
-from app.services import production
+from app.services import payments, production
 from app.services.production.planning import OrderOutlook
 from app.services.reviews.common import COLLEAGUE, approvals
 from app.services.reviews.progress import sent_back
 from app.services.reviews.queue import pending_staff_review
 from app.services.reviews.rules import needs_approver
+from configurator.pricing import dollars
 from configurator.states import DesignStatus, RenderStatus
 from configurator.status_text import Facts, design_sentence
 from configurator.vocabulary import Decision, ReviewSide
@@ -32,7 +33,7 @@ from configurator.vocabulary import Decision, ReviewSide
 @dataclass(frozen=True)
 class InboxItem:
     kind: str
-    """review, approve, sent_back, check, problem, at_risk: the page's icon and the tests read it."""
+    """review, approve, sent_back, check, problem, at_risk, overdue: the page's icon and the tests read it."""
     title: str
     why: str
     url: str
@@ -77,7 +78,10 @@ def inbox_for(user: User, designs: Sequence[Design] | None = None) -> Inbox:
     """
     if user.is_staff:
         return staff_inbox(
-            pending_staff_review(), production.open_jobs("problem"), production.at_risk(production.plan())
+            pending_staff_review(),
+            production.open_jobs("problem"),
+            production.at_risk(production.plan()),
+            payments.overdue(production.today()),
         )
     if user.is_buyer_side and user.organisation_id is not None:
         return Inbox(tuple(_member_items(user, designs)))
@@ -141,7 +145,10 @@ def _decide_item(design: Design, user: User) -> InboxItem | None:
 
 
 def staff_inbox(
-    waiting: list[Proof], problems: list[ProductionJob], risky: list[tuple[OrderOutlook, Order]]
+    waiting: list[Proof],
+    problems: list[ProductionJob],
+    risky: list[tuple[OrderOutlook, Order]],
+    overdue: list[payments.Overdue],
 ) -> Inbox:
     """Staff's inbox from what their dashboard already found (so it costs that page no query)."""
     items = [_check_item(proof) for proof in waiting]
@@ -170,7 +177,19 @@ def staff_inbox(
                 "See the order",
             )
         )
+    items.extend(_overdue_item(late) for late in overdue)
     return Inbox(tuple(items))
+
+
+def _overdue_item(late: payments.Overdue) -> InboxItem:
+    return InboxItem(
+        "overdue",
+        f"Invoice {late.invoice} ({late.organisation}) is overdue",
+        f"It was due on {late.due_on:%d %b %Y}: {dollars(late.due)} of {dollars(late.total)} "
+        f"is still to pay for order {late.order_reference}.",
+        url_for("staff.order", order_id=late.order_id, _anchor="payments"),
+        "Record a payment",
+    )
 
 
 def _check_item(proof: Proof) -> InboxItem:

@@ -11,21 +11,23 @@ from datetime import UTC, datetime
 from decimal import Decimal
 
 from sqlalchemy import select, update
-from sqlalchemy.dialects import postgresql, sqlite
 
 from app.extensions import db
-from app.models import Invoice, NumberSequence, Order, User
+from app.models import DepositSetting, Invoice, NumberSequence, Order, User
 from app.services import audit
+from app.services.transaction import dialect_insert
 from configurator.billing import due_date
+from configurator.payments import DEFAULT_DEPOSIT, DepositRule, deposit_for
 
 INVOICES = "invoice"
 
 
 def take_number(name: str) -> int:
     """The next number of sequence ``name``, in the caller's transaction (its row stays locked until commit)."""
-    insert = postgresql.insert if db.session.get_bind().dialect.name == "postgresql" else sqlite.insert
     db.session.execute(
-        insert(NumberSequence).values(name=name, next=1).on_conflict_do_nothing(index_elements=["name"])
+        dialect_insert()(NumberSequence)
+        .values(name=name, next=1)
+        .on_conflict_do_nothing(index_elements=["name"])
     )
     taken = db.session.execute(
         update(NumberSequence)
@@ -40,19 +42,29 @@ def issue_for(order: Order, actor: User | None) -> Invoice:
     """The confirmed order's invoice, in the caller's transaction (the caller commits)."""
     issued = datetime.now(UTC).date()
     terms = order.organisation.payment_terms
+    total = Decimal(order.quote["total"])
+    percent = deposit_rule().percent_for(total)
     invoice = Invoice(
         number=take_number(INVOICES),
         order=order,
         organisation_id=order.organisation_id,
-        total=Decimal(order.quote["total"]),
+        total=total,
         payment_terms=terms,
         issued_on=issued,
         due_on=due_date(issued, terms),
+        deposit_percent=percent,
+        deposit=deposit_for(total, percent),
     )
     db.session.add(invoice)
     db.session.flush()
     audit.record(actor, "invoice.issued", f"order:{order.id}", order.organisation_id, invoice=invoice.number)
     return invoice
+
+
+def deposit_rule() -> DepositRule:
+    """The deposit staff ask for now (their setting, or the default); an invoice keeps its own."""
+    row = db.session.get(DepositSetting, 1)
+    return DepositRule(row.above, row.percent) if row is not None else DEFAULT_DEPOSIT
 
 
 def invoice_of(order: Order) -> Invoice | None:

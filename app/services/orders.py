@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import select, update
+from sqlalchemy.orm.attributes import set_committed_value
 
 from app.extensions import db
-from app.models import AuditEvent, Order, ProductionJob, Proof, User
-from app.services import audit, delivery, documents, invoices
+from app.models import AuditEvent, Order, ProductionJob, Proof, User, utcnow
+from app.services import audit, delivery, documents, invoices, payments
 from app.services.access import get_visible, visible
 from app.services.errors import Conflict
 from configurator.catalog import load_catalog
@@ -64,17 +65,33 @@ def get_order(user: User, order_id: int) -> Order:
 
 
 def advance(order: Order, action: str, actor: User | None) -> None:
-    """Apply one order transition through the state machine; the caller commits."""
+    """Apply one order transition through the state machine; the caller commits.
+
+    One ``UPDATE`` conditional on the status the order was read with and, for a move that waits
+    for money (``configurator.payments``), on the payments it was allowed by: a move decided on a
+    stale read changes nothing and says so.
+    """
     try:
         new = ORDER.next(order.status, action)
     except IllegalTransition as exc:
         raise Conflict(
             f"This order is {order.status.replace('_', ' ')}; it cannot {action.replace('_', ' ')}."
         ) from exc
+    held = payments.hold(order, action)
+    if held.refusal is not None:
+        raise Conflict(held.refusal)
+    moved = db.session.execute(
+        update(Order)
+        .where(Order.id == order.id, Order.status == order.status, *held.still_true)
+        .values(status=new, updated_at=utcnow())
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if not moved:
+        raise Conflict("Someone else changed this order a moment ago; nothing was changed. Reload to see it.")
     audit.record(
         actor, f"order.{action}", f"order:{order.id}", order.organisation_id, before=order.status, after=new
     )
-    order.status = new
+    set_committed_value(order, "status", new)
 
 
 def progress(order: Order) -> tuple[int, int]:

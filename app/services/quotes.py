@@ -15,20 +15,16 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import Design, Invoice, Order
-from app.services import billing, delivery
+from app.services import billing, delivery, invoices
 from app.services.estimates import estimate
 from configurator.addresses import label_lines
-from configurator.pricing import Quote
+from configurator.payments import deposit_for, deposit_terms
+from configurator.pricing import Quote, dollars
 from configurator.spec import BoxSpec
 from configurator.states import DesignStatus
 
 QUOTE_VALID_DAYS = 30
 """How long a quote's prices hold: capacity and material prices move, so a quote does not stand forever."""
-
-
-def dollars(amount: Decimal) -> str:
-    """Money as the documents print it (already rounded by the quote)."""
-    return f"-${-amount:,.2f}" if amount < 0 else f"${amount:,.2f}"
 
 
 def long_day(day: date | None) -> str:
@@ -101,13 +97,27 @@ def quote_inputs(design: Design, today: date | None = None) -> dict[str, object]
         terms=(
             f"Prices are in US dollars and hold until {long_day(valid_until)}. Production starts once "
             "you and our staff approve the proof; the delivery estimate is confirmed then.",
-            f"Payment terms: {terms.payment_terms.label.lower()}, counted from the invoice date.",
+            " ".join(
+                filter(
+                    None,
+                    [
+                        f"Payment terms: {terms.payment_terms.label.lower()}, counted from the invoice date.",
+                        _deposit_asked(q.total),
+                    ],
+                )
+            ),
             "Tax is worked out from where the boxes go; an organisation exempt from tax pays none once "
             "its certificate number is on file.",
             "Handmade goods vary slightly in colour, texture and size; that is part of their character.",
         ),
     )
     return asdict(document)
+
+
+def _deposit_asked(total: Decimal) -> str:
+    """The deposit an order of this total would ask for under staff's rule now (the invoice keeps its own)."""
+    percent = invoices.deposit_rule().percent_for(total)
+    return deposit_terms(deposit_for(total, percent), percent)
 
 
 def invoice_inputs(invoice: Invoice) -> dict[str, object]:
@@ -123,6 +133,7 @@ def invoice_inputs(invoice: Invoice) -> dict[str, object]:
         "terms": (
             f"Order {invoice.order.reference}. Payment terms: {invoice.payment_terms.label.lower()}; "
             f"please pay by {due}, quoting {invoice.reference}.",
+            *filter(None, [deposit_terms(invoice.deposit, invoice.deposit_percent)]),
             *data["terms"][2:],  # type: ignore[index]
         ),
     }

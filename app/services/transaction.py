@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
-from typing import ParamSpec, TypeVar
+from typing import Any, ParamSpec, TypeVar
+
+from sqlalchemy.dialects import postgresql, sqlite
 
 from app.extensions import db
 
@@ -30,3 +32,8 @@ def commits(use_case: Callable[P, R]) -> Callable[P, R]:
         return result
 
     return run
+
+
+def dialect_insert() -> Callable[..., Any]:
+    """The ``insert`` of the session's database, for ``ON CONFLICT`` (PostgreSQL and SQLite spell it alike)."""
+    return postgresql.insert if db.session.get_bind().dialect.name == "postgresql" else sqlite.insert

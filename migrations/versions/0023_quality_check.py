@@ -1,7 +1,7 @@
 """quality check: staff's marks on the lines of an order's checklist (ticked, or an exception with a note)
 
 Revision ID: 0023
-Revises: 0020
+Revises: 0021
 
 The lines themselves are not stored: they come from the spec frozen into the order.
 """
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0023"
-down_revision = "0020"
+down_revision = "0021"
 branch_labels = None
 depends_on = None
 

@@ -7,7 +7,8 @@ from another test module. ``tests/app/test_factories.py`` checks that every mode
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
 from typing import Any
 
 import factory
@@ -22,6 +23,7 @@ from app.models import (
     CapacityException,
     Comment,
     DeliveryAddress,
+    DepositSetting,
     Design,
     DigestMark,
     Document,
@@ -35,6 +37,7 @@ from app.models import (
     Order,
     Organisation,
     PasswordReset,
+    Payment,
     ProductionJob,
     Proof,
     QualityCheckMark,
@@ -55,7 +58,7 @@ from app.services.tokens import hash_token
 from app.storage import storage
 from configurator.catalog import load_catalog
 from configurator.spec import BoxSpec
-from configurator.vocabulary import ApiScope
+from configurator.vocabulary import ApiScope, PaymentMethod, PaymentSource
 from proofs.mockup import render_mockup
 
 PASSWORD = "correct horse battery staple"
@@ -517,6 +520,39 @@ class InvoiceFactory(Base):
     def _create(cls, model_class: type[Invoice], **_kwargs: object) -> Invoice:
         order = OrderFactory()
         return db.session.scalars(select(Invoice).where(Invoice.order_id == order.id)).one()
+
+
+class PaymentFactory(Base):
+    """A bank transfer recorded by staff against a new order's invoice."""
+
+    class Meta:
+        model = Payment
+
+    invoice = factory.SubFactory(InvoiceFactory)
+    organisation_id = factory.SelfAttribute("invoice.organisation_id")
+    amount = Decimal("100.00")
+    received_on = factory.LazyFunction(lambda: datetime.now(UTC).date())
+    method = PaymentMethod.BANK_TRANSFER
+    reference = factory.Sequence(lambda n: f"BANK-REF-{n}")
+    provider = PaymentSource.MANUAL
+    recorded_by = factory.SubFactory(StaffFactory)
+
+
+class DepositSettingFactory(Base):
+    """Staff's deposit rule: by default every order asks for half up front (as large orders do)."""
+
+    class Meta:
+        model = DepositSetting
+
+    id = 1
+    above = Decimal("0.00")
+    percent = Decimal("50")
+
+
+def pay(order: Order, amount: Decimal | str | None = None) -> Payment:
+    """Record ``amount`` (by default the deposit its invoice asks for) against the order's invoice."""
+    invoice = db.session.scalars(select(Invoice).where(Invoice.order_id == order.id)).one()
+    return PaymentFactory(invoice=invoice, amount=Decimal(amount if amount is not None else invoice.deposit))
 
 
 class ApiTokenFactory(Base):

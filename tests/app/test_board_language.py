@@ -13,7 +13,7 @@ from app.extensions import db
 from app.i18n import LANGUAGES
 from app.models import ProductionJob
 from scripts import translations
-from tests.app.factories import WorkshopFactory, make_order, pseudonym
+from tests.app.factories import WorkshopFactory, make_order, pay, pseudonym
 
 PLACEHOLDER = re.compile(r"%\((\w+)\)s")
 
@@ -50,7 +50,7 @@ def on_board(browser, maker) -> None:
 
 
 def test_a_maker_who_chooses_spanish_gets_it_back_next_time(browser, client):
-    make_order(quantity=1200)
+    pay(make_order(quantity=1200))  # a large order: its deposit lets production start
     river = pseudonym("River")
     on_board(browser, river)
     assert 'lang="en"' in browser.get("/board").text

@@ -24,6 +24,7 @@ def test_every_machine_has_its_sentences() -> None:
     reader_is_approver=st.booleans(),
     buyer_approved=st.booleans(),
     reason=st.text(max_size=20),
+    awaiting_deposit=st.booleans(),
 )
 def test_every_state_reads_as_a_sentence(**kw: object) -> None:
     facts = Facts(
@@ -34,6 +35,7 @@ def test_every_state_reads_as_a_sentence(**kw: object) -> None:
         reader_is_approver=kw["reader_is_approver"],  # type: ignore[arg-type]
         buyer_approved=kw["buyer_approved"],  # type: ignore[arg-type]
         reason=kw["reason"],  # type: ignore[arg-type]
+        awaiting_deposit=kw["awaiting_deposit"],  # type: ignore[arg-type]
     )
     for machine in MACHINES:
         for state in machine.states:
@@ -44,6 +46,9 @@ def test_every_state_reads_as_a_sentence(**kw: object) -> None:
 def test_the_issue_examples() -> None:
     assert order_sentence(OrderStatus.IN_PRODUCTION, Facts(made=40, total=120)) == (
         "In production: 40 of 120 items made"
+    )
+    assert order_sentence(OrderStatus.CONFIRMED, Facts(awaiting_deposit=True)) == (
+        "Confirmed: production starts once the deposit is recorded"
     )
     assert design_sentence(DesignStatus.SUBMITTED, Facts(approver_needed=True)) == (
         "Waiting for your approver to approve"

@@ -12,7 +12,7 @@ from sqlalchemy.orm import aliased
 
 from app.extensions import db
 from app.models import AuditEvent, Order, ProductionJob, User, utcnow
-from app.services import orders
+from app.services import orders, payments
 from app.services.errors import Conflict
 from configurator.states import JOB, IllegalTransition, JobStatus, OrderStatus
 from configurator.vocabulary import JobKind
@@ -86,13 +86,15 @@ def _claimable():  # a SQL condition
         earlier.status != JobStatus.DONE,
         _stage(earlier) < _stage(ProductionJob),
     )
-    return (ProductionJob.status == JOB.initial) & ~blocked & IN_LIVE_ORDER
+    return (ProductionJob.status == JOB.initial) & ~blocked & IN_LIVE_ORDER & ~WAITING_FOR_DEPOSIT
 
 
 # The conditions are built once: SQL expressions are immutable, and building them (an aliased
 # EXISTS with two CASEs) cost more than running the query on every board request.
 IN_LIVE_ORDER = ProductionJob.order_id.not_in(select(Order.id).where(Order.status == OrderStatus.CANCELLED))
 """The job's order is not cancelled: a cancelled order's jobs are nobody's work."""
+WAITING_FOR_DEPOSIT = ProductionJob.order_id.in_(payments.AWAITING_DEPOSIT)
+"""The job's order has not started and waits for its deposit: nobody may take its jobs yet."""
 OPEN_WORK = (ProductionJob.status != JobStatus.DONE) & IN_LIVE_ORDER
 """Jobs that still hold work for the workshop: not done, their order not cancelled."""
 CLAIMABLE = _claimable()

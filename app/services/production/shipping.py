@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from sqlalchemy import DateTime, String, exists, func, insert, literal, select, update
@@ -11,17 +12,18 @@ from sqlalchemy import DateTime, String, exists, func, insert, literal, select, 
 from app.extensions import db
 from app.models import AuditEvent, Order, ProductionJob, User, utcnow
 from app.models.production import Shipment
-from app.services import audit, delivery, notifications, orders
+from app.services import audit, delivery, notifications, orders, payments
 from app.services.errors import Conflict, Invalid, NotFound
 from app.services.production import quality
 from app.services.production._shared import HELD, lock, release_path, today, walk
 from app.services.transaction import commits
 from configurator.addresses import label_lines
 from configurator.catalog import load_catalog
+from configurator.pricing import dollars
 from configurator.spec import BoxSpec
 from configurator.states import ORDER, JobStatus, OrderStatus
 from configurator.tracking import carrier_name, tracking_url
-from configurator.vocabulary import CardSize, CardStyle, Delivery, LogoPlacement
+from configurator.vocabulary import CardSize, CardStyle, Delivery, LogoPlacement, PaymentMethod
 from proofs.csv_export import csv_bytes
 
 if TYPE_CHECKING:
@@ -38,8 +40,10 @@ def _refusal(order: Order, action: str) -> str | None:
     if action == "send_to_qa" and any(j.status != JobStatus.DONE for j in order.jobs):
         return "Some jobs of this order are not done yet."
     if action == "pack" and order.status == OrderStatus.QUALITY_CHECK:
-        return quality.refusal_to_pack(order)
-    return None
+        refusal = quality.refusal_to_pack(order)
+        if refusal is not None:
+            return refusal
+    return payments.hold(order, action).refusal
 
 
 def order_actions(order: Order) -> list[str]:
@@ -80,8 +84,14 @@ def boxes_in(order: Order) -> int:
 
 
 def can_ship(order: Order, boxes_left: int) -> bool:
-    """Whether the order page offers the shipping form: a packed or shipped order with boxes left."""
-    return order.status in SHIPPABLE and boxes_left > 0
+    """Whether the order page offers the shipping form: a packed or shipped order with boxes left
+    (a packed one with its balance paid, when its invoice asks for that)."""
+    return order.status in SHIPPABLE and boxes_left > 0 and ship_held(order) is None
+
+
+def ship_held(order: Order) -> str | None:
+    """Why a packed order may not ship yet for want of money; None when it may."""
+    return payments.hold(order, "ship").refusal if order.status == OrderStatus.PACKED else None
 
 
 def boxes_left(order: Order) -> int:
@@ -232,6 +242,7 @@ EVENT_WORDS = {
     "order.deliver": "Delivered",
     "order.cancel": "Cancelled",
     "order.shipment": "Parcel handed to the carrier",
+    "payment.recorded": "Payment recorded",
     "order.first_in_queue": "Moved to the front of the queue",
     "job.claim": "Job taken",
     "job.start": "Job started",
@@ -277,6 +288,10 @@ def timeline(order: Order) -> list[TimelineEntry]:
             extra.append(str(detail["problem"]))
         if "made" in detail:
             extra.append(f"{detail['made']} made")
+        if "amount" in detail:
+            extra.append(
+                f"{dollars(Decimal(detail['amount']))} by {PaymentMethod(detail['method']).label.lower()}"
+            )
         if "carrier" in detail:
             extra.append(
                 f"{detail['carrier']} {detail.get('tracking', '')} · {detail.get('boxes', '')} boxes"
