@@ -69,6 +69,24 @@ class MonogramStyle(Term):
     BLOCK = "block", "Bold block"
 
 
+class ProblemReason(Term):
+    """Why a maker stopped a job: a picture and a few plain words they tap (the board translates
+    the words); staff read the reason and anything the maker adds."""
+
+    glyph: str
+
+    MATERIAL = "material", "Material is missing", "🧶"
+    TOOL = "tool", "A tool or machine is broken", "🔧"
+    DAMAGED = "damaged", "Items are damaged", "💔"
+    UNCLEAR = "unclear", "I do not know how to do it", "❓"
+    OTHER = "other", "Something else", "💬"
+
+    def __new__(cls, value: str, label: str = "", glyph: str = "") -> Self:
+        member = _member(cls, value, label)
+        member.glyph = glyph
+        return member
+
+
 class QualityMark(Term):
     """How staff settled a line of an order's quality checklist."""
 
@@ -333,6 +351,7 @@ VOCABULARY: tuple[type[Term], ...] = (
     LogoPlacement,
     MonogramStyle,
     QualityMark,
+    ProblemReason,
     CardStyle,
     CardSize,
     PageSize,

@@ -25,10 +25,9 @@ FOLDER = ROOT / "translations"
 
 def vocabulary() -> list[str]:
     """Texts the board shows that come from data, not from a literal in a template."""
-    from app.services.production.claims import PROBLEM_REASONS
-    from configurator.vocabulary import JobKind
+    from configurator.vocabulary import JobKind, ProblemReason
 
-    return [*PROBLEM_REASONS.values(), *dict.fromkeys(kind.unit for kind in JobKind)]
+    return [*(reason.label for reason in ProblemReason), *dict.fromkeys(kind.unit for kind in JobKind)]
 
 
 def template() -> Catalog:

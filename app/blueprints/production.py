@@ -42,7 +42,7 @@ class MakerJobForm(Form):
     quantity_done = IntegerField(
         "How many are finished?", validators=[Optional(), NumberRange(min=0, max=MAX_ID)]
     )
-    reason = StringField("What is wrong?", validators=[Length(max=20)])  # a PROBLEM_REASONS code
+    reason = StringField("What is wrong?", validators=[Length(max=20)])  # a ProblemReason
     problem = StringField("Tell us more (you can leave this empty)", validators=[Length(max=500)])
 
 
@@ -84,7 +84,6 @@ def board() -> str:
         waiting=waiting,
         waiting_count=waiting_count,
         catalog=load_catalog(),
-        reasons=service.PROBLEM_REASONS,
     )
 
 

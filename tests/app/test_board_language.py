@@ -12,6 +12,7 @@ from sqlalchemy import select
 from app.extensions import db
 from app.i18n import LANGUAGES
 from app.models import ProductionJob
+from configurator.vocabulary import ProblemReason
 from scripts import translations
 from tests.app.factories import WorkshopFactory, make_order, pay, pseudonym
 
@@ -62,6 +63,11 @@ def test_a_maker_who_chooses_spanish_gets_it_back_next_time(browser, client):
     job = db.session.scalar(select(ProductionJob).where(ProductionJob.maker_id == river.id))
     board = browser.get("/board").text
     assert "Falta material" in board and "Empezar" in board  # problem reasons and actions
+    for reason in ProblemReason:  # each reason is a picture as well as words
+        assert (
+            f'value="{reason.value}" required><span class="reason-picture" aria-hidden="true">{reason.glyph}</span>'
+            in board
+        )
     assert job.quantity >= 1000
     assert f"{job.quantity:,}".replace(",", ".") in board  # numbers as Spanish writes them: 1.200
 

@@ -22,7 +22,6 @@ from app.services.production.capacity import (
     weekday_minutes,
 )
 from app.services.production.claims import (
-    PROBLEM_REASONS,
     act,
     board,
     claim_next,
@@ -87,7 +86,6 @@ __all__ = [
     "HELD",
     "MANUAL_ORDER_ACTIONS",
     "OPEN_ORDER_STATES",
-    "PROBLEM_REASONS",
     "STALE_CLAIM",
     "UNUSABLE_PASSWORD",
     "MonthImpact",

@@ -14,16 +14,7 @@ from app.services.errors import Conflict, Invalid, NotFound
 from app.services.production._shared import CLAIMABLE, HELD, lock, move, start_order, what_happened
 from configurator.jobs import retitle
 from configurator.states import JOB, JobStatus, OrderStatus
-
-PROBLEM_REASONS = {
-    "material": "Material is missing",
-    "tool": "A tool or machine is broken",
-    "damaged": "Items are damaged",
-    "unclear": "I do not know how to do it",
-    "other": "Something else",
-}
-"""Plain reasons a maker taps; staff read the reason and any words the maker adds."""
-
+from configurator.vocabulary import ProblemReason
 
 _MINE = (
     select(ProductionJob)
@@ -167,11 +158,11 @@ def _values(
 
 def _problem(reason: str, problem: str) -> str:
     """The reason tapped (or "Something else") and the maker's own words, if any."""
-    label = PROBLEM_REASONS.get(reason)
+    label = ProblemReason(reason).label if ProblemReason.has(reason) else None
     words = " ".join(problem.split())[:500]
     if label is None and not words:
         raise Invalid(gettext("Tap a reason, or say what the problem is."), {"reason": "missing"})
-    return f"{label or PROBLEM_REASONS['other']}{': ' + words if words else ''}"
+    return f"{label or ProblemReason.OTHER.label}{': ' + words if words else ''}"
 
 
 _AUDITED = {"quantity_done": "made", "problem": "problem"}
