@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from configurator.states import (
+    DeliveryStatus,
     DesignStatus,
     JobStatus,
     MessageStatus,
@@ -133,6 +134,16 @@ def message_sentence(status: MessageStatus, facts: Facts = Facts()) -> str:
     }[status]
 
 
+def delivery_sentence(status: DeliveryStatus, facts: Facts = Facts()) -> str:
+    """Where a webhook delivery stands (the organisation admin's delivery log)."""
+    return {
+        DeliveryStatus.PENDING: "Waiting to be sent",
+        DeliveryStatus.SENDING: "Being sent",
+        DeliveryStatus.DELIVERED: "Delivered",
+        DeliveryStatus.FAILED: "Failed: every attempt went unanswered or was refused",
+    }[status]
+
+
 SENTENCES = {
     "design": design_sentence,
     "proof": proof_sentence,
@@ -140,5 +151,6 @@ SENTENCES = {
     "job": job_sentence,
     "document": document_sentence,
     "message": message_sentence,
+    "webhook delivery": delivery_sentence,
 }
 """Each machine of :mod:`configurator.states` by name, with the function that words its states."""

@@ -3,12 +3,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from configurator.states import (
+    DELIVERY,
     DESIGN,
     DOCUMENT,
     JOB,
     MESSAGE,
     ORDER,
     PROOF,
+    DeliveryStatus,
     DesignStatus,
     DocumentStatus,
     IllegalTransition,
@@ -75,6 +77,14 @@ EXPECTED = {
         ("sending", "fail"): "failed",
         ("sending", "requeue"): "pending",
     },
+    DELIVERY: {
+        ("pending", "start"): "sending",
+        ("sending", "finish"): "delivered",
+        ("sending", "fail"): "failed",
+        ("sending", "requeue"): "pending",
+        ("delivered", "resend"): "pending",
+        ("failed", "resend"): "pending",
+    },
 }
 STATES = {
     PROOF: {"queued", "rendering", "ready", "failed"},
@@ -83,6 +93,7 @@ STATES = {
     JOB: {"queued", "claimed", "in_progress", "paused", "done", "problem"},
     DOCUMENT: {"queued", "rendering", "ready", "failed"},
     MESSAGE: {"pending", "sending", "sent", "failed"},
+    DELIVERY: {"pending", "sending", "delivered", "failed"},
 }
 ENUMS = {
     PROOF: RenderStatus,
@@ -91,6 +102,7 @@ ENUMS = {
     JOB: JobStatus,
     DOCUMENT: DocumentStatus,
     MESSAGE: MessageStatus,
+    DELIVERY: DeliveryStatus,
 }
 INITIAL = {
     PROOF: "queued",
@@ -99,6 +111,7 @@ INITIAL = {
     JOB: "queued",
     DOCUMENT: "queued",
     MESSAGE: "pending",
+    DELIVERY: "pending",
 }
 machines = st.sampled_from(list(EXPECTED))
 

@@ -15,6 +15,7 @@ from app.services import audit, delivery, notifications, orders
 from app.services.errors import Conflict, Invalid, NotFound
 from app.services.production._shared import HELD, lock, release_path, today, walk
 from app.services.transaction import commits
+from app.services.webhooks import deliveries as webhooks
 from configurator.addresses import label_lines
 from configurator.catalog import load_catalog
 from configurator.spec import BoxSpec
@@ -146,6 +147,7 @@ def _ship(
         notifications.notify("shipped", order_id=order.id, actor_id=staff.id)
     shipment = db.session.get(Shipment, shipment_id)
     assert shipment is not None
+    webhooks.shipment_created(shipment, order)
     audit.record(
         staff,
         "order.shipment",
