@@ -140,7 +140,7 @@ def delivery_sentence(status: DeliveryStatus, facts: Facts = Facts()) -> str:
         DeliveryStatus.PENDING: "Waiting to be sent",
         DeliveryStatus.SENDING: "Being sent",
         DeliveryStatus.DELIVERED: "Delivered",
-        DeliveryStatus.FAILED: "Failed: every attempt went unanswered or was refused",
+        DeliveryStatus.FAILED: "Failed: no retry left",
     }[status]
 
 

@@ -55,6 +55,7 @@ class WebhookDelivery(db.Model):
     )
     """pending -> sending -> delivered; back to pending after a failed attempt; failed after the last."""
     attempts: Mapped[int] = mapped_column(default=0)
+    """Attempts that got an answer or none (the last one included); a resend starts again from 0."""
     lost_attempts: Mapped[int] = mapped_column(default=0)
     """Sends lost to a dead worker: not failures, they do not use up the retry schedule."""
     lease_token: Mapped[str | None] = mapped_column(String(32))

@@ -113,6 +113,8 @@ class Attempt:
     attempts: int
     url: str
     secret: str
+    started: datetime
+    """When the lease was taken (``last_attempt_at``): the retry waits are counted from it."""
 
 
 def headers_for(message_id: str, body: str, secret: str, at: datetime) -> dict[str, str]:
@@ -168,12 +170,14 @@ def _send(delivery_id: int) -> bool:
         delivery.attempts,
         delivery.endpoint.url,
         delivery.endpoint.secret,
+        now,
     )
     db.session.commit()
     with LEASE.keeper(delivery_id, token):
         delivered, values = _attempt(attempt)
     if delivered:
-        LEASE.settle(delivery_id, token, "finish", delivered_at=utcnow(), failure_reason=None, **values)
+        done = {"attempts": attempt.attempts + 1, "delivered_at": utcnow(), "failure_reason": None}
+        LEASE.settle(delivery_id, token, "finish", **done, **values)
     else:
         _failed(attempt, token, values)
     db.session.commit()
@@ -214,7 +218,7 @@ def _failed(attempt: Attempt, token: str, values: dict[str, Any]) -> None:
         log.warning("webhook delivery %s failed for good after %s attempts", attempt.delivery_id, attempts)
         LEASE.settle(attempt.delivery_id, token, "fail", attempts=attempts, **values)
     else:
-        next_at = utcnow() + delay
+        next_at = attempt.started + delay
         LEASE.settle(
             attempt.delivery_id, token, "requeue", attempts=attempts, next_attempt_at=next_at, **values
         )
