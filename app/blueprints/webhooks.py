@@ -66,7 +66,7 @@ def switch(endpoint_id: int) -> Response:
         flash(str(exc), "error")
     else:
         flash(
-            f"The webhook to {url} is on again; events that waited are sent now."
+            f"The webhook to {url} is on again; deliveries that were waiting go out within a minute."
             if enabled
             else f"The webhook to {url} is off; new events are not recorded for it until you switch it on.",
             "success",

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import json
 import socket
+import ssl
 import threading
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -414,3 +416,84 @@ def test_another_organisations_endpoint_and_delivery_are_not_found(browser):
     assert browser.post(f"/organisation/webhooks/deliveries/{other.id}/resend").status_code == 404
     assert browser.post(f"/organisation/webhooks/{other.endpoint_id}/delete").status_code == 404
     assert _delivery(other.id).status == "failed"
+
+
+# TLS: the connection goes to the checked address, and the certificate is checked against the name.
+
+
+def _certificates(folder: Path, name: str) -> tuple[Path, Path, Path]:
+    """A certificate authority of the test's own, and a certificate it signed for ``name``."""
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    def subject(common_name: str) -> x509.Name:
+        return x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, common_name)])
+
+    now = datetime.now(UTC)
+    ca_key, key = ec.generate_private_key(ec.SECP256R1()), ec.generate_private_key(ec.SECP256R1())
+    ca = (
+        x509.CertificateBuilder()
+        .subject_name(subject("Test CA"))
+        .issuer_name(subject("Test CA"))
+        .public_key(ca_key.public_key())
+        .serial_number(1)
+        .not_valid_before(now - timedelta(days=1))
+        .not_valid_after(now + timedelta(days=1))
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .add_extension(
+            x509.KeyUsage(False, False, False, False, False, True, True, False, False), critical=True
+        )
+        .add_extension(x509.SubjectKeyIdentifier.from_public_key(ca_key.public_key()), critical=False)
+        .sign(ca_key, hashes.SHA256())
+    )
+    leaf = (
+        x509.CertificateBuilder()
+        .subject_name(subject(name))
+        .issuer_name(ca.subject)
+        .public_key(key.public_key())
+        .serial_number(2)
+        .not_valid_before(now - timedelta(days=1))
+        .not_valid_after(now + timedelta(days=1))
+        .add_extension(x509.SubjectAlternativeName([x509.DNSName(name)]), critical=False)
+        .add_extension(
+            x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_key.public_key()), critical=False
+        )
+        .sign(ca_key, hashes.SHA256())
+    )
+    ca_file, cert_file, key_file = folder / "ca.pem", folder / "cert.pem", folder / "key.pem"
+    ca_file.write_bytes(ca.public_bytes(serialization.Encoding.PEM))
+    cert_file.write_bytes(leaf.public_bytes(serialization.Encoding.PEM))
+    key_file.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+        )
+    )
+    return ca_file, cert_file, key_file
+
+
+@pytest.mark.parametrize(
+    ("certified", "sent"), [("hooks.example.com", True), ("someone-else.example.com", False)]
+)
+def test_https_goes_to_the_checked_address_and_verifies_the_name(
+    loopback, dns, tmp_path, monkeypatch, certified, sent
+):
+    ca_file, cert_file, key_file = _certificates(tmp_path, certified)
+    monkeypatch.setenv("SSL_CERT_FILE", str(ca_file))  # our test CA is the one trusted
+    dns["hooks.example.com"] = "127.0.0.1"
+    with Receiver() as receiver:
+        context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        context.load_cert_chain(cert_file, key_file)
+        receiver.server.socket = context.wrap_socket(receiver.server.socket, server_side=True)
+        port = receiver.server.server_port
+        delivery = WebhookDeliveryFactory(endpoint__url=f"https://hooks.example.com:{port}/in")
+        assert deliveries.send(delivery.id) is sent
+    row = _delivery(delivery.id)
+    if sent:
+        [(headers, body)] = receiver.requests
+        assert headers["Host"] == f"hooks.example.com:{port}"
+        assert Webhook(delivery.endpoint.secret).verify(body, headers)["type"] == "proof.ready"
+    else:
+        assert receiver.requests == []
+        assert row.failure_reason == "The TLS certificate of hooks.example.com could not be verified."
