@@ -16,14 +16,16 @@ bp = Blueprint("webhooks", __name__, url_prefix="/organisation/webhooks")
 ADMIN = Role.ORGANISATION_ADMIN
 
 
-def _page(form: WebhookForm | None = None, secret: str | None = None, status: int = 200) -> tuple[str, int]:
+def _page(
+    form: WebhookForm | None = None, made: endpoints.NewEndpoint | None = None, status: int = 200
+) -> tuple[str, int]:
     page = endpoints.webhooks_page(current_user)
     return render_template(
         "organisation/webhooks.html",
         page=page,
         form=form or WebhookForm(),
         action=ActionForm(),
-        secret=secret,
+        made=made,
     ), status
 
 
@@ -50,7 +52,7 @@ def create() -> tuple[str, int]:
         for name, message in exc.violations.items():
             getattr(form, name).errors = [message]
         return _page(form, status=422)
-    return _page(secret=made.secret, status=201)
+    return _page(made=made, status=201)
 
 
 @bp.post("/<int:endpoint_id>/switch")
