@@ -497,3 +497,11 @@ def test_https_goes_to_the_checked_address_and_verifies_the_name(
     else:
         assert receiver.requests == []
         assert row.failure_reason == "The TLS certificate of hooks.example.com could not be verified."
+
+
+def test_failed_deliveries_show_in_the_metrics(app, client):
+    WebhookDeliveryFactory(status="failed", attempts=MAX_ATTEMPTS)
+    WebhookDeliveryFactory()
+    text = client.get("/metrics").text
+    assert 'goh_webhook_deliveries{status="failed"} 1.0' in text
+    assert 'goh_webhook_deliveries{status="pending"} 1.0' in text
