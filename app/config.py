@@ -201,4 +201,12 @@ def build_config(env: dict[str, str] | None = None) -> dict[str, Any]:
         # A message left "sending" by a crashed sender is sent again (same Message-ID) after this.
         "MAIL_LEASE_SECONDS": float(env.get("MAIL_LEASE_SECONDS", "60")),
         "STAFF_DIGEST_SECONDS": float(env.get("STAFF_DIGEST_SECONDS", "600")),
+        # Webhooks (app/services/webhooks/): plain http only outside production (a receiver on a
+        # developer's machine); never to this machine or a private network, except in a test that
+        # runs its own receiver on 127.0.0.1 and switches WEBHOOKS_ALLOW_LOOPBACK on for itself.
+        "WEBHOOKS_ALLOW_HTTP": not production and env.get("WEBHOOKS_ALLOW_HTTP", "1") == "1",
+        "WEBHOOKS_ALLOW_LOOPBACK": False,
+        # Connect and read timeout of one webhook attempt, and the lease its sender holds (renewed).
+        "WEBHOOK_TIMEOUT_SECONDS": float(env.get("WEBHOOK_TIMEOUT_SECONDS", "5")),
+        "WEBHOOK_LEASE_SECONDS": float(env.get("WEBHOOK_LEASE_SECONDS", "60")),
     }

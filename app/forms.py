@@ -33,7 +33,7 @@ from wtforms.validators import (
 from app.i18n import form_translations
 from app.services.production.identities import pseudonyms_in
 from configurator.addresses import Address, countries
-from configurator.vocabulary import ApiScope, PaymentTerms, TaxStatus
+from configurator.vocabulary import ApiScope, PaymentTerms, TaxStatus, WebhookEvent
 
 MAX_ID = 2**31 - 1
 """The largest id or number a request may carry: INTEGER on PostgreSQL; larger is a 404 or a message, never a 500."""
@@ -246,6 +246,17 @@ class ApiTokenForm(Form):
     name = StringField("Name", validators=[DataRequired("Name the token."), Length(max=80)])
     scopes = SelectMultipleField("It may", choices=[SelectChoice(s.value, s.label) for s in ApiScope])
     """Checkboxes drawn from ``ApiScope`` in the template; the service checks the values."""
+
+
+class WebhookForm(Form):
+    url = StringField("Address (URL)", validators=[DataRequired("Enter the address of your receiver.")])
+    events = SelectMultipleField("Send", choices=[SelectChoice(e.value, e.label) for e in WebhookEvent])
+    """Checkboxes drawn from ``WebhookEvent`` in the template; the service checks the values."""
+
+
+class WebhookSwitchForm(Form):
+    enabled = HiddenField(validators=[DataRequired()])
+    """``on`` or ``off``: what the button the admin pressed asks for."""
 
 
 class MemberForm(Form):

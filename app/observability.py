@@ -5,8 +5,8 @@ The request id comes from the ``X-Request-ID`` header of a proxy (when it is a p
 is made here; it is sent back on the response, rides with every task the request queues (a
 Celery message header) and is on every log line of the request and of those tasks.
 
-Metrics of work in flight (proofs and documents by state, the outbox, the queue, the newest
-worker heartbeat) are read from the database and Redis when scraped, so every web process
+Metrics of work in flight (proofs, documents and webhook deliveries by state, the outbox, the
+queue, the newest worker heartbeat) are read from the database and Redis when scraped, so every web process
 gives the same answer however many run. Request timings are this process's; render times are
 the worker's. With ``PROMETHEUS_MULTIPROC_DIR`` set (gunicorn, or web and workers on one
 machine) ``/metrics`` adds up every process that writes there (prometheus_client's multiprocess
@@ -114,7 +114,7 @@ class WorkInFlight:
         from sqlalchemy import func, select
 
         from app.extensions import db
-        from app.models import OutboxMessage, Proof
+        from app.models import OutboxMessage, Proof, WebhookDelivery
         from app.models.documents import Document
         from app.services import workers
         from configurator.states import MessageStatus
@@ -131,6 +131,16 @@ class WorkInFlight:
         yield documents
         backlog = db.session.scalar(select(func.count()).where(OutboxMessage.status == MessageStatus.PENDING))
         yield GaugeMetricFamily("goh_outbox_backlog", "E-mails waiting to be sent.", value=backlog or 0)
+        hooks = GaugeMetricFamily(
+            "goh_webhook_deliveries",
+            "Webhook deliveries by state (failed: every retry used).",
+            labels=["status"],
+        )
+        for status, count in db.session.execute(
+            select(WebhookDelivery.status, func.count()).group_by(WebhookDelivery.status)
+        ):
+            hooks.add_metric([str(status)], count)
+        yield hooks
         age = workers.state().age_seconds
         yield GaugeMetricFamily(
             "goh_worker_heartbeat_age_seconds",

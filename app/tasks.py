@@ -4,6 +4,7 @@ from celery import shared_task
 
 from app.faults import InfrastructureFault
 from app.services import digest, documents, notifications, proofs, recipients
+from app.services.webhooks import deliveries as webhooks
 
 RENDER_TASK = {
     "acks_late": True,
@@ -28,10 +29,12 @@ def render_proof(proof_id: int) -> None:
 
 @shared_task(time_limit=60, soft_time_limit=50)
 def reconcile_renders() -> None:
-    """Queue again the proofs, documents and recipient imports whose lease lapsed or whose message was lost."""
+    """Queue again the proofs, documents and recipient imports whose lease lapsed or whose message
+    was lost, and send the webhook deliveries whose time came."""
     proofs.reconcile()
     documents.reconcile()
     recipients.reconcile()
+    webhooks.reconcile()
 
 
 @shared_task(acks_late=True, time_limit=300, soft_time_limit=240)
@@ -55,3 +58,19 @@ def send_staff_digest() -> int:
 def check_recipient_import(import_id: int) -> None:
     """Check an import's rows (up to 5,000: the addresses, each card's fit, duplicates) in chunks."""
     recipients.check_import(import_id)
+
+
+@shared_task(
+    name=webhooks.SEND_TASK_NAME,
+    acks_late=True,
+    reject_on_worker_lost=True,
+    time_limit=60,
+    soft_time_limit=45,
+    autoretry_for=(InfrastructureFault,),
+    retry_backoff=True,
+    retry_backoff_max=60,
+    max_retries=5,
+)
+def send_webhook(delivery_id: int) -> bool:
+    """One attempt at a webhook delivery; its retries live in the row (with backoff), not in Celery."""
+    return webhooks.send(delivery_id)

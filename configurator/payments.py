@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-from configurator.pricing import CENT, dollars, money
+from configurator.pricing import dollars, money
 from configurator.states import OrderStatus
 
 ZERO = Decimal("0.00")
@@ -50,10 +50,10 @@ def check_rule(above: str, percent: str) -> tuple[DepositRule | None, dict[str, 
     """The rule staff typed, with what is wrong by field: an amount from $0, a percentage 0–100."""
     errors: dict[str, str] = {}
     amount = _decimal(above)
-    if amount is None or amount < 0 or amount != money(amount) or amount >= Decimal("1e10"):
+    if amount is None or not 0 <= amount < Decimal("1e10") or not _whole_cents(amount):
         errors["above"] = "Enter an amount in dollars from $0 up, such as 5000."
     share = _decimal(percent)
-    if share is None or not 0 <= share <= 100 or share != share.quantize(CENT):
+    if share is None or not 0 <= share <= 100 or not _whole_cents(share):
         errors["percent"] = "Enter a percentage from 0 to 100 (0: no deposit)."
     if errors or amount is None or share is None:
         return None, errors
@@ -66,6 +66,13 @@ def _decimal(text: str) -> Decimal | None:
     except InvalidOperation:
         return None
     return value if value.is_finite() else None
+
+
+def _whole_cents(value: Decimal) -> bool:
+    """At most two decimals (12.5, 12.50 and 1E+100 are; 12.345 is not), whatever its size:
+    rounding a huge number to cents would raise instead of answering."""
+    exponent = value.normalize().as_tuple().exponent
+    return isinstance(exponent, int) and exponent >= -2
 
 
 def deposit_for(total: Decimal, percent: Decimal) -> Decimal:
@@ -147,7 +154,7 @@ def check_amount(raw: str, due: Decimal) -> tuple[Decimal | None, str]:
         return None, "Enter the amount in dollars, such as 1250.00."
     if amount <= 0:
         return None, "Enter an amount above $0.00."
-    if amount != money(amount):
+    if not _whole_cents(amount):
         return None, "Enter the amount in dollars and cents (at most two decimals)."
     if not due:
         return None, "This invoice is paid in full; there is nothing left to record."

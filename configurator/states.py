@@ -1,4 +1,5 @@
-"""The lifecycles of proofs, designs, orders, production jobs, documents, outbox messages and recipient imports.
+"""The lifecycles of proofs, designs, orders, production jobs, documents, outbox messages, recipient
+imports and webhook deliveries.
 
 Each status is an enum here, next to its machine; the database columns are mapped to the same
 enums with a CHECK constraint, so the schema refuses a status the machine does not know. Every
@@ -225,3 +226,28 @@ IMPORT = StateMachine(
     initial=ImportStatus.MAPPING,
 )
 """An upload waits for its mapping; then a worker checks its rows under a lease, chunk by chunk."""
+
+
+class DeliveryStatus(enum.StrEnum):
+    """Where one webhook delivery (an event, to one endpoint) stands."""
+
+    PENDING = "pending"
+    SENDING = "sending"
+    DELIVERED = "delivered"
+    FAILED = "failed"
+
+
+DELIVERY = StateMachine(
+    "webhook delivery",
+    _table(
+        ("start", [DeliveryStatus.PENDING], DeliveryStatus.SENDING),
+        ("finish", [DeliveryStatus.SENDING], DeliveryStatus.DELIVERED),
+        # Every attempt of the retry schedule failed (or sending kept killing its worker).
+        ("fail", [DeliveryStatus.SENDING], DeliveryStatus.FAILED),
+        # A failed attempt with retries left, or a sender that died mid-send.
+        ("requeue", [DeliveryStatus.SENDING], DeliveryStatus.PENDING),
+        # The organisation's admin sends it once more, on a fresh retry schedule.
+        ("resend", [DeliveryStatus.DELIVERED, DeliveryStatus.FAILED], DeliveryStatus.PENDING),
+    ),
+    initial=DeliveryStatus.PENDING,
+)

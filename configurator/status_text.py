@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from configurator.states import (
+    DeliveryStatus,
     DesignStatus,
     ImportStatus,
     JobStatus,
@@ -149,6 +150,16 @@ def import_sentence(status: ImportStatus, facts: Facts = Facts()) -> str:
     }[status]
 
 
+def delivery_sentence(status: DeliveryStatus, facts: Facts = Facts()) -> str:
+    """Where a webhook delivery stands (the organisation admin's delivery log)."""
+    return {
+        DeliveryStatus.PENDING: "Waiting to be sent",
+        DeliveryStatus.SENDING: "Being sent",
+        DeliveryStatus.DELIVERED: "Delivered",
+        DeliveryStatus.FAILED: "Failed: no retry left",
+    }[status]
+
+
 SENTENCES = {
     "design": design_sentence,
     "proof": proof_sentence,
@@ -157,5 +168,6 @@ SENTENCES = {
     "document": document_sentence,
     "message": message_sentence,
     "import": import_sentence,
+    "webhook delivery": delivery_sentence,
 }
 """Each machine of :mod:`configurator.states` by name, with the function that words its states."""

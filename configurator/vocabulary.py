@@ -347,6 +347,18 @@ class ApiScope(Term):
     ORDER = "order", "Follow and act on orders"
 
 
+class WebhookEvent(Term):
+    """What an organisation's webhook endpoint may subscribe to; the value is the payload's ``type``."""
+
+    PROOF_READY = "proof.ready", "A proof is ready to review"
+    PROOF_FAILED = "proof.failed", "A proof could not be drawn"
+    PROOF_CHANGES_REQUESTED = "proof.changes_requested", "Changes were asked for on a proof"
+    ORDER_CREATED = "order.created", "An order was placed"
+    ORDER_STATUS_CHANGED = "order.status_changed", "An order moved on (production, packing, shipping …)"
+    SHIPMENT_CREATED = "shipment.created", "A parcel was handed to the carrier"
+    RECIPIENT_ADDRESS_CONFIRMED = "recipient.address_confirmed", "A recipient confirmed their address"
+
+
 VOCABULARY: tuple[type[Term], ...] = (
     LogoPlacement,
     MonogramStyle,
@@ -369,5 +381,6 @@ VOCABULARY: tuple[type[Term], ...] = (
     PaymentSource,
     NotificationKind,
     ApiScope,
+    WebhookEvent,
 )
 """Every kind of term, for templates and tests."""

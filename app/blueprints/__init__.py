@@ -14,6 +14,7 @@ from app.blueprints import (
     recipients,
     review,
     staff,
+    webhooks,
     wizard,
 )
 
@@ -30,6 +31,7 @@ def register_blueprints(app: Flask) -> None:
         proofs,
         recipients,
         staff,
+        webhooks,
         wizard,
         review,
     ):

@@ -19,6 +19,7 @@ from app.models.outbox import DigestMark, NotificationPreference, OutboxMessage
 from app.models.production import CapacityDay, CapacityException, ProductionJob, QualityCheckMark, Shipment
 from app.models.recipients import Recipient, RecipientImport, RecipientImportRow
 from app.models.review import Comment, GuestReview, Review, ShareLink
+from app.models.webhooks import WebhookDelivery, WebhookEndpoint
 from app.models.worker import WorkerHeartbeat
 
 __all__ = [
@@ -56,6 +57,8 @@ __all__ = [
     "ShareLink",
     "Shipment",
     "User",
+    "WebhookDelivery",
+    "WebhookEndpoint",
     "WorkerHeartbeat",
     "utcnow",
 ]

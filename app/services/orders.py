@@ -12,11 +12,13 @@ from app.models import AuditEvent, Order, ProductionJob, Proof, User, utcnow
 from app.services import audit, delivery, documents, invoices, payments
 from app.services.access import get_visible, visible
 from app.services.errors import Conflict
+from app.services.webhooks import deliveries as webhooks
 from configurator.catalog import load_catalog
 from configurator.jobs import plan_jobs, quote_is_rush
 from configurator.pricing import quote
 from configurator.spec import BoxSpec
 from configurator.states import DESIGN, ORDER, IllegalTransition, OrderStatus
+from configurator.vocabulary import WebhookEvent
 
 
 def create_from(user: User, proof: Proof) -> Order:
@@ -53,6 +55,7 @@ def create_from(user: User, proof: Proof) -> Order:
     audit.record(user, "order.created", f"order:{order.id}", order.organisation_id, proof=proof.version)
     invoices.issue_for(order, user)
     documents.request_approval_record(order)  # drawn by a worker once the caller commits
+    webhooks.order_event(WebhookEvent.ORDER_CREATED, order)
     return order
 
 
@@ -91,7 +94,9 @@ def advance(order: Order, action: str, actor: User | None) -> None:
     audit.record(
         actor, f"order.{action}", f"order:{order.id}", order.organisation_id, before=order.status, after=new
     )
+    before = order.status
     set_committed_value(order, "status", new)
+    webhooks.order_event(WebhookEvent.ORDER_STATUS_CHANGED, order, previous_status=before)
 
 
 def progress(order: Order) -> tuple[int, int]:

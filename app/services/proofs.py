@@ -15,11 +15,13 @@ from app.faults import InfrastructureFault, is_infrastructure_fault
 from app.models import Proof
 from app.services import branding, notifications
 from app.services.leases import MAX_LOST_RENDERS, GiveUp, Lease
+from app.services.webhooks import deliveries as webhooks
 from app.storage import storage
 from configurator.catalog import load_catalog
 from configurator.pricing import Quote, quote
 from configurator.spec import BoxSpec
 from configurator.states import PROOF
+from configurator.vocabulary import WebhookEvent
 from proofs.request import ProofRequest, RenderedProof
 from proofs.sandbox import RenderFailed, run_limited
 
@@ -156,21 +158,33 @@ def _render_held(proof_id: int, token: str) -> None:
             log.warning("proof %s: the lease was taken over; the other render finishes it", proof_id)
             return
         notifications.notify("proof_ready", proof_id=proof_id)
+        webhooks.proof_event(WebhookEvent.PROOF_READY, _proof(proof_id))
         db.session.commit()
     except RenderFailed as exc:
         db.session.rollback()
         log.warning("proof %s failed in the renderer: %s", proof_id, exc, exc_info=exc.__cause__)
-        _settle(proof_id, token, "fail", failure_reason=_failure_reason(exc))
-        db.session.commit()
+        _fail(proof_id, token, _failure_reason(exc))
     except Exception as exc:
         db.session.rollback()
         if not is_infrastructure_fault(exc):  # a bug of ours: fail this proof with a sentence, not a loop
             log.exception("proof %s failed", proof_id)
-            _settle(proof_id, token, "fail", failure_reason=RENDER_FAILED)
-            db.session.commit()
+            _fail(proof_id, token, RENDER_FAILED)
             return
         _release(proof_id, token)
         raise
+
+
+def _proof(proof_id: int) -> Proof:
+    proof = db.session.get(Proof, proof_id, populate_existing=True)  # the status just written
+    assert proof is not None
+    return proof
+
+
+def _fail(proof_id: int, token: str, reason: str) -> None:
+    """Fail our rendering proof with a sentence (and tell the organisation's webhooks); commits."""
+    if _settle(proof_id, token, "fail", failure_reason=reason):
+        webhooks.proof_event(WebhookEvent.PROOF_FAILED, _proof(proof_id))
+    db.session.commit()
 
 
 def _release(proof_id: int, token: str) -> None:

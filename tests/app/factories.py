@@ -45,6 +45,8 @@ from app.models import (
     Role,
     Shipment,
     User,
+    WebhookDelivery,
+    WebhookEndpoint,
     WorkerHeartbeat,
     utcnow,
 )
@@ -58,7 +60,7 @@ from app.services.tokens import hash_token
 from app.storage import storage
 from configurator.catalog import load_catalog
 from configurator.spec import BoxSpec
-from configurator.vocabulary import ApiScope, PaymentMethod, PaymentSource
+from configurator.vocabulary import ApiScope, PaymentMethod, PaymentSource, WebhookEvent
 from proofs.mockup import render_mockup
 
 PASSWORD = "correct horse battery staple"
@@ -586,3 +588,29 @@ class IdempotentRequestFactory(Base):
     fingerprint = "0" * 64
     status = 201
     body = factory.LazyFunction(dict)
+
+
+class WebhookEndpointFactory(Base):
+    """An organisation's webhook endpoint, subscribed to every event, with a fixed signing secret."""
+
+    class Meta:
+        model = WebhookEndpoint
+
+    created_by = factory.SubFactory(OrganisationAdminFactory)
+    organisation = factory.SelfAttribute("created_by.organisation")
+    url = factory.Sequence(lambda n: f"https://hooks{n}.example.com/gifts")
+    events = factory.LazyFunction(lambda: [event.value for event in WebhookEvent])
+    secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
+    enabled = True
+
+
+class WebhookDeliveryFactory(Base):
+    """A pending delivery of a ``proof.ready`` event, due now."""
+
+    class Meta:
+        model = WebhookDelivery
+
+    endpoint = factory.SubFactory(WebhookEndpointFactory)
+    event = WebhookEvent.PROOF_READY.value
+    message_id = factory.Sequence(lambda n: f"msg_test{n:024d}")
+    body = '{"type":"proof.ready","timestamp":"2026-01-01T00:00:00+00:00","data":{"proof_id":1}}'

@@ -117,6 +117,11 @@ TABLE: dict[str, Expect] = {
     "api_tokens.index": ORGANISATION_ADMIN,
     "api_tokens.create": ORGANISATION_ADMIN,
     "api_tokens.revoke": ORGANISATION_ADMIN.but(org_admin="hide", args={"token_id": 999_999}),
+    "webhooks.index": ORGANISATION_ADMIN,
+    "webhooks.create": ORGANISATION_ADMIN,
+    "webhooks.switch": ORGANISATION_ADMIN.but(args={"endpoint_id": 999_999}),
+    "webhooks.delete": ORGANISATION_ADMIN.but(org_admin="hide", args={"endpoint_id": 999_999}),
+    "webhooks.resend": ORGANISATION_ADMIN.but(org_admin="hide", args={"delivery_id": 999_999}),
     # Buyers: designs, wizard, proofs, review, orders
     "designs.index": BUYER_SIDE,
     "designs.show": ORG_OBJECT,

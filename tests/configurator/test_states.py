@@ -3,6 +3,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from configurator.states import (
+    DELIVERY,
     DESIGN,
     DOCUMENT,
     IMPORT,
@@ -10,6 +11,7 @@ from configurator.states import (
     MESSAGE,
     ORDER,
     PROOF,
+    DeliveryStatus,
     DesignStatus,
     DocumentStatus,
     IllegalTransition,
@@ -86,6 +88,14 @@ EXPECTED = {
         ("checking", "requeue"): "queued",
         ("failed", "retry"): "queued",
     },
+    DELIVERY: {
+        ("pending", "start"): "sending",
+        ("sending", "finish"): "delivered",
+        ("sending", "fail"): "failed",
+        ("sending", "requeue"): "pending",
+        ("delivered", "resend"): "pending",
+        ("failed", "resend"): "pending",
+    },
 }
 STATES = {
     PROOF: {"queued", "rendering", "ready", "failed"},
@@ -95,6 +105,7 @@ STATES = {
     DOCUMENT: {"queued", "rendering", "ready", "failed"},
     MESSAGE: {"pending", "sending", "sent", "failed"},
     IMPORT: {"mapping", "queued", "checking", "checked", "failed"},
+    DELIVERY: {"pending", "sending", "delivered", "failed"},
 }
 ENUMS = {
     PROOF: RenderStatus,
@@ -104,6 +115,7 @@ ENUMS = {
     DOCUMENT: DocumentStatus,
     MESSAGE: MessageStatus,
     IMPORT: ImportStatus,
+    DELIVERY: DeliveryStatus,
 }
 INITIAL = {
     PROOF: "queued",
@@ -113,6 +125,7 @@ INITIAL = {
     DOCUMENT: "queued",
     MESSAGE: "pending",
     IMPORT: "mapping",
+    DELIVERY: "pending",
 }
 machines = st.sampled_from(list(EXPECTED))
 

@@ -17,6 +17,7 @@ from app.services.errors import Conflict, Invalid, NotFound
 from app.services.production import quality
 from app.services.production._shared import HELD, lock, release_path, today, walk
 from app.services.transaction import commits
+from app.services.webhooks import deliveries as webhooks
 from configurator.addresses import label_lines
 from configurator.catalog import load_catalog
 from configurator.pricing import dollars
@@ -163,6 +164,7 @@ def _ship(
         notifications.notify("shipped", order_id=order.id, actor_id=staff.id)
     shipment = db.session.get(Shipment, shipment_id)
     assert shipment is not None
+    webhooks.shipment_created(shipment, order)
     audit.record(
         staff,
         "order.shipment",

@@ -18,8 +18,9 @@ from app.services.reviews.guests import Guest, guest_may_approve
 from app.services.reviews.openness import Closed, why_closed
 from app.services.reviews.rules import may_approve_for_buyer, proof_total
 from app.services.share_links import record_guest
+from app.services.webhooks import deliveries as webhooks
 from configurator.states import DESIGN, DesignStatus
-from configurator.vocabulary import COUNTED_SIDES, Decision, ReviewSide
+from configurator.vocabulary import COUNTED_SIDES, Decision, ReviewSide, WebhookEvent
 
 
 def _check_open(proof: Proof, version: int, decision: str) -> None:
@@ -71,6 +72,7 @@ def _conclude(proof: Proof, review: Review, actor: User | None, guest_name: str 
     if review.decision == Decision.REQUEST_CHANGES:
         design.status = DESIGN.next(design.status, "request_changes")
         notifications.notify("changes_requested", **ids)
+        webhooks.proof_event(WebhookEvent.PROOF_CHANGES_REQUESTED, proof)
         return None
     if review.side == COLLEAGUE:
         notifications.notify("approval_needed", **ids)
