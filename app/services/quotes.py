@@ -173,6 +173,7 @@ def credit_note_inputs(note: CreditNote) -> dict[str, object]:
         "issued": long_day(note.issued_on),
         "due": "",
         "credits": invoice.reference,
+        "payment_terms": "",
         "rows": rows,
         "subtotal": dollars(note.amount),
         "total": dollars(note.amount),
@@ -185,7 +186,8 @@ def credit_note_inputs(note: CreditNote) -> dict[str, object]:
         "tax": "",
         "terms": (
             f"This credit note cancels invoice {invoice.reference} of order {order.reference} "
-            f"less the work already done. {refund}",
+            + ("less the makers' work already done. " if note.charge else "in full. ")
+            + refund,
             f"Reason for the cancellation: {note.reason}",
         ),
     }

@@ -8,13 +8,14 @@ import pytest
 from sqlalchemy import select
 
 from app.extensions import db
-from app.models import AuditEvent, CreditNote, DocumentKind, Order, User
+from app.models import AuditEvent, CreditNote, DocumentKind, Order, ProductionJob, User
 from app.models.outbox import OutboxMessage
-from app.services import cancellations, documents, payments, production
+from app.services import cancellations, documents, orders, payments, production
 from app.services.errors import Conflict
 from configurator.cancellation import STAFF_ONLY
+from configurator.pricing import money
 from configurator.states import OrderStatus
-from tests.app.factories import StaffFactory, UserFactory, make_order, pay
+from tests.app.factories import MakerFactory, StaffFactory, UserFactory, make_order, pay
 from tests.app.journeys import Browser
 from tests.app.racing import race, racing_app
 from tests.app.test_documents import pdf_text, rows, sent, web_process  # noqa: F401 - fixtures
@@ -249,3 +250,20 @@ def test_a_payment_after_the_cancellation_is_refused_and_the_refund_counts_what_
     assert note is not None and note.refund == Decimal("40.00")
     with pytest.raises(Conflict, match="cancelled"):
         payments.record_payment(staff, fresh(order.id), "10", production.today(), "card", "")
+
+
+def test_staff_cancelling_after_work_was_done_charge_it_and_a_job_in_hand_leaves_the_maker(app):
+    order, staff, maker = make_order(), StaffFactory(), MakerFactory()
+    first = production.claim_next(maker)
+    production.act(maker, first.id, first.claim_token, "start")  # production starts with the first job
+    production.act(maker, first.id, first.claim_token, "finish")
+    held = production.claim_next(maker)
+    order = fresh(order.id)
+    done, minutes = orders.progress(order)
+    assert order.status == OrderStatus.IN_PRODUCTION and 0 < done < minutes
+    note = cancellations.cancel(staff, order, "Client went into administration.")
+    total = Decimal(order.quote["total"])
+    assert note.charge == money(total * done / minutes) and note.amount == total - note.charge
+    db.session.expire_all()
+    assert db.session.get(ProductionJob, held.id).maker_id is None
+    assert production.claim_next(maker) is None
