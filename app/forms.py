@@ -187,6 +187,18 @@ class ActionForm(Form):
     """A bare button form: CSRF only."""
 
 
+class CancelForm(Form):
+    """Cancelling an order: the service checks the reason (required) and says what is wrong at the field."""
+
+    reason = TextAreaField("Why is the order cancelled?", validators=[Length(max=2000)])
+
+
+class StaffCancelForm(BuyerVisibleText, CancelForm):
+    """Staff's reason reaches the buyer (the e-mail, the credit note)."""
+
+    buyer_text_fields = ("reason",)
+
+
 class JobForm(Form):
     token = HiddenField(validators=[DataRequired()])
     quantity_done = IntegerField(

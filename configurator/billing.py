@@ -61,3 +61,27 @@ def check_certificate(number: str, *, exempt: bool) -> tuple[str, str]:
 def due_date(issued: date, terms: PaymentTerms) -> date:
     """When an invoice issued on ``issued`` falls due under ``terms`` (calendar days, as "net" counts)."""
     return issued + timedelta(days=terms.days)
+
+
+EXPORT_DAYS_MAX = 366
+"""The longest finance export: a year (a leap year's too); a longer one is asked for in parts."""
+
+
+def check_export_period(start: date | None, end: date | None, today: date) -> dict[str, str]:
+    """What is wrong with a finance export's dates, by field (``start``, ``end``); empty when fine."""
+    errors: dict[str, str] = {}
+    if start is None:
+        errors["start"] = "Enter the first day of the export, such as 2026-01-01."
+    if end is None:
+        errors["end"] = "Enter the last day of the export, such as 2026-03-31."
+    if start is None or end is None:
+        return errors
+    if start > today:
+        errors["start"] = "Start on today or earlier: nothing has been invoiced in the future."
+    elif end < start:
+        errors["end"] = "End on or after the first day."
+    elif (end - start).days + 1 > EXPORT_DAYS_MAX:
+        errors["end"] = (
+            f"Export at most {EXPORT_DAYS_MAX} days at a time; end by {start + timedelta(days=EXPORT_DAYS_MAX - 1):%Y-%m-%d}."
+        )
+    return errors

@@ -256,6 +256,12 @@ class NotificationKind(Term):
     )
     ORDER_CONFIRMED = "order_confirmed", "Your order is confirmed", _MEMBERS, _MEMBERS
     SHIPPED = "shipped", "Your order has shipped", _MEMBERS, _NOBODY
+    ORDER_CANCELLED = (
+        "order_cancelled",
+        "An order was cancelled (with its credit note)",
+        _MEMBERS | _STAFF_ROLES,
+        _MEMBERS | _STAFF_ROLES,
+    )
     PROOF_WAITING = (
         "proof_waiting",
         "Proofs wait for Gifts of Hope's check (one digest every few minutes)",

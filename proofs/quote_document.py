@@ -1,7 +1,8 @@
 """The quote a buyer files with procurement, and the invoice: every line, fees, discount, shipping, tax, total.
 
 An invoice is the order's quote with its own number and due date (``title`` "Invoice", ``due``
-set, no validity date), so the two documents always agree line for line.
+set, no validity date), so the two documents always agree line for line. A credit note is the
+same layout with ``credits`` naming the invoice it cancels, its lines what is credited.
 
 Pure, like the packing slip: plain strings in (money already formatted by the caller, from the
 quote :mod:`configurator.pricing` rounded), PDF bytes out, through the restricted fetcher (it
@@ -52,6 +53,8 @@ class QuoteDocument:
     title: str = "Quote"
     due: str = ""
     """An invoice's due date; a quote has none."""
+    credits: str = ""
+    """The invoice a credit note cancels; a quote or an invoice has none."""
 
 
 def from_dict(data: dict[str, object]) -> QuoteDocument:

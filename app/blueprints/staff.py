@@ -8,11 +8,22 @@ from wtforms import DateField, DecimalField, HiddenField, IntegerField, SelectFi
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from app.forms import MAX_ID, ActionForm, BuyerVisibleText, Form, parse_id
+from app.forms import MAX_ID, ActionForm, BuyerVisibleText, Form, StaffCancelForm, parse_id
 from app.models import Order, Role
 from app.models.production import Shipment
 from app.security import roles_required
-from app.services import delivery, documents, inbox, invoices, kiosk, orders, payments, reviews
+from app.services import (
+    cancellations,
+    delivery,
+    documents,
+    finance,
+    inbox,
+    invoices,
+    kiosk,
+    orders,
+    payments,
+    reviews,
+)
 from app.services import production as service
 from app.services.errors import Conflict, Invalid
 from app.services.production import quality
@@ -45,6 +56,16 @@ class PaymentForm(Form):
         "Paid by", choices=[SelectChoice(m.value, m.label) for m in PaymentMethod], validate_choice=False
     )
     reference = StringField("Reference or cheque no.", validators=[Length(max=200)])
+
+
+class ExportForm(Form):
+    """A GET form (a download changes nothing): the service checks the period and says what is wrong at the field."""
+
+    class Meta:
+        csrf = False
+
+    start = DateField("From", validators=[Optional()])
+    end = DateField("To (included)", validators=[Optional()])
 
 
 class DepositForm(Form):
@@ -158,8 +179,9 @@ def _order_page(
     status: int = 200,
     quality_form: QualityForm | None = None,
     payment_form: PaymentForm | None = None,
+    cancel_form: StaffCancelForm | None = None,
 ) -> str | tuple[str, int]:
-    """The order page; after a refused parcel, check or payment, with the form as sent and its errors at their fields."""
+    """The order page; after a refused parcel, check, payment or cancel, with the form as sent and its errors at their fields."""
     done, total = orders.progress(found)
     left = service.boxes_left(found)
     money = payments.money_page(found, service.today())
@@ -184,6 +206,9 @@ def _order_page(
         else None,
         money=money,
         payment_form=payment_form,
+        can_cancel=cancellations.cancellable(found),
+        cancel_terms=cancellations.terms_for(found) if cancellations.cancellable(found) else None,
+        cancel_form=cancel_form or StaffCancelForm(formdata=None),
         assign_form=AssignForm(),
         priority_form=PriorityForm(),
         ready=service.ready_job_ids(),
@@ -206,6 +231,30 @@ def advance(order_id: int, action: str) -> Response:
     except Conflict as exc:
         flash(str(exc), "error")
     return _back(url_for("staff.order", order_id=order_id))
+
+
+@bp.post("/orders/<int:order_id>/cancel")
+@roles_required(Role.STAFF)
+def cancel(order_id: int) -> Response | str | tuple[str, int]:
+    """Staff cancel an order at any point before it ships, with a reason the buyer reads."""
+    found = orders.get_order(current_user, order_id)
+    form = StaffCancelForm()
+    if not form.validate_on_submit() or form.names_a_maker():
+        return _order_page(found, status=422, cancel_form=form)
+    try:
+        note = cancellations.cancel(current_user, found, form.reason.data or "")
+    except Invalid as exc:
+        form.reason.errors = [exc.violations.get("reason", str(exc))]
+        return _order_page(found, status=422, cancel_form=form)
+    except Conflict as exc:
+        flash(str(exc), "error")
+    else:
+        flash(
+            f"Cancelled {found.reference}."
+            + (f" Credit note {note.reference}: {money_text(note.amount)} credited." if note else ""),
+            "success",
+        )
+    return redirect(url_for("staff.order", order_id=order_id))
 
 
 @bp.post("/orders/<int:order_id>/quality")
@@ -286,25 +335,57 @@ def record_payment(order_id: int) -> Response | str | tuple[str, int]:
 @bp.route("/billing", methods=["GET", "POST"])
 @roles_required(Role.STAFF)
 def billing() -> str | Response | tuple[str, int]:
-    rule = invoices.deposit_rule()
-    form = DepositForm(data={"above": f"{rule.above:.2f}", "percent": f"{rule.percent.normalize():f}"})
-    if request.method == "POST":
-        if not form.validate_on_submit():
-            abort(400)
-        try:
-            saved = payments.save_deposit_rule(current_user, form.above.data or "", form.percent.data or "")
-        except Invalid as exc:
-            for field, message in exc.violations.items():
-                form[field].errors = [message]
-        else:
-            flash(
-                f"Saved: orders above {money_text(saved.above)} confirmed from now on ask for a "
-                f"{saved.percent.normalize():f}% deposit.",
-                "success",
-            )
-            return redirect(url_for("staff.billing"))
-    page = render_template("staff/billing.html", form=form, overdue=payments.overdue(service.today()))
-    return (page, 422) if request.method == "POST" else page
+    if request.method == "GET":
+        return _billing_page()
+    form = DepositForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        saved = payments.save_deposit_rule(current_user, form.above.data or "", form.percent.data or "")
+    except Invalid as exc:
+        for field, message in exc.violations.items():
+            form[field].errors = [message]
+        return _billing_page(form, status=422)
+    flash(
+        f"Saved: orders above {money_text(saved.above)} confirmed from now on ask for a "
+        f"{saved.percent.normalize():f}% deposit.",
+        "success",
+    )
+    return redirect(url_for("staff.billing"))
+
+
+def _billing_page(
+    form: DepositForm | None = None, export_form: ExportForm | None = None, status: int = 200
+) -> str | tuple[str, int]:
+    if form is None:
+        rule = invoices.deposit_rule()
+        form = DepositForm(data={"above": f"{rule.above:.2f}", "percent": f"{rule.percent.normalize():f}"})
+    if export_form is None:
+        today = service.today()
+        export_form = ExportForm(formdata=None, start=today.replace(day=1), end=today)
+    page = render_template(
+        "staff/billing.html", form=form, export_form=export_form, overdue=payments.overdue(service.today())
+    )
+    return page if status == 200 else (page, status)
+
+
+@bp.get("/billing/export.csv")
+@roles_required(Role.STAFF)
+def finance_export() -> Response | str | tuple[str, int]:
+    """Invoices, payments and credit notes of a period (at most a year) as a CSV for the accounts."""
+    form = ExportForm(request.args)
+    form.validate()  # a date that does not parse is None: the service then says what to enter
+    try:
+        data = finance.export_csv(current_user, form.start.data, form.end.data, service.today())
+    except Invalid as exc:
+        for field, message in exc.violations.items():
+            form[field].errors = [message]
+        return _billing_page(export_form=form, status=422)
+    response = Response(data, mimetype="text/csv")
+    name = f"gifts-of-hope-finance-{form.start.data:%Y-%m-%d}-to-{form.end.data:%Y-%m-%d}.csv"
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
 
 
 @bp.post("/orders/<int:order_id>/first")

@@ -9,7 +9,7 @@ from app.models.accounts import Invitation, Organisation, PasswordReset, Role, U
 from app.models.api import ApiToken, IdempotentRequest
 from app.models.audit import AuditEvent
 from app.models.base import utcnow
-from app.models.billing import DepositSetting, Invoice, NumberSequence, Payment
+from app.models.billing import CreditNote, DepositSetting, Invoice, NumberSequence, Payment
 from app.models.branding import Logo
 from app.models.delivery import DeliveryAddress
 from app.models.designs import Design, Proof
@@ -28,6 +28,7 @@ __all__ = [
     "CapacityDay",
     "CapacityException",
     "Comment",
+    "CreditNote",
     "DeliveryAddress",
     "DepositSetting",
     "Design",

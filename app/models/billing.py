@@ -108,3 +108,36 @@ class DepositSetting(db.Model):
     percent: Mapped[Decimal] = mapped_column(Numeric(5, 2))
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+
+
+class CreditNote(db.Model):
+    """The credit note a cancelled order's invoice gets: its own number, what it credits and why.
+
+    One per invoice (an order is cancelled once). ``amount`` is the invoice total less what the
+    cancellation still charges; ``refund`` is what was paid beyond that charge, to be paid back
+    (``configurator.cancellation``).
+    """
+
+    __table_args__ = (
+        CheckConstraint("amount >= 0", name="amount_not_negative"),
+        CheckConstraint("refund >= 0", name="refund_not_negative"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[int] = mapped_column(unique=True)
+    invoice_id: Mapped[int] = mapped_column(ForeignKey("invoice.id"), unique=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    amount: Mapped[Decimal] = mapped_column(Numeric(12, 2))
+    charge: Mapped[Decimal] = mapped_column(Numeric(12, 2))
+    """What the cancellation keeps of the invoice (the makers' work done)."""
+    refund: Mapped[Decimal] = mapped_column(Numeric(12, 2))
+    reason: Mapped[str] = mapped_column(String(500))
+    issued_on: Mapped[date] = mapped_column(index=True)
+    issued_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    invoice: Mapped[Invoice] = relationship()
+
+    @property
+    def reference(self) -> str:
+        return f"CN-{self.number:06d}"

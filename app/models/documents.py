@@ -22,6 +22,7 @@ class DocumentKind(enum.StrEnum):
     VISUAL_DIFF = "visual_diff"
     QUOTE = "quote"
     INVOICE = "invoice"
+    CREDIT_NOTE = "credit_note"
 
 
 class Document(db.Model):

@@ -32,7 +32,7 @@ from app.background import send_after_commit
 from app.config import ROOT
 from app.extensions import db
 from app.faults import InfrastructureFault, is_infrastructure_fault
-from app.models import Design, Invoice, Order, Proof
+from app.models import CreditNote, Design, Invoice, Order, Proof
 from app.models.documents import Document, DocumentKind
 from app.models.production import Shipment
 from app.services.leases import MAX_LOST_RENDERS, GiveUp, Lease
@@ -106,7 +106,7 @@ _QUOTE_FILES = (
     "templates/proofs/quote.html",
     "templates/proofs/quote.css",
 )
-"""The quote's layout, which the invoice shares."""
+"""The quote's layout, which the invoice and the credit note share."""
 
 RECIPES: dict[DocumentKind, Recipe] = {
     DocumentKind.APPROVAL_RECORD: Recipe(
@@ -133,6 +133,7 @@ RECIPES: dict[DocumentKind, Recipe] = {
     ),
     DocumentKind.QUOTE: Recipe(_quote, "pdf", "application/pdf", _QUOTE_FILES),
     DocumentKind.INVOICE: Recipe(_quote, "pdf", "application/pdf", _QUOTE_FILES),
+    DocumentKind.CREDIT_NOTE: Recipe(_quote, "pdf", "application/pdf", _QUOTE_FILES),
     DocumentKind.VISUAL_DIFF: Recipe(_visual_diff, "png", "image/png", ("proofs/diff.py",), fonts=False),
 }
 
@@ -272,6 +273,21 @@ def invoice(found: Invoice) -> Document:
     return _committed(
         _request(
             DocumentKind.INVOICE, f"order:{found.order_id}", found.organisation_id, invoice_inputs(found), {}
+        )
+    )
+
+
+def credit_note(note: CreditNote) -> Document:
+    """Find or request the credit note's PDF (commits)."""
+    from app.services.quotes import credit_note_inputs
+
+    return _committed(
+        _request(
+            DocumentKind.CREDIT_NOTE,
+            f"order:{note.invoice.order_id}",
+            note.organisation_id,
+            credit_note_inputs(note),
+            {},
         )
     )
 

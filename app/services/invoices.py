@@ -1,4 +1,7 @@
-"""Invoices: issued when an order is confirmed, numbered from a counter that never repeats or skips.
+"""Invoices and credit notes: each numbered from a counter of its own that never repeats or skips.
+
+An invoice is issued when an order is confirmed; a credit note when an invoiced order is
+cancelled (:func:`credit`), in the cancellation's transaction.
 
 The number is taken in the order's own transaction (:func:`take_number`), so an order that
 rolls back gives its number back and the next order gets it: the sequence has no gaps, and the
@@ -13,13 +16,15 @@ from decimal import Decimal
 from sqlalchemy import select, update
 
 from app.extensions import db
-from app.models import DepositSetting, Invoice, NumberSequence, Order, User
+from app.models import CreditNote, DepositSetting, Invoice, NumberSequence, Order, User
 from app.services import audit
 from app.services.transaction import dialect_insert
 from configurator.billing import due_date
+from configurator.cancellation import CancellationTerms
 from configurator.payments import DEFAULT_DEPOSIT, DepositRule, deposit_for
 
 INVOICES = "invoice"
+CREDIT_NOTES = "credit_note"
 
 
 def take_number(name: str) -> int:
@@ -69,3 +74,45 @@ def deposit_rule() -> DepositRule:
 
 def invoice_of(order: Order) -> Invoice | None:
     return db.session.scalar(select(Invoice).where(Invoice.order_id == order.id))
+
+
+def locked_invoice_of(order: Order) -> Invoice | None:
+    """The order's invoice under a row lock (PostgreSQL), so payments and a cancellation take it one at a time."""
+    return db.session.scalars(
+        select(Invoice)
+        .where(Invoice.order_id == order.id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).first()
+
+
+def credit(invoice: Invoice, terms: CancellationTerms, reason: str, actor: User) -> CreditNote:
+    """The cancelled order's credit note, numbered in the caller's transaction (the caller commits)."""
+    note = CreditNote(
+        number=take_number(CREDIT_NOTES),
+        invoice=invoice,
+        organisation_id=invoice.organisation_id,
+        amount=terms.credit,
+        charge=terms.charge,
+        refund=terms.refund,
+        reason=reason,
+        issued_on=datetime.now(UTC).date(),
+        issued_by_id=actor.id,
+    )
+    db.session.add(note)
+    db.session.flush()
+    audit.record(
+        actor,
+        "credit_note.issued",
+        f"order:{invoice.order_id}",
+        invoice.organisation_id,
+        credit_note=note.number,
+        invoice=invoice.number,
+        amount=str(note.amount),
+        refund=str(note.refund),
+    )
+    return note
+
+
+def credit_note_of(invoice: Invoice) -> CreditNote | None:
+    return db.session.scalar(select(CreditNote).where(CreditNote.invoice_id == invoice.id))

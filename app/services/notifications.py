@@ -30,11 +30,11 @@ from sqlalchemy import select, update
 from app.extensions import db
 from app.models import Design, Order, Proof, Shipment, User, utcnow
 from app.models.outbox import OutboxMessage
-from app.services import preferences
+from app.services import invoices, preferences
 from app.services.leases import Lease
 from configurator.states import MESSAGE
 from configurator.tracking import tracking_url
-from configurator.vocabulary import APPROVING_ROLES, NotificationKind, ReviewSide
+from configurator.vocabulary import APPROVING_ROLES, NotificationKind, ReviewSide, Role
 
 log = logging.getLogger(__name__)
 
@@ -113,6 +113,8 @@ def _plan(event: str, ids: dict[str, Any]) -> tuple[list[User], dict[str, Any], 
             "parcels": _parcels(order) if event == "shipped" else [],
         }
         return _people(design.created_by), context, f"{event}:order:{order.id}"
+    if event == "order_cancelled":
+        return _cancelled(db.session.get(Order, ids["order_id"]), actor, ids.get("reason", ""))
     proof = db.session.get(Proof, ids["proof_id"])
     design: Design = proof.design
     context = {
@@ -135,6 +137,24 @@ def _plan(event: str, ids: dict[str, Any]) -> tuple[list[User], dict[str, Any], 
         context["side"] = ids.get("side", ReviewSide.BUYER)
         return _people(design.created_by, exclude=actor_id), context, f"{key}:{ids.get('review_id', '')}"
     raise UnknownEvent(event)
+
+
+def _cancelled(order: Order, actor: User | None, reason: str) -> tuple[list[User], dict[str, Any], str]:
+    """The buyer hears what the cancellation costs and credits; staff (but the one who did it) hear it happened."""
+    invoice = invoices.invoice_of(order)
+    note = invoices.credit_note_of(invoice) if invoice is not None else None
+    staff = db.session.scalars(select(User).where(User.role.in_((Role.STAFF, Role.ADMIN)), User.active))
+    context = {
+        "order": order,
+        "design": order.design,
+        "reason": reason,
+        "by_staff": bool(actor and actor.is_staff),
+        "note": note,
+        "url": external_url("orders.show", order_id=order.id),
+        "staff_url": external_url("staff.order", order_id=order.id),
+    }
+    others = [u for u in staff if not (actor and u.id == actor.id)]
+    return _people(order.design.created_by, *others), context, f"order_cancelled:order:{order.id}"
 
 
 def _message_id() -> str:

@@ -67,8 +67,10 @@ def get_order(user: User, order_id: int) -> Order:
     return get_visible(user, Order, order_id, "order")
 
 
-def advance(order: Order, action: str, actor: User | None) -> None:
+def advance(order: Order, action: str, actor: User | None, **detail: str) -> None:
     """Apply one order transition through the state machine; the caller commits.
+
+    ``detail`` joins the audit event (a cancellation's reason).
 
     One ``UPDATE`` conditional on the status the order was read with and, for a move that waits
     for money (``configurator.payments``), on the payments it was allowed by: a move decided on a
@@ -92,7 +94,13 @@ def advance(order: Order, action: str, actor: User | None) -> None:
     if not moved:
         raise Conflict("Someone else changed this order a moment ago; nothing was changed. Reload to see it.")
     audit.record(
-        actor, f"order.{action}", f"order:{order.id}", order.organisation_id, before=order.status, after=new
+        actor,
+        f"order.{action}",
+        f"order:{order.id}",
+        order.organisation_id,
+        before=order.status,
+        after=new,
+        **detail,
     )
     before = order.status
     set_committed_value(order, "status", new)

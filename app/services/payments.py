@@ -34,6 +34,7 @@ from app.services.errors import Conflict, Forbidden, Invalid
 from app.services.transaction import commits, dialect_insert
 from configurator.payments import (
     GATED_ACTIONS,
+    ZERO,
     DepositRule,
     Standing,
     check_amount,
@@ -163,12 +164,7 @@ def record_payment(
 
 def _locked_invoice(order: Order) -> Invoice:
     """The order's invoice under a row lock (PostgreSQL), so payments to it are taken one at a time."""
-    invoice = db.session.scalars(
-        select(Invoice)
-        .where(Invoice.order_id == order.id)
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    ).first()
+    invoice = invoices.locked_invoice_of(order)
     if invoice is None:
         raise Conflict("This order has no invoice yet, so there is nothing to pay.")
     if order.status == OrderStatus.CANCELLED:
@@ -279,6 +275,18 @@ class PaymentRow:
 
 
 @dataclass(frozen=True)
+class CreditRow:
+    """A cancelled order's credit note, as both order pages show it."""
+
+    reference: str
+    issued_on: date
+    amount: Decimal
+    charge: Decimal
+    refund: Decimal
+    reason: str
+
+
+@dataclass(frozen=True)
 class MoneyPage:
     """The money of an order as its page shows it, to the buyer and to staff."""
 
@@ -293,6 +301,8 @@ class MoneyPage:
     """The deposit terms in a sentence, or empty when the invoice asks for no deposit."""
     payments: tuple[PaymentRow, ...]
     can_record: bool
+    credit: CreditRow | None = None
+    """The credit note, once the order was cancelled."""
 
 
 def money_page(order: Order, today: date) -> MoneyPage | None:
@@ -304,18 +314,35 @@ def money_page(order: Order, today: date) -> MoneyPage | None:
     rows = db.session.scalars(
         select(Payment).where(Payment.invoice_id == invoice.id).order_by(Payment.received_on, Payment.id)
     )
+    note = invoices.credit_note_of(invoice)
+    credit = (
+        CreditRow(note.reference, note.issued_on, note.amount, note.charge, note.refund, note.reason)
+        if note is not None
+        else None
+    )
+    due = max(now.due - note.amount, ZERO) if note is not None else now.due
     return MoneyPage(
         invoice=invoice.reference,
         total=now.total,
         paid=now.paid,
-        due=now.due,
+        due=due,
         due_on=invoice.due_on,
         overdue=bool(now.due) and invoice.due_on < today and order.status != OrderStatus.CANCELLED,
-        next_step=now.next_step(order.status),
+        next_step=_cancelled_step(credit, due) if credit else now.next_step(order.status),
         terms=deposit_terms(now.deposit, now.deposit_percent),
         payments=tuple(PaymentRow(p.received_on, p.amount, p.method.label, p.reference) for p in rows),
         can_record=bool(now.due) and order.status != OrderStatus.CANCELLED,
+        credit=credit,
     )
+
+
+def _cancelled_step(credit: CreditRow, due: Decimal) -> str:
+    sentence = f"Cancelled: credit note {credit.reference} credits {dollars(credit.amount)}."
+    if credit.refund:
+        return f"{sentence} {dollars(credit.refund)} is to be refunded."
+    if due:
+        return f"{sentence} {dollars(due)} of the charge for work done is still to pay."
+    return sentence
 
 
 @dataclass(frozen=True)

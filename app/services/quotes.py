@@ -1,4 +1,4 @@
-"""The quote and invoice documents' inputs: the figures a buyer files with procurement, as plain strings.
+"""The quote, invoice and credit note documents' inputs: the figures a buyer files with procurement, as plain strings.
 
 One builder for every point the buyer asks from: a draft is priced as it stands (the same
 estimate the wizard shows), a submitted design by its latest proof's frozen quote, an ordered
@@ -14,7 +14,7 @@ from decimal import Decimal
 from sqlalchemy import select
 
 from app.extensions import db
-from app.models import Design, Invoice, Order
+from app.models import CreditNote, Design, Invoice, Order
 from app.services import billing, delivery, invoices
 from app.services.estimates import estimate
 from configurator.addresses import label_lines
@@ -135,5 +135,59 @@ def invoice_inputs(invoice: Invoice) -> dict[str, object]:
             f"please pay by {due}, quoting {invoice.reference}.",
             *filter(None, [deposit_terms(invoice.deposit, invoice.deposit_percent)]),
             *data["terms"][2:],  # type: ignore[index]
+        ),
+    }
+
+
+def credit_note_inputs(note: CreditNote) -> dict[str, object]:
+    """The credit note: the invoice it cancels, what is still charged, the credit, the refund and why."""
+    invoice = note.invoice
+    order = invoice.order
+    data = invoice_inputs(invoice)
+    rows = [
+        {
+            "label": f"Invoice {invoice.reference}, order {order.reference}: cancelled",
+            "quantity": "1",
+            "unit_price": dollars(invoice.total),
+            "amount": dollars(invoice.total),
+        }
+    ]
+    if note.charge:
+        rows.append(
+            {
+                "label": "Makers' work done before the cancellation, still charged",
+                "quantity": "",
+                "unit_price": "",
+                "amount": dollars(-note.charge),
+            }
+        )
+    refund = (
+        f"{dollars(note.refund)} of what was paid is refunded, quoting {note.reference}."
+        if note.refund
+        else "Nothing paid is to be refunded."
+    )
+    return {
+        **data,
+        "title": "Credit note",
+        "reference": note.reference,
+        "issued": long_day(note.issued_on),
+        "due": "",
+        "credits": invoice.reference,
+        "payment_terms": "",
+        "rows": rows,
+        "subtotal": dollars(note.amount),
+        "total": dollars(note.amount),
+        "per_box": "",
+        "discount": "",
+        "discount_label": "",
+        "shipping": "",
+        "shipping_note": "",
+        "tax_label": "",
+        "tax": "",
+        "terms": (
+            f"This credit note cancels invoice {invoice.reference} of order {order.reference} "
+            + ("less the makers' work already done. " if note.charge else "in full. ")
+            + refund,
+            f"Reason for the cancellation: {note.reason}",
         ),
     }

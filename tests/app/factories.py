@@ -22,6 +22,7 @@ from app.models import (
     CapacityDay,
     CapacityException,
     Comment,
+    CreditNote,
     DeliveryAddress,
     DepositSetting,
     Design,
@@ -53,7 +54,7 @@ from app.models import (
 from app.models.outbox import OutboxMessage
 from app.models.recipients import Recipient, RecipientImport, RecipientImportRow
 from app.models.review import GuestReview, ShareLink
-from app.services import orders, production
+from app.services import cancellations, orders, production
 from app.services import proofs as proof_service
 from app.services.accounts import hash_password
 from app.services.tokens import hash_token
@@ -522,6 +523,19 @@ class InvoiceFactory(Base):
     def _create(cls, model_class: type[Invoice], **_kwargs: object) -> Invoice:
         order = OrderFactory()
         return db.session.scalars(select(Invoice).where(Invoice.order_id == order.id)).one()
+
+
+class CreditNoteFactory(Base):
+    """The credit note of a new order that staff cancelled (the cancellation makes it: there is no other way)."""
+
+    class Meta:
+        model = CreditNote
+
+    @classmethod
+    def _create(cls, model_class: type[CreditNote], **_kwargs: object) -> CreditNote:
+        note = cancellations.cancel(StaffFactory(), OrderFactory(), "The event was called off.")
+        assert note is not None
+        return note
 
 
 class PaymentFactory(Base):

@@ -10,7 +10,7 @@ from sqlalchemy import select, update
 
 from app.extensions import db
 from app.models import AuditEvent, Invoice, Order, Payment
-from app.services import orders, payments, production, quotes
+from app.services import cancellations, orders, payments, production, quotes
 from app.services.errors import Conflict, Forbidden, Invalid
 from configurator.payments import DEFAULT_DEPOSIT
 from configurator.states import OrderStatus
@@ -107,7 +107,7 @@ def test_a_paid_invoice_or_a_cancelled_order_takes_no_payment(large):
     with pytest.raises(Invalid, match="paid in full"):
         payments.record_payment(staff, order, "1", production.today(), "card", "")
     other = make_order(quantity=10)
-    production.staff_advance(staff, other, "cancel")
+    cancellations.cancel(staff, other, "The event moved.")
     with pytest.raises(Conflict, match="cancelled"):
         payments.record_payment(staff, other, "1", production.today(), "card", "")
 

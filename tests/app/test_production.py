@@ -14,7 +14,7 @@ from app.extensions import db
 from app.models import AuditEvent, Order, ProductionJob, User
 from app.models.outbox import OutboxMessage
 from app.models.production import Shipment
-from app.services import orders, previews, production
+from app.services import cancellations, orders, previews, production
 from app.services.errors import Conflict, Invalid, NotFound
 from app.services.production import planning, quality
 from configurator.jobs import priority_for
@@ -197,7 +197,7 @@ def test_cancelled_orders_leave_the_board(app):
     order = make_order()
     maker, staff = MakerFactory(), StaffFactory()
     held = production.claim_next(maker)
-    production.staff_advance(staff, fresh_order(order), "cancel")
+    cancellations.cancel(staff, fresh_order(order), "The client cancelled the event.")
     assert fresh(held).status == "queued" and fresh(held).maker_id is None
     assert production.claim_next(maker) is None
     assert production.backlog_minutes() == 0
@@ -437,7 +437,7 @@ BACKLOG_CHANGES = {
     "an assignment": lambda staff, maker, order: production.assign(staff, order.jobs[0].id, maker.id),
     "a new priority": lambda staff, maker, order: production.set_priority(staff, order.jobs[-1].id, -5),
     "an order first in the queue": lambda staff, maker, order: production.order_first(staff, order),
-    "a cancelled order": lambda staff, maker, order: production.staff_advance(staff, order, "cancel"),
+    "a cancelled order": lambda staff, maker, order: cancellations.cancel(staff, order, "The event moved."),
     "new workshop hours": lambda staff, maker, order: production.save_weekdays(staff, [60] * 5 + [0, 0]),
 }
 

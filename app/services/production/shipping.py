@@ -7,15 +7,15 @@ from datetime import datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from sqlalchemy import DateTime, String, exists, func, insert, literal, select, update
+from sqlalchemy import DateTime, String, exists, func, insert, literal, select
 
 from app.extensions import db
-from app.models import AuditEvent, Order, ProductionJob, User, utcnow
+from app.models import AuditEvent, Order, User, utcnow
 from app.models.production import Shipment
 from app.services import audit, delivery, notifications, orders, payments
 from app.services.errors import Conflict, Invalid, NotFound
 from app.services.production import quality
-from app.services.production._shared import HELD, lock, release_path, today, walk
+from app.services.production._shared import lock, today
 from app.services.transaction import commits
 from app.services.webhooks import deliveries as webhooks
 from configurator.addresses import label_lines
@@ -30,12 +30,15 @@ from proofs.csv_export import csv_bytes
 if TYPE_CHECKING:
     from proofs.packing_slip import PackingSlip
 
-MANUAL_ORDER_ACTIONS = ("start_production", "send_to_qa", "fail_qa", "pack", "deliver", "cancel")
-"""Order moves staff make with a button; shipping needs carrier and tracking (see :func:`ship`)."""
+MANUAL_ORDER_ACTIONS = ("start_production", "send_to_qa", "fail_qa", "pack", "deliver")
+"""Order moves staff make with a button; shipping needs carrier and tracking (see :func:`ship`), and
+cancelling a reason (``app.services.cancellations``)."""
 
 
 def _refusal(order: Order, action: str) -> str | None:
     """Why the workshop refuses a staff button on this order, beyond the order machine; None: it does not."""
+    if action == "cancel":
+        return "Give a reason in the cancel form to cancel an order."
     if action not in MANUAL_ORDER_ACTIONS:
         return "Use the shipping form to mark an order shipped."
     if action == "send_to_qa" and any(j.status != JobStatus.DONE for j in order.jobs):
@@ -58,16 +61,6 @@ def staff_advance(staff: User, order: Order, action: str) -> None:
     refusal = _refusal(order, action)
     if refusal is not None:
         raise Conflict(refusal)
-    if action == "cancel":
-        # Take held jobs off the makers (their tokens go stale, the board hides the order), each by
-        # a conditional UPDATE; jobs before the order row, the lock order every job change keeps.
-        for status in HELD:
-            db.session.execute(
-                update(ProductionJob)
-                .where(ProductionJob.order_id == order.id, ProductionJob.status == status)
-                .values(status=walk(status, *release_path(status)), maker_id=None, claim_token=None)
-                .execution_options(synchronize_session=False)
-            )
     if action == "pack":
         quality.hold_for_packing(order)
     lock(order)
@@ -243,6 +236,7 @@ EVENT_WORDS = {
     "order.ship": "Shipped",
     "order.deliver": "Delivered",
     "order.cancel": "Cancelled",
+    "credit_note.issued": "Credit note issued",
     "order.shipment": "Parcel handed to the carrier",
     "payment.recorded": "Payment recorded",
     "order.first_in_queue": "Moved to the front of the queue",
@@ -288,9 +282,13 @@ def timeline(order: Order) -> list[TimelineEntry]:
         extra = []
         if "problem" in detail:
             extra.append(str(detail["problem"]))
+        if "reason" in detail:
+            extra.append(f"Reason: {detail['reason']}")
+        if "credit_note" in detail:
+            extra.append(f"CN-{detail['credit_note']:06d}: {dollars(Decimal(detail['amount']))} credited")
         if "made" in detail:
             extra.append(f"{detail['made']} made")
-        if "amount" in detail:
+        if "amount" in detail and "method" in detail:
             extra.append(
                 f"{dollars(Decimal(detail['amount']))} by {PaymentMethod(detail['method']).label.lower()}"
             )
