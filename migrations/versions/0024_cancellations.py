@@ -1,14 +1,14 @@
 """cancellations: the credit note a cancelled order's invoice gets
 
 Revision ID: 0024
-Revises: 0023
+Revises: 0022
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0024"
-down_revision = "0023"
+down_revision = "0022"
 branch_labels = None
 depends_on = None
 
