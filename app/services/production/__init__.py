@@ -79,6 +79,13 @@ from app.services.production.shipping import (
     staff_advance,
     timeline,
 )
+from app.services.production.skills import (
+    MakerWeek,
+    add_day_off,
+    maker_weeks,
+    remove_day_off,
+    save_maker_week,
+)
 
 __all__ = [
     "DEFAULT_CAPACITY",
@@ -88,6 +95,7 @@ __all__ = [
     "OPEN_ORDER_STATES",
     "STALE_CLAIM",
     "UNUSABLE_PASSWORD",
+    "MakerWeek",
     "MonthImpact",
     "OrderOutlook",
     "Plan",
@@ -95,6 +103,7 @@ __all__ = [
     "WeekLoad",
     "act",
     "acting_maker",
+    "add_day_off",
     "add_maker",
     "assign",
     "at_risk",
@@ -116,6 +125,7 @@ __all__ = [
     "impact_by_month",
     "job_counts",
     "job_quantity",
+    "maker_weeks",
     "makers",
     "open_jobs",
     "order_actions",
@@ -126,7 +136,9 @@ __all__ = [
     "plan",
     "ready_job_ids",
     "release",
+    "remove_day_off",
     "save_exception",
+    "save_maker_week",
     "save_weekdays",
     "set_language",
     "set_maker_active",
