@@ -463,12 +463,14 @@ def capacity() -> str | Response | tuple[str, int]:
     week = WeekForm(data={name: round(m / 60, 1) for name, m in zip(WeekForm.DAYS, minutes, strict=True)})
     if request.method == "POST" and _save_week(week):
         return redirect(url_for("staff.capacity"))
+    plan = service.plan()
     return render_template(
         "staff/capacity.html",
         week=week,
         date_form=DateForm(formdata=None),
         exceptions=service.exceptions(service.today()),
-        plan=service.plan(),
+        plan=plan,
+        risky=service.at_risk(plan),
         backlog_hours=round(service.backlog_minutes() / 60, 1),
     ), (422 if request.method == "POST" else 200)
 
@@ -538,7 +540,14 @@ def _makers_page(
             sent if isinstance(sent, MakerWeekForm) else _week_form(week),
             sent if isinstance(sent, DayOffForm) else DayOffForm(formdata=None, prefix=f"off{week.maker.id}"),
         )
-    page = render_template("staff/makers.html", weeks=weeks, forms=forms, form=form, skills=list(Skill))
+    page = render_template(
+        "staff/makers.html",
+        makers=[w.maker for w in weeks],
+        weeks=weeks,
+        forms=forms,
+        form=form,
+        skills=list(Skill),
+    )
     return (page, 422) if failed else page
 
 

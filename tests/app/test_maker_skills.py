@@ -7,9 +7,11 @@ from datetime import timedelta
 from app.extensions import db
 from app.models.production import MakerDayOff, MakerSchedule
 from app.services import production
+from app.services.estimates import estimate
 from app.services.production import skills
+from configurator.spec import BoxSpec, ItemLine
 from configurator.vocabulary import Skill
-from tests.app.factories import StaffFactory, pseudonym
+from tests.app.factories import StaffFactory, box_spec, make_order, pseudonym
 
 WEEK = {"mon": "6", "tue": "6", "wed": "6", "thu": "6", "fri": "4", "sat": "0", "sun": "0"}
 
@@ -79,3 +81,51 @@ def test_every_change_of_a_makers_week_moves_the_backlog_version(app):
     after_off = production.backlog_version()
     skills.remove_day_off(staff, off.id)
     assert len({before, after_week, after_off, production.backlog_version()}) == 4
+
+
+def _two_makers(staff):
+    """A leatherworker on six hours a weekday and a maker of everything else on sixteen."""
+    leather, others = pseudonym("Saddle"), pseudonym("Needle")
+    skills.save_maker_week(staff, leather.id, ["leather"], [360] * 5 + [0, 0])
+    skills.save_maker_week(
+        staff, others.id, [s.value for s in Skill if s != Skill.LEATHER], [960] * 5 + [0, 0]
+    )
+    return leather
+
+
+def test_a_leatherworkers_week_off_moves_only_the_orders_with_leather(app):
+    staff = StaffFactory()
+    leather = _two_makers(staff)
+    with_leather = BoxSpec.from_dict(box_spec(items=(ItemLine("key-fob", "black", 1),), quantity=40))
+    without = BoxSpec.from_dict(box_spec(items=(ItemLine("tote-bag", "navy", 1),), quantity=5))
+    before = {
+        name: estimate(spec)[1].standard for name, spec in (("leather", with_leather), ("tote", without))
+    }
+    start = production.today() + timedelta(days=1)
+    skills.add_day_off(staff, leather.id, start, start + timedelta(days=6), "a week off")
+    after = {
+        name: estimate(spec)[1].standard for name, spec in (("leather", with_leather), ("tote", without))
+    }
+    print(f"\n40 key fobs: {before['leather']} before the week off, {after['leather']} after")
+    print(f"5 tote bags: {before['tote']} before the week off, {after['tote']} after")
+    assert after["leather"] >= before["leather"] + timedelta(days=5)
+    assert after["tote"] == before["tote"]
+
+
+def test_the_plan_and_load_chart_name_the_skill_that_holds_an_order_back(browser):
+    staff = StaffFactory()
+    leather = _two_makers(staff)
+    order = make_order(
+        items=(ItemLine("key-fob", "black", 1),),
+        quantity=40,
+        needed_by=production.today() + timedelta(days=5),
+    )
+    start = production.today() + timedelta(days=1)
+    skills.add_day_off(staff, leather.id, start, start + timedelta(days=6), "a week off")
+    outlook = production.plan().outlook[order.id]
+    assert outlook.limited_by == Skill.LEATHER and outlook.at_risk
+    assert {s.skill for s in production.plan().skills} >= {Skill.LEATHER, Skill.PACKING}
+    browser.login(staff.email)
+    page = browser.get("/staff/capacity").text
+    assert "Leather sets this date" in page and "Load of each kind of work" in page
+    assert "Leather sets this date" in browser.get("/staff/").text

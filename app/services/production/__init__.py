@@ -51,8 +51,10 @@ from app.services.production.planning import (
     OPEN_ORDER_STATES,
     OrderOutlook,
     Plan,
+    SkillLoad,
     WeekLoad,
     at_risk,
+    backlog_by_skill,
     backlog_minutes,
     backlog_version,
     filter_orders,
@@ -62,6 +64,7 @@ from app.services.production.planning import (
     organisations,
     plan,
     ready_job_ids,
+    workshop,
 )
 from app.services.production.shipping import (
     EVENT_WORDS,
@@ -99,6 +102,7 @@ __all__ = [
     "MonthImpact",
     "OrderOutlook",
     "Plan",
+    "SkillLoad",
     "TimelineEntry",
     "WeekLoad",
     "act",
@@ -107,6 +111,7 @@ __all__ = [
     "add_maker",
     "assign",
     "at_risk",
+    "backlog_by_skill",
     "backlog_minutes",
     "backlog_version",
     "board",
@@ -152,4 +157,5 @@ __all__ = [
     "today",
     "top_priority",
     "weekday_minutes",
+    "workshop",
 ]
