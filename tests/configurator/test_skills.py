@@ -8,7 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from configurator.catalog import load_catalog
-from configurator.leadtime import Capacity, production_end
+from configurator.leadtime import Capacity, earliest_ship_date, production_end
 from configurator.skills import (
     MakerHours,
     Workshop,
@@ -82,3 +82,13 @@ def test_an_order_waits_for_its_slowest_skill_and_says_which():
     end, limiting = Workshop(calendar).production_end(MONDAY, order)
     assert limiting == Skill.LEATHER
     assert end == production_end(MONDAY, 600, calendar.capacity_for(Skill.LEATHER)) == date(2031, 3, 17)
+
+
+@given(st.integers(1, 6), st.integers(0, 20_000), st.integers(0, 5_000))
+def test_makers_on_the_default_change_no_estimate(count, backlog, minutes):
+    """Until staff describe someone, every skill has the whole workshop's hours: the dates stay as they were."""
+    team = [default_hours(WORKSHOP, count, i) for i in range(count)]
+    workshop = Workshop(skill_calendar(WORKSHOP, team), {Skill.PACKING: backlog})
+    assert workshop.ship_date(MONDAY, {Skill.LEATHER: minutes}) == earliest_ship_date(
+        MONDAY, backlog, minutes, WORKSHOP
+    )
