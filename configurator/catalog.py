@@ -17,7 +17,7 @@ import yaml
 
 from configurator.shipping import ShippingTable, ZoneRate
 from configurator.spec import BoxSpec, ItemLine
-from configurator.vocabulary import ShippingZone
+from configurator.vocabulary import ShippingZone, Skill
 
 DEFAULT_PATH = Path(__file__).with_name("data") / "catalog.yaml"
 
@@ -37,6 +37,7 @@ class Product:
     category: str
     unit_price: Decimal
     maker_minutes: int
+    skill: Skill
     slots: int
     colours: tuple[str, ...]
 
@@ -200,6 +201,7 @@ def parse_catalog(raw: dict[str, Any]) -> Catalog:
             category=p["category"],
             unit_price=_cents(p["unit_price"], f"products.{pid}"),
             maker_minutes=int(p["maker_minutes"]),
+            skill=Skill(p["skill"]),
             slots=int(p["slots"]),
             colours=tuple(p["colours"]),
         )

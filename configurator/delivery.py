@@ -8,6 +8,7 @@ from datetime import date
 from configurator.catalog import Catalog
 from configurator.leadtime import Capacity, arrival, earliest_ship_date, order_maker_minutes, transit_days
 from configurator.shipping import Destinations
+from configurator.skills import Workshop, order_skill_minutes
 from configurator.spec import BoxSpec
 from configurator.vocabulary import ShippingZone
 
@@ -43,16 +44,23 @@ def plan_delivery(
     backlog_minutes: int,
     capacity: Capacity,
     destinations: Destinations | None = None,
+    workshop: Workshop | None = None,
 ) -> DeliveryPlan:
     """Compare the needed-by date with the standard and rush dates; pure, so ``today`` is passed in.
 
     The dates are those of the slowest zone the boxes travel to: the latest day a recipient can
     expect their box. Without ``destinations`` (or a shipping table) every box takes the
-    capacity's own shipping days.
+    capacity's own shipping days. With ``workshop`` (each skill's makers and queue) the order's
+    work of each skill waits behind that skill's queue, and production ends with its slowest skill.
     """
-    minutes = order_maker_minutes(spec, catalog)
-    shipped = earliest_ship_date(today, backlog_minutes, minutes, capacity)
-    shipped_rush = earliest_ship_date(today, 0, minutes, capacity)
+    if workshop is None:
+        minutes = order_maker_minutes(spec, catalog)
+        shipped = earliest_ship_date(today, backlog_minutes, minutes, capacity)
+        shipped_rush = earliest_ship_date(today, 0, minutes, capacity)
+    else:
+        by_skill = order_skill_minutes(spec, catalog)
+        shipped = workshop.ship_date(today, by_skill)
+        shipped_rush = workshop.ship_date(today, by_skill, rush=True)
     table = catalog.shipping if destinations is not None else None
     zones = sorted(destinations.zones() if destinations and table else (), key=list(ShippingZone).index)
     slowest = max((transit_days(table, z, capacity) for z in zones), default=None)

@@ -14,7 +14,7 @@ from typing import Any
 
 from configurator.catalog import Catalog
 from configurator.spec import BoxSpec
-from configurator.vocabulary import JobKind, LogoPlacement
+from configurator.vocabulary import JobKind, LogoPlacement, Skill
 
 CARD_MINUTES = 2
 ASSEMBLY_MINUTES = 6
@@ -41,6 +41,19 @@ class JobPlan:
     product_id: str | None = None
     colour: str | None = None
     priority: int = UNDATED_PRIORITY
+    skill: Skill | None = None
+    """What kind of maker does it (see :func:`skill_of`)."""
+
+
+def skill_of(kind: JobKind, product_id: str | None, catalog: Catalog) -> Skill | None:
+    """The skill a job needs: its kind's, or for making items the product's.
+
+    None for an item no longer in the catalog: any maker's time counts for it.
+    """
+    if kind.skill is not None:
+        return kind.skill
+    product = catalog.products.get(product_id or "")
+    return product.skill if product is not None else None
 
 
 def priority_for(needed_by: date | None, *, rush: bool = False) -> int:
@@ -69,11 +82,19 @@ def plan_jobs(spec: BoxSpec, catalog: Catalog, *, rush: bool = False) -> list[Jo
                 product_id=product_id,
                 colour=colour,
                 priority=priority,
+                skill=product.skill,
             )
         )
     boxes = spec.quantity
     plans.append(
-        JobPlan(JobKind.CARDS, f"Print {boxes} message cards", boxes, CARD_MINUTES * boxes, priority=priority)
+        JobPlan(
+            JobKind.CARDS,
+            f"Print {boxes} message cards",
+            boxes,
+            CARD_MINUTES * boxes,
+            priority=priority,
+            skill=JobKind.CARDS.skill,
+        )
     )
     items = sum(made.values())
     if spec.monogram.strip() and items:
@@ -84,6 +105,7 @@ def plan_jobs(spec: BoxSpec, catalog: Catalog, *, rush: bool = False) -> list[Jo
                 items,
                 MONOGRAM_MINUTES_PER_ITEM * items,
                 priority=priority,
+                skill=JobKind.MONOGRAM.skill,
             )
         )
     if spec.logo_id and (onto := LogoPlacement(spec.logo_placement).transferred_onto):
@@ -95,6 +117,7 @@ def plan_jobs(spec: BoxSpec, catalog: Catalog, *, rush: bool = False) -> list[Jo
                 LOGO_TRANSFER_MINUTES_PER_BOX * boxes,
                 colour=spec.box_colour if spec.logo_placement == LogoPlacement.LID else None,
                 priority=priority,
+                skill=JobKind.LOGO.skill,
             )
         )
     plans.append(
@@ -105,6 +128,7 @@ def plan_jobs(spec: BoxSpec, catalog: Catalog, *, rush: bool = False) -> list[Jo
             ASSEMBLY_MINUTES * boxes,
             colour=spec.box_colour,
             priority=priority,
+            skill=JobKind.ASSEMBLE.skill,
         )
     )
     return plans

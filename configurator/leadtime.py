@@ -57,10 +57,16 @@ class Capacity:
         for special, minutes in self.date_minutes:
             if special == d and d not in self.holidays:
                 return max(minutes, 0)
-        if not self.is_working_day(d):
+        if d in self.holidays:
+            return 0
+        return self.minutes_on_weekday(d.weekday())
+
+    def minutes_on_weekday(self, weekday: int) -> int:
+        """Usual maker minutes of a weekday (``date.weekday()`` number), special dates aside: 0 when closed."""
+        if weekday not in self.working_days:
             return 0
         if self.weekday_minutes is not None:
-            return self.weekday_minutes[d.weekday()]
+            return self.weekday_minutes[weekday]
         return self.maker_minutes_per_day
 
 
@@ -106,14 +112,7 @@ def production_end(today: date, minutes: int, capacity: Capacity) -> date:
 
 def _week(capacity: Capacity) -> int:
     """Maker minutes of a week without holidays or special dates."""
-    return sum(
-        (
-            capacity.weekday_minutes[n]
-            if capacity.weekday_minutes is not None
-            else capacity.maker_minutes_per_day
-        )
-        for n in capacity.working_days
-    )
+    return sum(capacity.minutes_on_weekday(n) for n in range(7))
 
 
 def _ordinary_weeks(capacity: Capacity, after: date, remaining: int) -> int:

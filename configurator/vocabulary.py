@@ -157,25 +157,50 @@ class Carrier(Term):
     ROYAL_MAIL = "Royal Mail", "Royal Mail"
 
 
+class Skill(Term):
+    """A kind of work a maker does. Each product names the skill that makes it
+    (``skill`` in ``configurator/data/catalog.yaml``); the other job kinds name theirs below."""
+
+    KNITTING = "knitting", "Knitting and crochet"
+    SEWING = "sewing", "Sewing and embroidery"
+    LEATHER = "leather", "Leather"
+    CANDLES = "candles", "Candles and soap"
+    BEADING = "beading", "Beading"
+    WEAVING = "weaving", "Weaving"
+    BOOKBINDING = "bookbinding", "Bookbinding"
+    PACKING = "packing", "Cards, logos and packing"
+
+
 class JobKind(Term):
     """A kind of maker work: its stage (a job waits for its order's earlier stages), the unit
-    its quantity counts, and the glyph the board shows when there is no product picture."""
+    its quantity counts, the glyph the board shows when there is no product picture, and the
+    skill it needs (None for making items: the product's own skill)."""
 
     stage: int
     unit: str
     glyph: str
+    skill: Skill | None
 
-    MAKE = "make", "Make items", 1, "pieces", "▣"
-    CARDS = "cards", "Print message cards", 1, "cards", "✉"
-    MONOGRAM = "monogram", "Add monograms", 2, "items", "Aa"
-    LOGO = "logo", "Put the logo on", 2, "boxes", "★"
-    ASSEMBLE = "assemble", "Assemble and pack", 3, "boxes", "▣"
+    MAKE = "make", "Make items", 1, "pieces", "▣", None
+    CARDS = "cards", "Print message cards", 1, "cards", "✉", Skill.PACKING
+    MONOGRAM = "monogram", "Add monograms", 2, "items", "Aa", Skill.SEWING
+    LOGO = "logo", "Put the logo on", 2, "boxes", "★", Skill.PACKING
+    ASSEMBLE = "assemble", "Assemble and pack", 3, "boxes", "▣", Skill.PACKING
 
-    def __new__(cls, value: str, label: str = "", stage: int = 0, unit: str = "", glyph: str = "") -> Self:
+    def __new__(
+        cls,
+        value: str,
+        label: str = "",
+        stage: int = 0,
+        unit: str = "",
+        glyph: str = "",
+        skill: Skill | None = None,
+    ) -> Self:
         member = _member(cls, value, label)
         member.stage = stage
         member.unit = unit
         member.glyph = glyph
+        member.skill = skill
         return member
 
 

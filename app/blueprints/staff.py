@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from wtforms import DateField, DecimalField, HiddenField, IntegerField, SelectField, StringField
+from wtforms import (
+    DateField,
+    DecimalField,
+    HiddenField,
+    IntegerField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+)
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
@@ -32,7 +40,7 @@ from app.views import money as money_text
 from configurator.catalog import load_catalog
 from configurator.spec import BoxSpec
 from configurator.states import ORDER, OrderStatus
-from configurator.vocabulary import PaymentMethod, QualityMark
+from configurator.vocabulary import PaymentMethod, QualityMark, Skill
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
 HOURS = [NumberRange(0, 1200, "Enter hours from 0 to 1200.")]
@@ -116,6 +124,45 @@ class QualityForm(Form):
 class MakerForm(Form):
     pseudonym = StringField(
         "Pseudonym (the name the maker chose)", validators=[DataRequired("Enter a name."), Length(2, 40)]
+    )
+
+
+DAY_HOURS = [NumberRange(0, 16, "Enter hours from 0 to 16.")]
+
+
+class MakerWeekForm(Form):
+    """One maker's kinds of work and usual hours; prefixed with the maker's id, as the page has one per maker."""
+
+    skills = SelectMultipleField(
+        "Kinds of work",
+        choices=[SelectChoice(s.value, s.label) for s in Skill],
+        validate_choice=False,
+        validators=[DataRequired("Choose at least one kind of work.")],
+    )
+    """Checkboxes drawn from ``Skill`` in the template; the service checks the values."""
+    mon = DecimalField("Mon", validators=[InputRequired("Enter hours."), *DAY_HOURS], places=1)
+    tue = DecimalField("Tue", validators=[InputRequired("Enter hours."), *DAY_HOURS], places=1)
+    wed = DecimalField("Wed", validators=[InputRequired("Enter hours."), *DAY_HOURS], places=1)
+    thu = DecimalField("Thu", validators=[InputRequired("Enter hours."), *DAY_HOURS], places=1)
+    fri = DecimalField("Fri", validators=[InputRequired("Enter hours."), *DAY_HOURS], places=1)
+    sat = DecimalField("Sat", validators=[InputRequired("Enter hours."), *DAY_HOURS], places=1)
+    sun = DecimalField("Sun", validators=[InputRequired("Enter hours."), *DAY_HOURS], places=1)
+
+    DAYS = WeekForm.DAYS
+
+
+class DayOffForm(Form):
+    first_day = DateField("First day off", validators=[InputRequired("Choose the first day off.")])
+    last_day = DateField("Last day off (empty: one day)", validators=[Optional()])
+    note = StringField("Note", validators=[Length(max=120)])
+
+
+def _week_form(week: service.MakerWeek, formdata: object = None) -> MakerWeekForm:
+    hours = {name: round(m / 60, 1) for name, m in zip(MakerWeekForm.DAYS, week.weekday_minutes, strict=True)}
+    return MakerWeekForm(
+        formdata=formdata,
+        prefix=f"m{week.maker.id}",
+        data={"skills": [s.value for s in Skill if s in week.skills], **hours},
     )
 
 
@@ -497,12 +544,14 @@ def capacity() -> str | Response | tuple[str, int]:
     week = WeekForm(data={name: round(m / 60, 1) for name, m in zip(WeekForm.DAYS, minutes, strict=True)})
     if request.method == "POST" and _save_week(week):
         return redirect(url_for("staff.capacity"))
+    plan = service.plan()
     return render_template(
         "staff/capacity.html",
         week=week,
         date_form=DateForm(formdata=None),
         exceptions=service.exceptions(service.today()),
-        plan=service.plan(),
+        plan=plan,
+        risky=service.at_risk(plan),
         backlog_hours=round(service.backlog_minutes() / 60, 1),
     ), (422 if request.method == "POST" else 200)
 
@@ -546,7 +595,7 @@ def capacity_date_delete(exception_id: int) -> Response:
 
 @bp.route("/makers", methods=["GET", "POST"])
 @roles_required(Role.STAFF)
-def makers() -> str | Response:
+def makers() -> str | Response | tuple[str, int]:
     form = MakerForm()
     if form.validate_on_submit():
         try:
@@ -556,7 +605,87 @@ def makers() -> str | Response:
         else:
             flash(f"{maker.display_name} can now pick their name on the workshop tablet.", "success")
             return redirect(url_for("staff.makers"))
-    return render_template("staff/makers.html", makers=service.makers(include_inactive=True), form=form)
+    return _makers_page(form)
+
+
+def _makers_page(
+    form: MakerForm, failed: dict[int, MakerWeekForm | DayOffForm] | None = None
+) -> tuple[str, int] | str:
+    """The page, with the forms that were refused showing what was sent and why (422)."""
+    failed = failed or {}
+    weeks = service.maker_weeks()
+    forms = {}
+    for week in weeks:
+        sent = failed.get(week.maker.id)
+        forms[week.maker.id] = (
+            sent if isinstance(sent, MakerWeekForm) else _week_form(week),
+            sent if isinstance(sent, DayOffForm) else DayOffForm(formdata=None, prefix=f"off{week.maker.id}"),
+        )
+    page = render_template(
+        "staff/makers.html",
+        makers=[w.maker for w in weeks],
+        weeks=weeks,
+        forms=forms,
+        form=form,
+        skills=list(Skill),
+    )
+    return (page, 422) if failed else page
+
+
+@bp.post("/makers/<int:maker_id>/week")
+@roles_required(Role.STAFF)
+def maker_week(maker_id: int) -> Response | str | tuple[str, int]:
+    form = MakerWeekForm(prefix=f"m{maker_id}")
+    if not form.validate_on_submit():
+        if form.csrf_token.errors:
+            abort(400)
+        flash("The week was not saved: please correct the marked fields.", "error")
+        return _makers_page(MakerForm(formdata=None), {maker_id: form})
+    try:
+        service.save_maker_week(
+            current_user,
+            maker_id,
+            list(form.skills.data or []),
+            [round(float(form[d].data) * 60) for d in MakerWeekForm.DAYS],
+        )
+    except Invalid as exc:
+        for name, message in exc.violations.items():
+            field = form.skills if name == "skills" else form[MakerWeekForm.DAYS[int(name[3:])]]
+            field.errors = [*field.errors, message]
+        flash(str(exc), "error")
+        return _makers_page(MakerForm(formdata=None), {maker_id: form})
+    flash("Saved. Delivery estimates use this week from now on.", "success")
+    return redirect(url_for("staff.makers", _anchor=f"maker-{maker_id}"))
+
+
+@bp.post("/makers/<int:maker_id>/days-off")
+@roles_required(Role.STAFF)
+def maker_days_off(maker_id: int) -> Response | str | tuple[str, int]:
+    form = DayOffForm(prefix=f"off{maker_id}")
+    if not form.validate_on_submit():
+        if form.csrf_token.errors:
+            abort(400)
+        flash("The days off were not saved: please correct the marked fields.", "error")
+        return _makers_page(MakerForm(formdata=None), {maker_id: form})
+    try:
+        row = service.add_day_off(
+            current_user, maker_id, form.first_day.data, form.last_day.data, form.note.data or ""
+        )
+    except Invalid as exc:
+        form.last_day.errors = [*form.last_day.errors, str(exc)]
+        flash(str(exc), "error")
+        return _makers_page(MakerForm(formdata=None), {maker_id: form})
+    flash(f"Days off saved: {row.first_day:%a %d %b} to {row.last_day:%a %d %b %Y}.", "success")
+    return redirect(url_for("staff.makers", _anchor=f"maker-{maker_id}"))
+
+
+@bp.post("/makers/days-off/<int:day_off_id>/delete")
+@roles_required(Role.STAFF)
+def maker_day_off_delete(day_off_id: int) -> Response:
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    service.remove_day_off(current_user, day_off_id)
+    return redirect(url_for("staff.makers"))
 
 
 @bp.post("/makers/pin")

@@ -16,7 +16,15 @@ from app.models.designs import Design, Proof
 from app.models.documents import Document, DocumentKind
 from app.models.orders import Order
 from app.models.outbox import DigestMark, NotificationPreference, OutboxMessage
-from app.models.production import CapacityDay, CapacityException, ProductionJob, QualityCheckMark, Shipment
+from app.models.production import (
+    CapacityDay,
+    CapacityException,
+    MakerDayOff,
+    MakerSchedule,
+    ProductionJob,
+    QualityCheckMark,
+    Shipment,
+)
 from app.models.recipients import Recipient, RecipientImport, RecipientImportRow
 from app.models.review import Comment, GuestReview, Review, ShareLink
 from app.models.webhooks import WebhookDelivery, WebhookEndpoint
@@ -40,6 +48,8 @@ __all__ = [
     "Invitation",
     "Invoice",
     "Logo",
+    "MakerDayOff",
+    "MakerSchedule",
     "NotificationPreference",
     "NumberSequence",
     "Order",

@@ -5,7 +5,17 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import CheckConstraint, ColumnElement, ForeignKey, String, Text, UniqueConstraint, case, or_
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    ColumnElement,
+    ForeignKey,
+    String,
+    Text,
+    UniqueConstraint,
+    case,
+    or_,
+)
 from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -137,3 +147,27 @@ class QualityCheckMark(db.Model):
 
     order: Mapped[Order] = relationship()
     marked_by: Mapped[User] = relationship()
+
+
+class MakerSchedule(db.Model):
+    """The kinds of work one maker does and their usual minutes per weekday, as staff set them.
+
+    A maker without a row does every skill, with an even share of the workshop's hours.
+    """
+
+    maker_id: Mapped[int] = mapped_column(ForeignKey("user.id"), primary_key=True, autoincrement=False)
+    skills: Mapped[list[str]] = mapped_column(JSON)  # configurator.vocabulary.Skill values
+    weekday_minutes: Mapped[list[int]] = mapped_column(JSON)  # Monday first, 7 numbers; 0 is a day off
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class MakerDayOff(db.Model):
+    """Dates a maker does not work, from ``first_day`` to ``last_day`` inclusive (a day or a week off)."""
+
+    __table_args__ = (CheckConstraint("last_day >= first_day", name="days_in_order"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    maker_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
+    first_day: Mapped[date]
+    last_day: Mapped[date]
+    note: Mapped[str] = mapped_column(String(120), default="")

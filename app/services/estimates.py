@@ -26,6 +26,7 @@ def estimate(
     today = datetime.now(UTC).date()
     version = production.backlog_version()
     queue, capacity = production.backlog_minutes(version), production.current_capacity(version)
-    plan = plan_delivery(spec, catalog, today, queue, capacity, destinations)
+    workshop = production.workshop(version)
+    plan = plan_delivery(spec, catalog, today, queue, capacity, destinations, workshop)
     rush = plan.rush_needed and plan.feasible
     return quote(spec, catalog, rush=rush, destinations=destinations, tax=tax), plan

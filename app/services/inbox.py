@@ -168,6 +168,8 @@ def staff_inbox(
         why = f"Needed by {needed}, expected {expected}: {outlook.remaining_hours} hours of work left."
         if outlook.late:
             why = f"Late: it was needed by {needed}. {outlook.remaining_hours} hours of work left."
+        if outlook.limit_sentence:
+            why = f"{why} {outlook.limit_sentence}"
         items.append(
             InboxItem(
                 "at_risk",

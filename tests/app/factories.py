@@ -33,6 +33,8 @@ from app.models import (
     Invitation,
     Invoice,
     Logo,
+    MakerDayOff,
+    MakerSchedule,
     NotificationPreference,
     NumberSequence,
     Order,
@@ -61,7 +63,7 @@ from app.services.tokens import hash_token
 from app.storage import storage
 from configurator.catalog import load_catalog
 from configurator.spec import BoxSpec
-from configurator.vocabulary import ApiScope, PaymentMethod, PaymentSource, WebhookEvent
+from configurator.vocabulary import ApiScope, PaymentMethod, PaymentSource, Skill, WebhookEvent
 from proofs.mockup import render_mockup
 
 PASSWORD = "correct horse battery staple"
@@ -339,6 +341,27 @@ class CapacityExceptionFactory(Base):
     day = factory.Sequence(lambda n: date.today() + timedelta(days=n + 1))
     maker_minutes = 0
     note = "closed"
+
+
+class MakerScheduleFactory(Base):
+    """A maker's own week: every skill by default, 6 hours Monday to Friday."""
+
+    class Meta:
+        model = MakerSchedule
+
+    maker_id = factory.LazyFunction(lambda: MakerFactory().id)
+    skills = factory.LazyFunction(lambda: [s.value for s in Skill])
+    weekday_minutes = factory.LazyFunction(lambda: [360] * 5 + [0, 0])
+
+
+class MakerDayOffFactory(Base):
+    class Meta:
+        model = MakerDayOff
+
+    maker_id = factory.LazyFunction(lambda: MakerFactory().id)
+    first_day = factory.Sequence(lambda n: date.today() + timedelta(days=n + 1))
+    last_day = factory.SelfAttribute("first_day")
+    note = "holiday"
 
 
 class ShipmentFactory(Base):

@@ -16,7 +16,7 @@ from app.models.outbox import OutboxMessage
 from app.models.production import Shipment
 from app.services import cancellations, orders, previews, production
 from app.services.errors import Conflict, Invalid, NotFound
-from app.services.production import planning, quality
+from app.services.production import planning, quality, skills
 from configurator.jobs import priority_for
 from configurator.vocabulary import QualityMark
 from tests.app.factories import (
@@ -409,7 +409,7 @@ def test_one_drawing_serves_the_wizard_and_the_board():
 
 def _plan_from_scratch() -> production.Plan:
     """The plan worked out again from the rows, past every remembered one."""
-    return planning._pour(production.today(), production.current_capacity(), 6)
+    return planning._pour(production.today(), production.current_capacity(), skills.calendar(), 6)
 
 
 def _claimed(maker: User) -> ProductionJob:

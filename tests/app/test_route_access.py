@@ -223,6 +223,9 @@ TABLE: dict[str, Expect] = {
     "staff.makers": STAFF,
     "staff.pin": STAFF,
     "staff.maker_active": STAFF.but(args={"change": "activate"}),
+    "staff.maker_week": STAFF,
+    "staff.maker_days_off": STAFF,
+    "staff.maker_day_off_delete": STAFF.but(staff="hide", args={"day_off_id": 999_999}),
     "staff.impact": STAFF,
 }
 

@@ -182,3 +182,17 @@ def test_0020_marks_mapped_imports_checked_and_going_below_matches_unfinished_on
     assert [(i, m in (None, "null")) for i, m in rows] == [(1, True), (2, True)]
     upgrade()
     assert schema_differences() == []
+
+
+def test_0025_refuses_days_off_that_end_before_they_start(bare_app):
+    upgrade()
+    maker = MakerFactory().id
+    backwards = text(
+        "INSERT INTO maker_day_off (maker_id, first_day, last_day, note) VALUES (:m, '2031-05-09', '2031-05-02', '')"
+    )
+    with pytest.raises(IntegrityError):
+        db.session.execute(backwards, {"m": maker})
+    db.session.remove()
+    downgrade(revision="0024")
+    assert "maker_day_off" not in left_behind().get("tables", [])
+    upgrade()

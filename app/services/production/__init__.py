@@ -51,8 +51,10 @@ from app.services.production.planning import (
     OPEN_ORDER_STATES,
     OrderOutlook,
     Plan,
+    SkillLoad,
     WeekLoad,
     at_risk,
+    backlog_by_skill,
     backlog_minutes,
     backlog_version,
     filter_orders,
@@ -62,6 +64,7 @@ from app.services.production.planning import (
     organisations,
     plan,
     ready_job_ids,
+    workshop,
 )
 from app.services.production.shipping import (
     EVENT_WORDS,
@@ -79,6 +82,13 @@ from app.services.production.shipping import (
     staff_advance,
     timeline,
 )
+from app.services.production.skills import (
+    MakerWeek,
+    add_day_off,
+    maker_weeks,
+    remove_day_off,
+    save_maker_week,
+)
 
 __all__ = [
     "DEFAULT_CAPACITY",
@@ -88,16 +98,20 @@ __all__ = [
     "OPEN_ORDER_STATES",
     "STALE_CLAIM",
     "UNUSABLE_PASSWORD",
+    "MakerWeek",
     "MonthImpact",
     "OrderOutlook",
     "Plan",
+    "SkillLoad",
     "TimelineEntry",
     "WeekLoad",
     "act",
     "acting_maker",
+    "add_day_off",
     "add_maker",
     "assign",
     "at_risk",
+    "backlog_by_skill",
     "backlog_minutes",
     "backlog_version",
     "board",
@@ -116,6 +130,7 @@ __all__ = [
     "impact_by_month",
     "job_counts",
     "job_quantity",
+    "maker_weeks",
     "makers",
     "open_jobs",
     "order_actions",
@@ -126,7 +141,9 @@ __all__ = [
     "plan",
     "ready_job_ids",
     "release",
+    "remove_day_off",
     "save_exception",
+    "save_maker_week",
     "save_weekdays",
     "set_language",
     "set_maker_active",
@@ -140,4 +157,5 @@ __all__ = [
     "today",
     "top_priority",
     "weekday_minutes",
+    "workshop",
 ]

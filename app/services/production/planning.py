@@ -24,9 +24,14 @@ from app.services.production._shared import (
     today,
 )
 from app.services.production.capacity import current_capacity
-from configurator.leadtime import Capacity, add_working_days, plan_load
+from app.services.production.skills import calendar
+from configurator.catalog import load_catalog
+from configurator.jobs import skill_of
+from configurator.leadtime import Capacity, LoadPlan, add_working_days, plan_load
+from configurator.skills import SkillCalendar, Workshop
 from configurator.spec import BoxSpec
 from configurator.states import JobStatus, OrderStatus
+from configurator.vocabulary import JobKind, Skill
 
 OPEN_ORDER_STATES = (
     OrderStatus.CONFIRMED,
@@ -41,16 +46,27 @@ class _OpenJob:
     order_id: int
     status: str
     minutes_left: int
+    skill: Skill | None
 
 
 def _open_jobs() -> list[_OpenJob]:
     """Every job with work left, in queue order, as plain rows (no ORM objects)."""
+    catalog = load_catalog()
     rows = db.session.execute(
-        select(ProductionJob.order_id, ProductionJob.status, ProductionJob.minutes_left)
+        select(
+            ProductionJob.order_id,
+            ProductionJob.status,
+            ProductionJob.minutes_left,
+            ProductionJob.kind,
+            ProductionJob.product_id,
+        )
         .where(OPEN_WORK)
         .order_by(ProductionJob.priority, ProductionJob.id)
     )
-    return [_OpenJob(*row) for row in rows]
+    return [
+        _OpenJob(order_id, status, left, skill_of(JobKind(kind), product_id, catalog))
+        for order_id, status, left, kind, product_id in rows
+    ]
 
 
 def backlog_minutes(version: Version | None = None) -> int:
@@ -66,6 +82,30 @@ def backlog_minutes(version: Version | None = None) -> int:
         return int(found or 0)
 
     return remembered(("backlog_minutes", version or backlog_version()), total)
+
+
+def backlog_by_skill(version: Version | None = None) -> Mapping[Skill | None, int]:
+    """:func:`backlog_minutes` per skill: the queue each kind of work waits behind."""
+
+    def total() -> Mapping[Skill | None, int]:
+        catalog = load_catalog()
+        found: dict[Skill | None, int] = defaultdict(int)
+        rows = db.session.execute(
+            select(ProductionJob.kind, ProductionJob.product_id, func.sum(ProductionJob.minutes_left))
+            .where(OPEN_WORK)
+            .group_by(ProductionJob.kind, ProductionJob.product_id)
+        )
+        for kind, product_id, minutes in rows:
+            found[skill_of(JobKind(kind), product_id, catalog)] += int(minutes or 0)
+        return MappingProxyType(dict(found))
+
+    return remembered(("backlog_by_skill", version or backlog_version()), total)
+
+
+def workshop(version: Version | None = None) -> Workshop:
+    """The calendar of each skill and the queue of each: what the delivery estimate waits behind."""
+    version = version or backlog_version()
+    return Workshop(calendar(version), backlog_by_skill(version))
 
 
 @dataclass(frozen=True)
@@ -89,6 +129,24 @@ class OrderOutlook:
     at_risk: bool
     late: bool
     remaining_hours: float
+    limited_by: Skill | None = None
+    """The kind of work that finishes last, when it (not the whole workshop's hours) sets the date."""
+
+    @property
+    def limit_sentence(self) -> str:
+        if self.limited_by is None:
+            return ""
+        return (
+            f"{self.limited_by.label} sets this date: the makers who do it are booked"
+            f" until {self.production_done:%a %d %b}."
+        )
+
+
+@dataclass(frozen=True)
+class SkillLoad:
+    skill: Skill
+    weeks: tuple[WeekLoad, ...]
+    """Planned hours of this kind of work against the hours of the makers who do it."""
 
 
 @dataclass(frozen=True)
@@ -101,6 +159,8 @@ class Plan:
     backlog_hours: float
     at_risk: tuple[OrderOutlook, ...]
     """The open orders expected after their date (or already late), soonest date first."""
+    skills: tuple[SkillLoad, ...] = ()
+    """Each kind of work with jobs open or makers who do it, in the vocabulary's order."""
 
 
 def plan(on: date | None = None, weeks: int = 6) -> Plan:
@@ -112,7 +172,8 @@ def plan(on: date | None = None, weeks: int = 6) -> Plan:
     on = on or today()
     version = backlog_version()
     capacity = current_capacity(version)
-    return remembered(("plan", version, on, capacity, weeks), lambda: _pour(on, capacity, weeks))
+    skills = calendar(version)
+    return remembered(("plan", version, on, capacity, weeks), lambda: _pour(on, capacity, skills, weeks))
 
 
 def _addresses(order_ids: list[int]) -> dict[int, tuple[str, int | None]]:
@@ -127,17 +188,37 @@ def _addresses(order_ids: list[int]) -> dict[int, tuple[str, int | None]]:
     return {order_id: (country, boxes) for order_id, country, boxes in rows}
 
 
-def _pour(on: date, capacity: Capacity, weeks: int) -> Plan:
-    jobs = _open_jobs()
-    load = plan_load(on, ((j.order_id, j.minutes_left) for j in jobs), capacity, horizon_days=weeks * 7)
+def _weeks(load: LoadPlan) -> tuple[WeekLoad, ...]:
     by_week: dict[date, list[int]] = defaultdict(lambda: [0, 0])
     for day in load.days:
         monday = date.fromordinal(day.day.toordinal() - day.day.weekday())
         by_week[monday][0] += day.capacity_minutes
         by_week[monday][1] += day.planned_minutes
-    week_loads = tuple(
+    return tuple(
         WeekLoad(start, round(c / 60, 1), round(p / 60, 1)) for start, (c, p) in sorted(by_week.items())
     )
+
+
+def _pour(on: date, capacity: Capacity, skills: SkillCalendar, weeks: int) -> Plan:
+    """The queue poured into the whole workshop's hours and each skill's work into its makers' hours:
+    an order is done when the last of them is (see :mod:`configurator.skills`)."""
+    jobs = _open_jobs()
+    horizon = weeks * 7
+    load = plan_load(on, ((j.order_id, j.minutes_left) for j in jobs), skills.pool, horizon_days=horizon)
+    week_loads = _weeks(load)
+    finish = dict(load.finish)
+    limited: dict[int, Skill] = {}
+    skill_loads = []
+    for skill in Skill:
+        work = [(j.order_id, j.minutes_left) for j in jobs if j.skill == skill]
+        if not work and skill not in skills.skills:
+            continue
+        poured = plan_load(on, work, skills.capacity_for(skill), horizon_days=horizon)
+        skill_loads.append(SkillLoad(skill, _weeks(poured)))
+        for order_id, day in poured.finish.items():
+            if day > finish.get(order_id, on):
+                finish[order_id] = day
+                limited[order_id] = skill
     remaining: dict[int, int] = defaultdict(int)
     for job in jobs:
         remaining[job.order_id] += job.minutes_left
@@ -149,7 +230,7 @@ def _pour(on: date, capacity: Capacity, weeks: int) -> Plan:
     for order in open_orders:
         spec = BoxSpec.from_dict(order.spec)
         needed = spec.needed_by
-        done = load.finish.get(order.id, on)
+        done = finish.get(order.id, on)
         if order.status == OrderStatus.PACKED:
             ship_by = add_working_days(on, 1, capacity)
         else:
@@ -167,6 +248,7 @@ def _pour(on: date, capacity: Capacity, weeks: int) -> Plan:
             at_risk=needed is not None and arrives > needed,
             late=needed is not None and needed < on,
             remaining_hours=round(remaining[order.id] / 60, 1),
+            limited_by=limited.get(order.id),
         )
     risky = sorted(
         (o for o in outlook.values() if o.at_risk or o.late),
@@ -178,6 +260,7 @@ def _pour(on: date, capacity: Capacity, weeks: int) -> Plan:
         round(load.overflow_minutes / 60, 1),
         round(sum(remaining.values()) / 60, 1),
         tuple(risky),
+        tuple(skill_loads),
     )
 
 
